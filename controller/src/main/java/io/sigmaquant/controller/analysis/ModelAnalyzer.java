@@ -1,0 +1,81 @@
+package io.sigmaquant.controller.analysis;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.model.BatchNormFolder;
+import io.sigmaquant.controller.model.OnnxModels;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Turns a user's ONNX model into a {@link ModelAnalysis}: fold BatchNorm, find layers, measure shapes. */
+public final class ModelAnalyzer {
+    private ModelAnalyzer() {
+    }
+
+    public static ModelAnalysis analyze(ModelProto model) {
+        ModelProto folded = BatchNormFolder.fold(model);
+        ModelInput input = dataInput(folded.getGraph());
+        List<LayerFinder.Candidate> candidates = LayerFinder.find(folded.getGraph());
+        if (candidates.isEmpty()) {
+            throw new UserInputException("the model has no quantizable layer (Conv, Gemm, or MatMul with a "
+                    + "constant weight)");
+        }
+        List<String> outputs = candidates.stream().map(c -> c.node().getOutput(0)).toList();
+        Map<String, long[]> shapes = OutputShapeProbe.shapes(folded, input, outputs);
+        List<Layer> layers = new ArrayList<>();
+        for (LayerFinder.Candidate c : candidates) {
+            long[] outShape = shapes.get(c.node().getOutput(0));
+            layers.add(withShape(c.partial(), outShape));
+        }
+        return new ModelAnalysis(folded, OnnxModels.defaultOpset(folded), input, layers);
+    }
+
+    /**
+     * MACs for one sample: every output element costs one MAC per weight of its output channel, which is
+     * weights / output channels for Conv (C/g·kH·kW), Gemm and MatMul (K) alike.
+     */
+    private static Layer withShape(Layer l, long[] outShape) {
+        long outElements = 1;
+        for (int i = 1; i < outShape.length; i++) {
+            outElements *= outShape[i];
+        }
+        if (outShape.length == 1) {
+            outElements = outShape[0];
+        }
+        long macs = outElements * (l.weightParams() / l.outputChannels());
+        return new Layer(l.name(), l.op(), l.weightTensor(), l.weightInput(), l.biasTensor(), l.weightShape(),
+                l.channelAxis(), l.groups(), l.weightParams(), l.biasParams(), macs, l.sigma(), outShape);
+    }
+
+    /** The single non-constant graph input; its only symbolic dimension may be the batch. */
+    public static ModelInput dataInput(GraphProto graph) {
+        Set<String> initializers = new HashSet<>();
+        graph.getInitializerList().forEach(t -> initializers.add(t.getName()));
+        List<ValueInfoProto> data = graph.getInputList().stream()
+                .filter(v -> !initializers.contains(v.getName())).toList();
+        if (data.size() != 1) {
+            throw new UserInputException("the model must have exactly one data input; it has " + data.size());
+        }
+        ValueInfoProto in = data.get(0);
+        if (!in.getType().hasTensorType() || !in.getType().getTensorType().hasShape()) {
+            throw new UserInputException("model input '" + in.getName() + "' has no tensor shape");
+        }
+        List<TensorShapeProto.Dimension> dims = in.getType().getTensorType().getShape().getDimList();
+        long[] shape = new long[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            TensorShapeProto.Dimension d = dims.get(i);
+            shape[i] = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : -1;
+            if (shape[i] < 0 && i > 0) {
+                throw new UserInputException("model input '" + in.getName() + "' has a symbolic dimension at "
+                        + "axis " + i + " ('" + d.getDimParam() + "'); only the batch axis may be symbolic");
+            }
+        }
+        return new ModelInput(in.getName(), shape);
+    }
+}

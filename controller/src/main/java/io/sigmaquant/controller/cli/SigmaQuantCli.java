@@ -1,0 +1,35 @@
+package io.sigmaquant.controller.cli;
+
+import io.sigmaquant.controller.UserInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sigmaquant} command line. */
+@Command(name = "sigmaquant", mixinStandardHelpOptions = true, version = "sigmaquant 0.1.0",
+        description = "Mixed-precision quantization of ONNX models for edge boards.",
+        subcommands = {InspectCommand.class, QuantizeCommand.class, EvaluateCommand.class,
+                CommandLine.HelpCommand.class})
+public final class SigmaQuantCli {
+    /** Exit status for bad input (the same picocli uses for usage errors). */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests call {@code execute} on it in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new SigmaQuantCli());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof UserInputException) {
+                PrintWriter err = commandLine.getErr();
+                err.println("sigmaquant: " + ex.getMessage().lines().findFirst().orElse("bad input"));
+                err.flush();
+                return EXIT_BAD_INPUT;
+            }
+            throw ex;
+        });
+        return cli;
+    }
+}
