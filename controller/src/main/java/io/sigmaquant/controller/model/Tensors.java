@@ -17,35 +17,34 @@ public final class Tensors {
     public static float[] toFloats(TensorProto t) {
         int n = Math.toIntExact(elementCount(t.getDimsList()));
         int type = t.getDataType();
-        if (type == DataType.FLOAT_VALUE) {
-            if (!t.getRawData().isEmpty()) {
-                float[] out = new float[n];
-                t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-                return out;
-            }
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = t.getFloatData(i);
-            }
-            return out;
+        if (type != DataType.FLOAT_VALUE && type != DataType.DOUBLE_VALUE) {
+            throw new UserInputException("tensor '" + t.getName() + "' has data type "
+                    + DataType.forNumber(type) + "; weights must be FLOAT or DOUBLE");
         }
-        if (type == DataType.DOUBLE_VALUE) {
-            double[] d = new double[n];
-            if (!t.getRawData().isEmpty()) {
-                t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d);
-            } else {
-                for (int i = 0; i < n; i++) {
-                    d[i] = t.getDoubleData(i);
-                }
-            }
-            float[] out = new float[n];
-            for (int i = 0; i < n; i++) {
-                out[i] = (float) d[i];
-            }
-            return out;
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new UserInputException("tensor '" + t.getName() + "' keeps its data in an external file; "
+                    + "save the model with its weights inside (onnx.save(..., save_as_external_data=False))");
         }
-        throw new UserInputException("tensor '" + t.getName() + "' has data type "
-                + DataType.forNumber(type) + "; weights must be FLOAT or DOUBLE");
+        boolean isDouble = type == DataType.DOUBLE_VALUE;
+        boolean raw = !t.getRawData().isEmpty();
+        long available = raw ? t.getRawData().size() / (isDouble ? 8 : 4)
+                : isDouble ? t.getDoubleDataCount() : t.getFloatDataCount();
+        if (available != n || (raw && t.getRawData().size() % (isDouble ? 8 : 4) != 0)) {
+            throw new UserInputException("tensor '" + t.getName() + "' holds " + available + " values for its "
+                    + n + " elements (corrupt model)");
+        }
+        float[] out = new float[n];
+        if (raw) {
+            var buf = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                out[i] = isDouble ? (float) buf.getDouble() : buf.getFloat();
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[i] = isDouble ? (float) t.getDoubleData(i) : t.getFloatData(i);
+            }
+        }
+        return out;
     }
 
     public static long elementCount(List<Long> dims) {
