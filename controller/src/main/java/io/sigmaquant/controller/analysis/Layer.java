@@ -18,10 +18,19 @@ import java.util.Arrays;
  * @param macs          multiply-accumulates for one sample (batch 1)
  * @param sigma         population standard deviation of the weights
  * @param outputShape   output shape for batch 1
+ * @param inputElements elements of the activation input for batch 1
  */
 public record Layer(String name, String op, String weightTensor, String weightInput, String biasTensor,
                     long[] weightShape, int channelAxis, long groups, long weightParams, long biasParams,
-                    long macs, double sigma, long[] outputShape) {
+                    long macs, double sigma, long[] outputShape, long inputElements) {
+
+    public long outputElements() {
+        long n = 1;
+        for (long d : outputShape) {
+            n *= d;
+        }
+        return n;
+    }
 
     public long params() {
         return weightParams + biasParams;

@@ -68,7 +68,7 @@ final class LayerFinder {
         float[] w = Tensors.toFloats(weight.get());
         return Optional.of(new Layer(n.getName(), op, weight.get().getName(), n.getInput(1),
                 bias.map(TensorProto::getName).orElse(null), shape, axis, groups, w.length,
-                bias.map(b -> Tensors.elementCount(b.getDimsList())).orElse(0L), 0, stdDev(w), new long[0]));
+                bias.map(b -> Tensors.elementCount(b.getDimsList())).orElse(0L), 0, stdDev(w), new long[0], 0));
     }
 
     static double stdDev(float[] w) {

@@ -9,6 +9,7 @@ import io.sigmaquant.controller.model.BatchNormFolder;
 import io.sigmaquant.controller.model.OnnxModels;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,12 +27,19 @@ public final class ModelAnalyzer {
             throw new UserInputException("the model has no quantizable layer (Conv, Gemm, or MatMul with a "
                     + "constant weight)");
         }
-        List<String> outputs = candidates.stream().map(c -> c.node().getOutput(0)).toList();
-        Map<String, long[]> shapes = OutputShapeProbe.shapes(folded, input, outputs);
+        Set<String> probed = new LinkedHashSet<>();
+        for (LayerFinder.Candidate c : candidates) {
+            probed.add(c.node().getOutput(0));
+            if (!c.node().getInput(0).equals(input.name())) {
+                probed.add(c.node().getInput(0));
+            }
+        }
+        Map<String, long[]> shapes = OutputShapeProbe.shapes(folded, input, List.copyOf(probed));
+        shapes.put(input.name(), input.withBatch(1));
         List<Layer> layers = new ArrayList<>();
         for (LayerFinder.Candidate c : candidates) {
             long[] outShape = shapes.get(c.node().getOutput(0));
-            layers.add(withShape(c.partial(), outShape));
+            layers.add(withShape(c.partial(), outShape, elements(shapes.get(c.node().getInput(0)))));
         }
         return new ModelAnalysis(folded, OnnxModels.defaultOpset(folded), input, layers);
     }
@@ -40,7 +48,15 @@ public final class ModelAnalyzer {
      * MACs for one sample: every output element costs one MAC per weight of its output channel, which is
      * weights / output channels for Conv (C/g·kH·kW), Gemm and MatMul (K) alike.
      */
-    private static Layer withShape(Layer l, long[] outShape) {
+    private static long elements(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    private static Layer withShape(Layer l, long[] outShape, long inputElements) {
         long outElements = 1;
         for (int i = 1; i < outShape.length; i++) {
             outElements *= outShape[i];
@@ -50,7 +66,8 @@ public final class ModelAnalyzer {
         }
         long macs = outElements * (l.weightParams() / l.outputChannels());
         return new Layer(l.name(), l.op(), l.weightTensor(), l.weightInput(), l.biasTensor(), l.weightShape(),
-                l.channelAxis(), l.groups(), l.weightParams(), l.biasParams(), macs, l.sigma(), outShape);
+                l.channelAxis(), l.groups(), l.weightParams(), l.biasParams(), macs, l.sigma(), outShape,
+                inputElements);
     }
 
     /** The single non-constant graph input; its only symbolic dimension may be the batch. */

@@ -1,0 +1,105 @@
+package io.sigmaquant.controller.allocation;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A multiple-choice problem: pick one bitwidth per layer to minimise Σ D_l(b_l) under the budgets.
+ * Plain data, so allocators are pure functions of it.
+ *
+ * @param layers    layer names
+ * @param bits      allowed bitwidths, ascending; choice j means {@code bits[j]}
+ * @param d         sensitivity D[l][j]
+ * @param cost      cost[resource.ordinal()][l][j]
+ * @param remainder cost outside the layers, per resource (added to every total)
+ * @param sigma     σ of each layer's weights (Phase 1)
+ */
+public record AllocationProblem(List<String> layers, int[] bits, double[][] d, double[][][] cost, double[] remainder,
+                                double[] sigma, Budgets budgets) {
+
+    public AllocationProblem {
+        layers = List.copyOf(layers);
+        int n = layers.size();
+        if (d.length != n || sigma.length != n || cost.length != Resource.values().length
+                || remainder.length != Resource.values().length) {
+            throw new IllegalArgumentException("problem arrays do not match " + n + " layers and "
+                    + Resource.values().length + " resources");
+        }
+        for (int i = 1; i < bits.length; i++) {
+            if (bits[i] <= bits[i - 1]) {
+                throw new IllegalArgumentException("bits must be ascending: " + Arrays.toString(bits));
+            }
+        }
+    }
+
+    public int size() {
+        return layers.size();
+    }
+
+    public int choices() {
+        return bits.length;
+    }
+
+    public AllocationProblem withBudgets(Budgets b) {
+        return new AllocationProblem(layers, bits, d, cost, remainder, sigma, b);
+    }
+
+    public double objective(int[] choice) {
+        double total = 0;
+        for (int l = 0; l < choice.length; l++) {
+            total += d[l][choice[l]];
+        }
+        return total;
+    }
+
+    public double total(Resource r, int[] choice) {
+        double total = remainder[r.ordinal()];
+        for (int l = 0; l < choice.length; l++) {
+            total += cost[r.ordinal()][l][choice[l]];
+        }
+        return total;
+    }
+
+    /** The smallest total a resource can reach (every layer at its cheapest choice). */
+    public double minimum(Resource r) {
+        double total = remainder[r.ordinal()];
+        for (double[] layer : cost[r.ordinal()]) {
+            total += Arrays.stream(layer).min().orElse(0);
+        }
+        return total;
+    }
+
+    public boolean feasible(int[] choice) {
+        for (Resource r : Resource.values()) {
+            if (total(r, choice) > budgets.limit(r) * (1 + 1e-12)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Refuses budgets below what any allocation can reach, naming the smallest achievable value of each. */
+    public void requireEachBudgetReachable() {
+        StringBuilder violated = new StringBuilder();
+        for (Resource r : Resource.values()) {
+            if (budgets.has(r) && minimum(r) > budgets.limit(r)) {
+                violated.append(violated.length() == 0 ? "" : "; ").append(r.flag()).append(' ')
+                        .append(Allocation.format(budgets.limit(r))).append(' ').append(r.unit())
+                        .append(" is below the smallest achievable ").append(Allocation.format(minimum(r)))
+                        .append(' ').append(r.unit());
+            }
+        }
+        if (violated.length() > 0) {
+            throw new InfeasibleBudgetException("infeasible budgets: " + violated);
+        }
+    }
+
+    public int indexOfBits(int b) {
+        for (int j = 0; j < bits.length; j++) {
+            if (bits[j] == b) {
+                return j;
+            }
+        }
+        return -1;
+    }
+}
