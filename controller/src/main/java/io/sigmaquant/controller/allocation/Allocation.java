@@ -25,7 +25,8 @@ public record Allocation(String method, int[] choice, double objective, String s
         return m;
     }
 
-    static String format(double v) {
+    /** A resource value for messages: whole units from 100 up, four significant digits below. */
+    public static String format(double v) {
         return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.4g", v);
     }
 }

@@ -69,6 +69,15 @@ public record AllocationProblem(List<String> layers, int[] bits, double[][] d, d
         return total;
     }
 
+    /** The largest total a resource can reach (every layer at its most expensive choice). */
+    public double maximum(Resource r) {
+        double total = remainder[r.ordinal()];
+        for (double[] layer : cost[r.ordinal()]) {
+            total += Arrays.stream(layer).max().orElse(0);
+        }
+        return total;
+    }
+
     public boolean feasible(int[] choice) {
         for (Resource r : Resource.values()) {
             if (total(r, choice) > budgets.limit(r) * (1 + 1e-12)) {

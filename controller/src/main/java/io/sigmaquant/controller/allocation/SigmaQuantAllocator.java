@@ -10,7 +10,9 @@ import java.util.Arrays;
  *   <li>Phase 2: while a budget is violated, make the move (any other bitwidth for one layer; usually a lower
  *       one, but costs need not fall with bits, e.g. weight-only int8 is slower than fp32) with the least ΔD
  *       per unit of normalised violation removed; then, while slack remains, the move (any higher
- *       bitwidth) with the most ΔD removed per unit of normalised cost added that stays within budget.</li>
+ *       bitwidth) with the most ΔD removed per unit of normalised cost added that stays within budget;
+ *       finally, pairs of moves (raise one layer, lower another) that lower Σ D and stay within budget
+ *       ({@link SwapRefinement}), which undoes the greedy's overshoots.</li>
  * </ol>
  */
 public final class SigmaQuantAllocator implements Allocator {
@@ -35,6 +37,7 @@ public final class SigmaQuantAllocator implements Allocator {
             throw new InfeasibleBudgetException("budgets cannot all be met together: " + violations(p, choice));
         }
         raiseWhileSlack(p, choice);
+        new SwapRefinement(p, choice).run();
         return Allocation.of(name(), p, choice, "HEURISTIC", start);
     }
 
@@ -71,24 +74,26 @@ public final class SigmaQuantAllocator implements Allocator {
             double bestViolation = violation;
             for (int l = 0; l < p.size(); l++) {
                 int current = choice[l];
-                for (int j = 0; j < p.choices(); j++) {
-                    if (j == current) {
-                        continue;
-                    }
-                    choice[l] = j;
-                    double v = violation(p, choice);
-                    choice[l] = current;
-                    double removed = violation - v;
-                    if (removed <= 1e-15) {
-                        continue;
-                    }
-                    double deltaD = p.d()[l][j] - p.d()[l][current];
-                    double score = options.moveRule() == SigmaQuantOptions.MoveRule.RATIO ? deltaD / removed : deltaD;
-                    if (score < bestScore) {
-                        bestScore = score;
-                        bestLayer = l;
-                        bestChoice = j;
-                        bestViolation = v;
+                // one step at a time: the nearest choice below (or, where costs do not fall with bits, above)
+                // that removes violation, so a large layer is not thrown far down for a small overshoot
+                for (int direction : new int[] {-1, 1}) {
+                    for (int j = current + direction; j >= 0 && j < p.choices(); j += direction) {
+                        choice[l] = j;
+                        double v = violation(p, choice);
+                        choice[l] = current;
+                        double removed = violation - v;
+                        if (removed <= 1e-15) {
+                            continue;
+                        }
+                        double deltaD = p.d()[l][j] - p.d()[l][current];
+                        double score = options.moveRule() == SigmaQuantOptions.MoveRule.RATIO ? deltaD / removed : deltaD;
+                        if (score < bestScore) {
+                            bestScore = score;
+                            bestLayer = l;
+                            bestChoice = j;
+                            bestViolation = v;
+                        }
+                        break;
                     }
                 }
             }

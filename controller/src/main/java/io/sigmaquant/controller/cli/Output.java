@@ -23,6 +23,14 @@ final class Output {
         out.flush();
     }
 
+    static byte[] toJson(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
     /** A table: the first row is the header; numeric-looking cells are right-aligned. */
     static void table(PrintWriter out, List<List<String>> rows) {
         int cols = rows.get(0).size();

@@ -4,6 +4,7 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.analysis.ModelAnalysis;
 import io.sigmaquant.controller.data.DataDirectory;
 import io.sigmaquant.controller.data.InputBatches;
+import io.sigmaquant.controller.quant.ActivationCalibrator;
 import io.sigmaquant.controller.quant.ActivationType;
 import io.sigmaquant.controller.quant.BitConfig;
 import io.sigmaquant.controller.quant.ExportOptions;
@@ -24,9 +25,6 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "quantize", mixinStandardHelpOptions = true,
         description = "Write a QDQ model with per-layer weight bitwidths (symmetric, per output channel).")
 final class QuantizeCommand implements Callable<Integer> {
-    /** Default number of calibration images for integer activations. */
-    static final int CALIBRATION_IMAGES = 512;
-
     @Spec
     CommandSpec spec;
 
@@ -83,7 +81,8 @@ final class QuantizeCommand implements Callable<Integer> {
         BitConfig config = bits.uniform != null ? uniform(bits.uniform) : BitConfig.read(bits.config, Output.JSON);
         Map<String, Integer> perLayer = config.resolve(a);
         InputBatches calibration = acts == null ? null
-                : data.batches(loaded.model(), a.input(), DataDirectory.Split.CALIB, CALIBRATION_IMAGES);
+                : data.batches(loaded.model(), a.input(), DataDirectory.Split.CALIB,
+                        ActivationCalibrator.DEFAULT_IMAGES);
         int target = opset != null ? opset : a.opset();
         QuantizedModel q = QdqExporter.export(a, perLayer, new ExportOptions(acts, target, threads), calibration);
         long fileBytes = q.write(out);

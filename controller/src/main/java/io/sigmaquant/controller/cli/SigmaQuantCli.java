@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.cli;
 
 import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.profiles.ProfileException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code sigmaquant} command line. */
 @Command(name = "sigmaquant", mixinStandardHelpOptions = true, version = "sigmaquant 0.1.0",
         description = "Mixed-precision quantization of ONNX models for edge boards.",
-        subcommands = {InspectCommand.class, QuantizeCommand.class, EvaluateCommand.class,
+        subcommands = {InspectCommand.class, QuantizeCommand.class, EvaluateCommand.class, SensitivityCommand.class,
+                AllocateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SigmaQuantCli {
     /** Exit status for bad input (the same picocli uses for usage errors). */
@@ -22,7 +24,7 @@ public final class SigmaQuantCli {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SigmaQuantCli());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof UserInputException) {
+            if (ex instanceof UserInputException || ex instanceof ProfileException) {
                 PrintWriter err = commandLine.getErr();
                 err.println("sigmaquant: " + ex.getMessage().lines().findFirst().orElse("bad input"));
                 err.flush();

@@ -19,6 +19,8 @@ import java.util.Set;
  * float model. Ranges always include 0 so that zero is exactly representable (padding, ReLU).
  */
 public final class ActivationCalibrator {
+    /** Calibration images used unless told otherwise. */
+    public static final int DEFAULT_IMAGES = 512;
     private static final int BATCH = 64;
 
     /** A calibrated range. */

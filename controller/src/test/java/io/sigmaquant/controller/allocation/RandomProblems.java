@@ -43,22 +43,10 @@ final class RandomProblems {
         for (Resource res : Resource.values()) {
             if (r.nextDouble() < 0.6) {
                 double min = open.minimum(res);
-                double max = maxTotal(open, res);
+                double max = open.maximum(res);
                 limits.put(res, min + (max - min) * r.nextDouble());
             }
         }
         return open.withBudgets(new Budgets(limits));
-    }
-
-    static double maxTotal(AllocationProblem p, Resource r) {
-        double total = p.remainder()[r.ordinal()];
-        for (double[] layer : p.cost()[r.ordinal()]) {
-            double max = 0;
-            for (double v : layer) {
-                max = Math.max(max, v);
-            }
-            total += max;
-        }
-        return total;
     }
 }

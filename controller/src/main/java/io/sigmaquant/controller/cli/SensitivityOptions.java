@@ -1,0 +1,64 @@
+package io.sigmaquant.controller.cli;
+
+import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.data.DataDirectory;
+import io.sigmaquant.controller.data.InputBatches;
+import io.sigmaquant.controller.data.LabelledImages;
+import io.sigmaquant.controller.sensitivity.Sensitivity;
+import io.sigmaquant.controller.sensitivity.SensitivityCache;
+import io.sigmaquant.controller.sensitivity.SensitivityMode;
+import io.sigmaquant.controller.sensitivity.SensitivityTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options of the commands that need the KL sensitivity table. */
+final class SensitivityOptions {
+    @Option(names = "--mode", paramLabel = "outputs|weights",
+            description = "KL sensitivity: outputs (softmax KL over calibration images; default when --data is "
+                    + "given) or weights (data-free histogram KL; the default without --data)")
+    String mode;
+
+    @Option(names = "--sensitivity-images", paramLabel = "N", defaultValue = "256",
+            description = "calibration images for outputs-mode sensitivity (default: ${DEFAULT-VALUE})")
+    int images;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "where sensitivity tables are cached (default: $SIGMAQUANT_CACHE_DIR or ~/.cache/sigmaquant)")
+    Path cacheDir;
+
+    SensitivityMode mode(boolean haveData) {
+        if (mode == null) {
+            return haveData ? SensitivityMode.OUTPUTS : SensitivityMode.WEIGHTS;
+        }
+        return switch (mode) {
+            case "outputs" -> SensitivityMode.OUTPUTS;
+            case "weights" -> SensitivityMode.WEIGHTS;
+            default -> throw new UserInputException("--mode must be outputs or weights, not '" + mode + "'");
+        };
+    }
+
+    SensitivityTable table(ModelLoading loaded, DataOptions data, List<Integer> bits, int threads) {
+        SensitivityMode m = mode(data.data != null);
+        InputBatches calibration = null;
+        if (m == SensitivityMode.OUTPUTS) {
+            if (images <= 0) {
+                throw new UserInputException("--sensitivity-images must be positive: " + images);
+            }
+            LabelledImages calib = DataDirectory.load(data.requireData("outputs-mode sensitivity"),
+                    DataDirectory.Split.CALIB);
+            calibration = new InputBatches(calib.limit(images), data.preprocessing(loaded.model()),
+                    loaded.analysis().input());
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(loaded.file());
+        } catch (IOException e) {
+            throw new UserInputException("cannot read " + loaded.file() + ": " + e.getMessage(), e);
+        }
+        Sensitivity s = new Sensitivity(new SensitivityCache(cacheDir != null ? cacheDir : SensitivityCache.defaultDir()));
+        return s.compute(bytes, loaded.analysis(), m, calibration, bits, threads);
+    }
+}
