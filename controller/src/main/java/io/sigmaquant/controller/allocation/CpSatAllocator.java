@@ -9,8 +9,9 @@ import com.google.ortools.sat.LinearExpr;
 
 /**
  * The exact reference: the same objective (min Σ D_l(b_l) under every budget) as a multiple-choice
- * knapsack solved by OR-Tools CP-SAT. Costs and D are scaled to integers: costs round up and budgets
- * round down, so an allocation CP-SAT accepts always meets the real budgets.
+ * knapsack solved by OR-Tools CP-SAT. Whole-number costs (bytes) are used as they are; fractional ones
+ * (ms, mJ) and D are scaled to integers, costs rounding up and budgets down, so an allocation CP-SAT accepts
+ * always meets the real budgets.
  */
 public final class CpSatAllocator implements Allocator {
     /** Integer range the scaled totals are spread over; far inside a long, fine enough to be exact in practice. */
@@ -49,7 +50,7 @@ public final class CpSatAllocator implements Allocator {
             if (!p.budgets().has(r)) {
                 continue;
             }
-            double scale = scale(p.cost()[r.ordinal()]);
+            double scale = integral(p.cost()[r.ordinal()]) ? 1 : scale(p.cost()[r.ordinal()]);
             long[] coef = new long[n * m];
             for (int l = 0; l < n; l++) {
                 for (int j = 0; j < m; j++) {
@@ -88,6 +89,20 @@ public final class CpSatAllocator implements Allocator {
             }
         }
         return Allocation.of(name(), p, choice, status.name(), start);
+    }
+
+    /** Byte counts are whole numbers: then no scaling is needed and the budget boundary is exact. */
+    private static boolean integral(double[][] values) {
+        double total = 0;
+        for (double[] row : values) {
+            for (double v : row) {
+                if (v != Math.rint(v)) {
+                    return false;
+                }
+                total += Math.abs(v);
+            }
+        }
+        return total < 1e15;
     }
 
     private static double scale(double[][] values) {

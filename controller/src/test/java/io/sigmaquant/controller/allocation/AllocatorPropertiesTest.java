@@ -39,6 +39,17 @@ class AllocatorPropertiesTest {
         assertThat(exact.objective()).isLessThanOrEqualTo(heuristic.objective() + tolerance);
     }
 
+    /** A budget equal to a uniform model's size is met exactly (byte counts are not rounded away). */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void allocate_sizeBudgetExactlyAtUniformSize_isFeasibleForEveryAllocator(long seed) {
+        AllocationProblem open = RandomProblems.generate(seed).withBudgets(Budgets.none());
+        Allocation uniform = new UniformAllocator(2).allocate(open);
+        AllocationProblem p = open.withBudgets(Budgets.of(open.total(Resource.SIZE, uniform.choice()), null, null));
+        assertThat(p.feasible(EXACT.allocate(p).choice())).isTrue();
+        assertThat(p.feasible(SIGMAQUANT.allocate(p).choice())).isTrue();
+    }
+
     /** Keeps the property above from passing vacuously: most random problems must be solvable. */
     @org.junit.jupiter.api.Test
     void generate_seeds_mostlyGiveFeasibleProblemsWithBudgets() {
