@@ -32,6 +32,9 @@ public final class ActivationCalibrator {
 
     public static Map<String, Range> ranges(ModelProto model, ModelInput input, InputBatches calibration,
                                             Set<String> tensors, int threads) {
+        if (tensors.isEmpty()) {
+            return Map.of(); // an all-float configuration has nothing to calibrate
+        }
         Map<String, float[]> acc = new HashMap<>();
         tensors.forEach(t -> acc.put(t, new float[] {0f, 0f}));
         ModelProto probe = OrtModels.exposeTensors(model, tensors);

@@ -100,6 +100,14 @@ class QdqExporterTest {
         assertThat(f.top1(q.model())).isLessThan(f.top1(f.model()));
     }
 
+    @Test
+    void export_allFloatWithIntegerActivations_leavesTheGraphWithoutQdq() {
+        Loaded f = Loaded.of("resnet");
+        ModelProto q = f.export(32, ActivationType.UINT8, 17);
+        assertThat(q.getGraph().getNodeList()).noneMatch(n -> n.getOpType().endsWith("QuantizeLinear"));
+        assertThat(f.top1(q)).isEqualTo(f.top1(f.model()));
+    }
+
     /** Verifies that INT4 storage (opset 21) computes exactly what 4-bit values in int8 storage compute. */
     @Test
     void export_opset21_storesLowBitWeightsAsInt4WithSameOutputs() throws Exception {
