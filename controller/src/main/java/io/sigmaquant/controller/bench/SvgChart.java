@@ -78,7 +78,7 @@ public final class SvgChart {
                 LEFT + plotW / 2, HEIGHT - 10, escape(xLabel)));
         svg.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" "
                 + "transform=\"rotate(-90 14 %d)\">%s</text>%n", TOP + plotH / 2, TOP + plotH / 2, escape(yLabel)));
-        int legendY = TOP + 16;
+        int legendY = TOP + plotH - 18 * series.size() - 4; // bottom right: accuracy curves rise to the top
         for (Series s : series) {
             StringBuilder path = new StringBuilder();
             for (double[] p : s.points()) {
