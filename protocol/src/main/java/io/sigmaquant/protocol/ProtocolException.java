@@ -6,6 +6,7 @@ package io.sigmaquant.protocol;
  */
 public class ProtocolException extends RuntimeException {
     private final String field;
+    private final String reason;
     private final String jobId;
 
     public ProtocolException(String field, String reason) {
@@ -15,11 +16,16 @@ public class ProtocolException extends RuntimeException {
     public ProtocolException(String field, String reason, String jobId) {
         super(field.isEmpty() ? reason : field + ": " + reason);
         this.field = field;
+        this.reason = reason;
         this.jobId = jobId;
     }
 
     public String field() {
         return field;
+    }
+
+    public String reason() {
+        return reason;
     }
 
     /** The job id, when it could be read from the rejected message, so the reply can name the job. */
@@ -28,6 +34,6 @@ public class ProtocolException extends RuntimeException {
     }
 
     public ProtocolException withJobId(String id) {
-        return new ProtocolException(field, getMessage().substring(field.isEmpty() ? 0 : field.length() + 2), id);
+        return new ProtocolException(field, reason, id);
     }
 }

@@ -1,0 +1,125 @@
+package io.sigmaquant.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.sigmaquant.protocol.message.AgentStatus;
+import io.sigmaquant.protocol.message.CancelJob;
+import io.sigmaquant.protocol.message.JobAccepted;
+import io.sigmaquant.protocol.message.JobError;
+import io.sigmaquant.protocol.message.JobProgress;
+import io.sigmaquant.protocol.message.JobResult;
+import io.sigmaquant.protocol.message.MeasurementJob;
+import io.sigmaquant.protocol.message.Message;
+import java.io.IOException;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The one JSON codec: bytes in, a validated {@link Message} or a {@link ProtocolException} naming the field
+ * out. Unknown extra fields are tolerated (a newer minor version may add them); another major version is
+ * refused with {@link UnsupportedVersionException}.
+ */
+public final class MessageCodec {
+    private static final Set<String> TYPES = Set.of(AgentStatus.TYPE, MeasurementJob.TYPE, CancelJob.TYPE,
+            JobAccepted.TYPE, JobProgress.TYPE, JobResult.TYPE, JobError.TYPE);
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .build();
+
+    public byte[] encode(Message message) {
+        try {
+            return mapper.writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + message.type(), e);
+        }
+    }
+
+    public Message decode(byte[] bytes) {
+        if (bytes.length > Messages.MAX_BYTES) {
+            throw new ProtocolException("", "message of " + bytes.length + " bytes exceeds " + Messages.MAX_BYTES);
+        }
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(bytes);
+        } catch (IOException e) {
+            throw new ProtocolException("", "not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ProtocolException("", "a message must be a JSON object");
+        }
+        String jobId = tree.path("jobId").isTextual() ? tree.get("jobId").asText() : null;
+        checkVersion(tree, jobId);
+        String type = tree.path("type").asText("");
+        if (!TYPES.contains(type)) {
+            throw new ProtocolException("type", "unknown message type '" + type + "'; known: "
+                    + TYPES.stream().sorted().collect(Collectors.joining(", ")), jobId);
+        }
+        try {
+            return mapper.treeToValue(tree, Message.class);
+        } catch (JsonMappingException e) {
+            if (rootCause(e) instanceof ProtocolException p) {
+                throw p.withJobId(jobId);
+            }
+            throw new ProtocolException(path(e), firstLine(e.getOriginalMessage()), jobId);
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException("", firstLine(e.getOriginalMessage()), jobId);
+        }
+    }
+
+    /** Decodes and checks the kind, for topics that carry one kind only. */
+    public <T extends Message> T decode(byte[] bytes, Class<T> expected) {
+        Message m = decode(bytes);
+        if (!expected.isInstance(m)) {
+            throw new ProtocolException("type", "expected a " + expected.getSimpleName() + " message, got '"
+                    + m.type() + "'");
+        }
+        return expected.cast(m);
+    }
+
+    private static void checkVersion(JsonNode tree, String jobId) {
+        JsonNode v = tree.get("schemaVersion");
+        if (v == null || !v.isTextual()) {
+            throw new ProtocolException("schemaVersion", "is required (a string such as \"" + Messages.SCHEMA_VERSION
+                    + "\")", jobId);
+        }
+        String text = v.asText();
+        int dot = text.indexOf('.');
+        int major;
+        try {
+            major = Integer.parseInt(dot < 0 ? text : text.substring(0, dot));
+        } catch (NumberFormatException e) {
+            throw new ProtocolException("schemaVersion", "'" + text + "' is not MAJOR.MINOR", jobId);
+        }
+        if (major != Messages.MAJOR) {
+            throw new UnsupportedVersionException(text, jobId);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
