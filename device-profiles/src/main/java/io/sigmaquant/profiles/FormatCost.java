@@ -20,4 +20,24 @@ public record FormatCost(double macsPerSecond, double bytesPerSecond, double ene
             activationBytes = 4; // schema default: float activations
         }
     }
+
+    /**
+     * The analytic prior of one layer in this format (a roofline):
+     * {@code t = overhead + max(MACs·f / throughput, bytes / bandwidth)} and
+     * {@code E = MACs·f·e_mac + bytes·e_byte + P_static·t}, where f = bits/8 on bit-serial formats, else 1.
+     *
+     * @param bytes weights at the format's storage width plus activations in and out
+     */
+    public Prediction predict(long macs, double bytes, int bits) {
+        double bitFactor = scalesWithBits ? bits / 8.0 : 1.0;
+        double seconds = layerOverheadUs * 1e-6
+                + Math.max(macs * bitFactor / macsPerSecond, bytes / bytesPerSecond);
+        double joules = macs * energyPerMacPj * bitFactor * 1e-12 + bytes * energyPerBytePj * 1e-12
+                + staticPowerW * seconds;
+        return new Prediction(seconds, joules);
+    }
+
+    /** Predicted time and energy of one layer. */
+    public record Prediction(double seconds, double joules) {
+    }
 }

@@ -1,5 +1,6 @@
 package io.sigmaquant.agent.measure;
 
+import io.sigmaquant.protocol.message.JobResult;
 import java.util.Arrays;
 
 /**
@@ -18,6 +19,11 @@ public record LatencyStats(int runs, double medianMs, double p90Ms, double p99Ms
         double var = Arrays.stream(s).map(x -> (x - mean) * (x - mean)).sum() / s.length;
         double cv = mean == 0 ? 0 : Math.sqrt(var) / mean;
         return new LatencyStats(s.length, median(s), nearestRank(s, 0.90), nearestRank(s, 0.99), mean, cv);
+    }
+
+    /** The wire form; {@code totalMs} is the timed window. */
+    public JobResult.Latency toWire(double totalMs) {
+        return new JobResult.Latency(runs, medianMs, p90Ms, p99Ms, meanMs, cv, totalMs);
     }
 
     private static double median(double[] sorted) {

@@ -1,0 +1,90 @@
+package io.sigmaquant.agent;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.sigmaquant.agent.energy.CommandRunner;
+import io.sigmaquant.agent.energy.EnergyMeter;
+import io.sigmaquant.agent.energy.EnergyMeters;
+import io.sigmaquant.agent.energy.MqttPlugPower;
+import io.sigmaquant.agent.fetch.ModelCache;
+import io.sigmaquant.agent.fetch.ModelFetcher;
+import io.sigmaquant.agent.jobs.JobExecutor;
+import io.sigmaquant.agent.jobs.JobService;
+import io.sigmaquant.agent.jobs.MeasuringExecutor;
+import io.sigmaquant.agent.measure.Clock;
+import io.sigmaquant.agent.measure.Measurer;
+import io.sigmaquant.agent.measure.OrtSessions;
+import io.sigmaquant.agent.metrics.MetricsEndpoint;
+import io.sigmaquant.agent.mqtt.MqttAgentConnection;
+import io.sigmaquant.agent.simulate.SimulatedExecutor;
+import io.sigmaquant.agent.system.SystemProbe;
+import io.sigmaquant.protocol.Messages;
+import io.sigmaquant.protocol.message.AgentStatus;
+import io.sigmaquant.profiles.DeviceProfile;
+import io.sigmaquant.profiles.DeviceProfiles;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Wires a running agent: profile, energy meter, cache, executor, job service, MQTT session, metrics. */
+public final class AgentRuntime implements AutoCloseable {
+    public static final String VERSION = "0.1.0";
+
+    private final MetricsEndpoint metrics = new MetricsEndpoint();
+    private final JobService jobs;
+    private final MqttAgentConnection connection;
+    private final int metricsPort;
+
+    private AgentRuntime(AgentConfig c) throws Exception {
+        DeviceProfile profile = DeviceProfiles.load(c.profile());
+        MqttPlugPower plug = new MqttPlugPower();
+        JobExecutor executor;
+        if (c.simulate()) {
+            executor = new SimulatedExecutor(c.agentId(), profile, c.agentId().hashCode());
+        } else {
+            EnergyMeter meter = EnergyMeters.select(c.energy(), c.sysfsRoot(), CommandRunner.SYSTEM, profile, plug);
+            ModelCache cache = new ModelCache(c.cacheDir(), c.cacheCapBytes());
+            Measurer measurer = new Measurer(meter, new SystemProbe(c.sysfsRoot(), CommandRunner.SYSTEM), Clock.SYSTEM,
+                    c.cacheDir());
+            executor = new MeasuringExecutor(c.agentId(), new ModelFetcher(cache, c.maxModelBytes()), cache, measurer,
+                    meter.id());
+        }
+        AtomicReference<JobService> service = new AtomicReference<>();
+        String plugTopic = c.energy().startsWith("mqtt-plug:") ? c.energy().substring("mqtt-plug:".length()) : null;
+        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), status(c, profile, executor),
+                payload -> service.get().onMessage(payload), plugTopic, plug::accept);
+        this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
+                System::currentTimeMillis);
+        service.set(jobs);
+        connection.connect(); // only now: the first job may arrive the moment the session resumes
+        this.metricsPort = c.metricsPort() >= 0 ? metrics.serve("127.0.0.1", c.metricsPort()) : -1;
+    }
+
+    public static AgentRuntime start(AgentConfig config) throws Exception {
+        return new AgentRuntime(config);
+    }
+
+    private static AgentStatus status(AgentConfig c, DeviceProfile profile, JobExecutor executor) {
+        long memoryMb = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getTotalMemorySize() / (1024 * 1024) : 0;
+        List<String> providers = new ArrayList<>();
+        OrtEnvironment.getAvailableProviders().forEach(p -> providers.add(p.name()));
+        AgentStatus.Capabilities caps = new AgentStatus.Capabilities(System.getProperty("os.arch"),
+                System.getProperty("os.name"), Runtime.getRuntime().availableProcessors(), memoryMb,
+                OrtSessions.version(), providers, executor.energyMeter(), executor.simulated(), VERSION);
+        return new AgentStatus(Messages.SCHEMA_VERSION, null, "status-" + c.agentId(), c.agentId(), AgentStatus.ONLINE,
+                profile.id(), caps, System.currentTimeMillis());
+    }
+
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    @Override
+    public void close() throws IOException {
+        jobs.close();
+        connection.close();
+        metrics.close();
+    }
+}

@@ -1,0 +1,36 @@
+package io.sigmaquant.agent.cli;
+
+import io.sigmaquant.profiles.ProfileException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sigmaquant-agent} command line. */
+@Command(name = "sigmaquant-agent", mixinStandardHelpOptions = true, version = "sigmaquant-agent 0.1.0",
+        description = "Measures candidate models on this board for the SigmaQuant controller.",
+        subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class AgentCli {
+    public static final int EXIT_BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        if (code != 0 || !RunCommand.keepsRunning()) {
+            System.exit(code);
+        }
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new AgentCli());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof ProfileException
+                    || ex instanceof io.sigmaquant.agent.measure.ModelLoadException) {
+                PrintWriter err = commandLine.getErr();
+                err.println("sigmaquant-agent: " + String.valueOf(ex.getMessage()).lines().findFirst().orElse("bad input"));
+                err.flush();
+                return EXIT_BAD_INPUT;
+            }
+            throw ex;
+        });
+        return cli;
+    }
+}

@@ -1,0 +1,221 @@
+package io.sigmaquant.agent.mqtt;
+
+import io.sigmaquant.agent.jobs.Replies;
+import io.sigmaquant.protocol.MessageCodec;
+import io.sigmaquant.protocol.Topics;
+import io.sigmaquant.protocol.message.AgentStatus;
+import io.sigmaquant.protocol.message.Message;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's MQTT v5 session — the only class that touches Paho. Clean start off with a session expiry (jobs
+ * queued while the agent was away are delivered), Last Will {@code offline} (retained) on the status topic,
+ * retained capabilities on every (re)connect, automatic reconnect with backoff. Replies go through one
+ * publisher thread that bounds the QoS 1 messages in flight (Paho fails with 32202 past its own window)
+ * and buffers while disconnected.
+ */
+public final class MqttAgentConnection implements Replies, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttAgentConnection.class);
+    /** Below Paho's default in-flight window of 65535 and the broker's receive maximum. */
+    static final int MAX_IN_FLIGHT = 20;
+    static final long SESSION_EXPIRY_S = 3600;
+
+    private final MqttAsyncClient client;
+    private final MessageCodec codec = new MessageCodec();
+    private final String agentId;
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final BlockingQueue<Message> outbox = new LinkedBlockingQueue<>();
+    private final Thread publisher;
+    private final MqttConnectionOptions options;
+    private volatile boolean open = true;
+
+    /**
+     * @param online    the retained status to publish on every connect
+     * @param onJob     receives each payload of the jobs topic (on Paho's thread; must not block)
+     * @param plugTopic a smart plug's topic to follow, or null
+     * @param onPlug    receives the plug's payloads
+     */
+    public MqttAgentConnection(String brokerUrl, String agentId, AgentStatus online, Consumer<byte[]> onJob,
+                               String plugTopic, Consumer<byte[]> onPlug) throws MqttException {
+        this.agentId = agentId;
+        this.client = new MqttAsyncClient(brokerUrl, "sigmaquant-agent-" + agentId, new MemoryPersistence());
+        DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
+        buffer.setBufferEnabled(true);
+        buffer.setBufferSize(10_000);
+        buffer.setPersistBuffer(false);
+        buffer.setDeleteOldestMessages(false);
+        client.setBufferOpts(buffer);
+        client.setCallback(new Callback(online, onJob, plugTopic, onPlug));
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(SESSION_EXPIRY_S);
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 60);
+        options.setKeepAliveInterval(30);
+        options.setConnectionTimeout(10);
+        options.setReceiveMaximum(MAX_IN_FLIGHT);
+        MqttMessage will = new MqttMessage(codec.encode(offline()), 1, true, new MqttProperties());
+        options.setWill(Topics.status(agentId), will);
+        this.options = options;
+        this.publisher = new Thread(this::publishLoop, "mqtt-publisher");
+        publisher.setDaemon(true);
+        publisher.start();
+    }
+
+    /** Connects (jobs may arrive from here on) and waits up to 15 s for the broker's answer. */
+    public void connect() throws MqttException {
+        client.connect(options).waitForCompletion(15_000);
+    }
+
+    private AgentStatus offline() {
+        return new AgentStatus(io.sigmaquant.protocol.Messages.SCHEMA_VERSION, null, "lwt-" + agentId, agentId,
+                AgentStatus.OFFLINE, null, null, 0);
+    }
+
+    @Override
+    public void send(Message reply) {
+        outbox.add(reply);
+    }
+
+    private void publishLoop() {
+        while (open || !outbox.isEmpty()) {
+            Message m;
+            try {
+                m = outbox.poll(200, TimeUnit.MILLISECONDS);
+                if (m == null) {
+                    continue;
+                }
+                inFlight.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                client.publish(Topics.results(agentId), codec.encode(m), 1, false, null, new MqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        inFlight.release();
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable failure) {
+                        inFlight.release();
+                        LOG.warn("publishing {} failed ({}); retrying", m.type(), failure.getMessage());
+                        outbox.add(m);
+                    }
+                });
+            } catch (MqttException e) {
+                inFlight.release();
+                LOG.warn("publishing {} failed ({}); retrying", m.type(), e.getMessage());
+                outbox.add(m); // nothing measured is dropped: try again after a pause
+                sleep(1000);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Publishes {@code offline} (retained) and disconnects, after the outbox has drained. */
+    @Override
+    public void close() {
+        long until = System.currentTimeMillis() + 5000;
+        while (!outbox.isEmpty() && System.currentTimeMillis() < until) {
+            sleep(50);
+        }
+        open = false;
+        try {
+            if (client.isConnected()) {
+                client.publish(Topics.status(agentId), codec.encode(offline()), 1, true).waitForCompletion(5000);
+                client.disconnect().waitForCompletion(5000);
+            }
+            client.close();
+        } catch (MqttException e) {
+            LOG.warn("closing the MQTT connection: {}", e.getMessage());
+        }
+        publisher.interrupt();
+    }
+
+    private final class Callback implements MqttCallback {
+        private final AgentStatus online;
+        private final Consumer<byte[]> onJob;
+        private final String plugTopic;
+        private final Consumer<byte[]> onPlug;
+
+        Callback(AgentStatus online, Consumer<byte[]> onJob, String plugTopic, Consumer<byte[]> onPlug) {
+            this.online = online;
+            this.onJob = onJob;
+            this.plugTopic = plugTopic;
+            this.onPlug = onPlug;
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            LOG.info("{} to {}", reconnect ? "reconnected" : "connected", serverUri);
+            try {
+                client.publish(Topics.status(agentId), codec.encode(online), 1, true);
+                List<String> topics = new ArrayList<>(List.of(Topics.jobs(agentId)));
+                List<Integer> qos = new ArrayList<>(List.of(1));
+                if (plugTopic != null) {
+                    topics.add(plugTopic);
+                    qos.add(0);
+                }
+                client.subscribe(topics.toArray(String[]::new), qos.stream().mapToInt(Integer::intValue).toArray());
+            } catch (MqttException e) {
+                LOG.warn("announcing or subscribing failed: {}", e.getMessage());
+            }
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            if (topic.equals(plugTopic)) {
+                onPlug.accept(message.getPayload());
+            } else {
+                onJob.accept(message.getPayload());
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // the in-flight window is released by each publish's own listener
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            LOG.warn("disconnected: {}", response.getReasonString());
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            LOG.warn("MQTT error: {}", exception.getMessage());
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // no enhanced authentication
+        }
+    }
+}
