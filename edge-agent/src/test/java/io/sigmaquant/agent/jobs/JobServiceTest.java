@@ -1,0 +1,126 @@
+package io.sigmaquant.agent.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sigmaquant.agent.energy.EstimatedEnergyMeter;
+import io.sigmaquant.agent.fetch.ModelCache;
+import io.sigmaquant.agent.fetch.ModelFetcher;
+import io.sigmaquant.agent.measure.Clock;
+import io.sigmaquant.agent.measure.Measurer;
+import io.sigmaquant.agent.system.SystemProbe;
+import io.sigmaquant.agent.testing.Boards;
+import io.sigmaquant.agent.testing.Fixtures;
+import io.sigmaquant.agent.testing.Jobs;
+import io.sigmaquant.agent.testing.ModelServer;
+import io.sigmaquant.protocol.MessageCodec;
+import io.sigmaquant.protocol.message.CancelJob;
+import io.sigmaquant.protocol.message.JobAccepted;
+import io.sigmaquant.protocol.message.JobError;
+import io.sigmaquant.protocol.message.JobResult;
+import io.sigmaquant.protocol.message.Message;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job service with real downloads and real ONNX Runtime measurements; replies collected in memory. */
+class JobServiceTest {
+    private final MessageCodec codec = new MessageCodec();
+    private final List<Message> replies = new CopyOnWriteArrayList<>();
+    private final ModelServer server = new ModelServer();
+    private JobService service;
+    private byte[] resnet;
+    private String url;
+
+    @TempDir
+    Path cacheDir;
+
+    @BeforeEach
+    void start() throws Exception {
+        resnet = Files.readAllBytes(Fixtures.model("resnet"));
+        url = server.serve("resnet", resnet);
+        ModelCache cache = new ModelCache(cacheDir, 64 << 20);
+        Measurer measurer = new Measurer(new EstimatedEnergyMeter(2), new SystemProbe(Path.of("/"), Boards.NO_COMMANDS),
+                Clock.SYSTEM, cacheDir);
+        service = new JobService("agent-1", new MeasuringExecutor("agent-1", new ModelFetcher(cache, 16 << 20), cache,
+                measurer, "estimate"), replies::add, 4, new SimpleMeterRegistry(), System::currentTimeMillis);
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+        server.close();
+    }
+
+    private <T extends Message> List<T> replies(Class<T> kind) {
+        return replies.stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
+
+    private void awaitFinal(int count) {
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                replies(JobResult.class).size() + replies(JobError.class).size() >= count);
+    }
+
+    @Test
+    void onMessage_validJob_isAcceptedMeasuredAndAnsweredWithPerNodeTimes() {
+        service.onMessage(codec.encode(Jobs.job("j1", url, resnet, Jobs.inAMinute())));
+        awaitFinal(1);
+        assertThat(replies(JobAccepted.class)).singleElement().extracting(JobAccepted::jobId).isEqualTo("j1");
+        JobResult r = replies(JobResult.class).get(0);
+        assertThat(r.latency().runs()).isGreaterThanOrEqualTo(20);
+        assertThat(r.nodes()).isNotEmpty();
+        assertThat(r.energy().meter()).isEqualTo("estimate");
+        assertThat(r.energy().estimated()).isTrue();
+        assertThat(r.simulated()).isFalse();
+    }
+
+    @Test
+    void onMessage_sameJobIdTwice_isMeasuredOnce() throws Exception {
+        byte[] job = codec.encode(Jobs.job("dup", url, resnet, Jobs.inAMinute()));
+        service.onMessage(job);
+        service.onMessage(job);
+        awaitFinal(1);
+        Thread.sleep(500);
+        assertThat(replies(JobAccepted.class)).hasSize(1);
+        assertThat(replies(JobResult.class)).hasSize(1);
+        assertThat(replies(JobError.class)).isEmpty();
+    }
+
+    @Test
+    void onMessage_badInputs_eachGetAnErrorNamingTheCauseAndTheNextJobStillRuns() {
+        String good = new String(codec.encode(Jobs.job("ok", url, resnet, Jobs.inAMinute())), StandardCharsets.UTF_8);
+        service.onMessage("{not json".getBytes(StandardCharsets.UTF_8));
+        service.onMessage(good.replace("\"1.0\"", "\"9.0\"").replace("\"ok\"", "\"v9\"").getBytes(StandardCharsets.UTF_8));
+        service.onMessage(codec.encode(Jobs.job("late", url, resnet, System.currentTimeMillis() - 1)));
+        byte[] notOnnx = "definitely not a model".getBytes(StandardCharsets.UTF_8);
+        service.onMessage(codec.encode(Jobs.job("refused", server.serve("junk", notOnnx), notOnnx, Jobs.inAMinute())));
+        service.onMessage(good.getBytes(StandardCharsets.UTF_8));
+        awaitFinal(5);
+        assertThat(replies(JobError.class)).extracting(JobError::code).containsExactlyInAnyOrder(
+                JobError.Codes.MALFORMED, JobError.Codes.UNSUPPORTED_VERSION, JobError.Codes.DEADLINE_EXCEEDED,
+                JobError.Codes.MODEL_REJECTED);
+        assertThat(replies(JobError.class)).filteredOn(e -> "v9".equals(e.jobId())).hasSize(1);
+        assertThat(replies(JobResult.class)).singleElement().extracting(JobResult::jobId).isEqualTo("ok");
+        assertThat(cacheDir.resolve(ModelServer.sha256(notOnnx) + ".onnx")).doesNotExist();
+    }
+
+    @Test
+    void onMessage_cancelOfAQueuedJob_answersCancelled() {
+        service.onMessage(codec.encode(Jobs.job("first", url, resnet, Jobs.inAMinute())));
+        service.onMessage(codec.encode(Jobs.job("second", url, resnet, Jobs.inAMinute())));
+        service.onMessage(codec.encode(new CancelJob("1.0", null, "c", "second")));
+        awaitFinal(2);
+        assertThat(replies(JobError.class)).singleElement().satisfies(e -> {
+            assertThat(e.jobId()).isEqualTo("second");
+            assertThat(e.code()).isEqualTo(JobError.Codes.CANCELLED);
+        });
+    }
+}
