@@ -50,6 +50,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "intra-op threads (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1",
+            description = "batch size, for models with a dynamic batch axis (default: ${DEFAULT-VALUE})")
+    int batch;
+
     @Option(names = "--profile", paramLabel = "ID|FILE", defaultValue = "x86-64-generic",
             description = "device profile (for the energy estimate; default: ${DEFAULT-VALUE})")
     String profile;
@@ -64,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     /** JSON form. */
-    record Report(String model, int threads, JobResult.Latency latency, Double bareLoopMedianMs,
+    record Report(String model, int threads, int batch, JobResult.Latency latency, Double bareLoopMedianMs,
                   JobResult.Energy energy, long peakMemoryBytes, List<JobResult.NodeTime> nodes,
                   JobResult.SystemSample before, JobResult.SystemSample after) {
     }
@@ -77,7 +81,10 @@ final class BenchCommand implements Callable<Integer> {
         if (runs < 1 || warmup < 0 || threads < 0 || minDurationMs < 0) {
             throw new IllegalArgumentException("--runs must be positive; --warmup, --threads, --min-duration-ms not negative");
         }
-        OrtSessions.ModelInput input = OrtSessions.describe(model);
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be positive: " + batch);
+        }
+        OrtSessions.ModelInput input = OrtSessions.describe(model).withBatch(batch);
         EnergyMeter meter = EnergyMeters.select(energy, Path.of("/"), CommandRunner.SYSTEM, DeviceProfiles.load(profile),
                 new MqttPlugPower());
         Path work = Files.createTempDirectory("sigmaquant-bench");
@@ -87,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
                         phase -> { }, () -> false);
         Files.deleteIfExists(work);
         Double bare = compareBare ? bareLoopMedian(input, m.latency().runs()) : null;
-        Report r = new Report(model.toString(), threads, m.latency().toWire(m.timedWindowMs()), bare, m.energy(),
+        Report r = new Report(model.toString(), threads, batch, m.latency().toWire(m.timedWindowMs()), bare, m.energy(),
                 m.peakMemoryBytes(), m.nodes(), m.before(), m.after());
         var out = spec.commandLine().getOut();
         if (json) {
@@ -118,8 +125,8 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void print(java.io.PrintWriter out, Report r) {
         JobResult.Latency l = r.latency();
-        out.printf(Locale.ROOT, "%s, %d thread(s): median %.3f ms, p90 %.3f, p99 %.3f, CV %.3f over %d runs (%.0f ms)%n",
-                r.model(), r.threads(), l.medianMs(), l.p90Ms(), l.p99Ms(), l.cv(), l.runs(), l.totalMs());
+        out.printf(Locale.ROOT, "%s, batch %d, %d thread(s): median %.3f ms, p90 %.3f, p99 %.3f, CV %.3f over %d runs (%.0f ms)%n",
+                r.model(), r.batch(), r.threads(), l.medianMs(), l.p90Ms(), l.p99Ms(), l.cv(), l.runs(), l.totalMs());
         if (r.bareLoopMedianMs() != null) {
             out.printf(Locale.ROOT, "bare ONNX Runtime loop: median %.3f ms%n", r.bareLoopMedianMs());
         }

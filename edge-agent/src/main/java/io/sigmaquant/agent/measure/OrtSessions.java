@@ -19,6 +19,12 @@ public final class OrtSessions {
 
     /** What a model file says about its input: name, shape with batch 1, and preprocessing metadata. */
     public record ModelInput(String name, long[] shape, double scale, double mean, double std) {
+        /** The same input with another batch size (models with a dynamic batch axis). */
+        public ModelInput withBatch(long batch) {
+            long[] s = shape.clone();
+            s[0] = batch;
+            return new ModelInput(name, s, scale, mean, std);
+        }
     }
 
     /** Reads the input of a model; symbolic dimensions other than the batch must be given by the caller. */
