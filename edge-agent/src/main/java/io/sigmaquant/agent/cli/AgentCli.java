@@ -13,10 +13,7 @@ public final class AgentCli {
     public static final int EXIT_BAD_INPUT = 2;
 
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
-        if (code != 0 || !RunCommand.keepsRunning()) {
-            System.exit(code);
-        }
+        System.exit(commandLine().execute(args));
     }
 
     public static CommandLine commandLine() {

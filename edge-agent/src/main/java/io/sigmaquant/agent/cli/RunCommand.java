@@ -4,13 +4,14 @@ import io.sigmaquant.agent.AgentConfig;
 import io.sigmaquant.agent.AgentRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sigmaquant-agent run}: serve measurement jobs from a broker until stopped. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Connect to the broker and measure jobs until stopped.")
 final class RunCommand implements Callable<Integer> {
-    private static volatile boolean running;
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Option(names = "--broker", paramLabel = "URL", required = true, description = "MQTT v5 broker, e.g. tcp://host:1883")
     String broker;
@@ -46,10 +47,6 @@ final class RunCommand implements Callable<Integer> {
             description = "serve Prometheus metrics on 127.0.0.1:PORT/metrics (default: off)")
     int metricsPort;
 
-    static boolean keepsRunning() {
-        return running;
-    }
-
     @Override
     public Integer call() throws Exception {
         if (queue < 1 || cacheMib < 1 || maxModelMib < 1) {
@@ -61,14 +58,16 @@ final class RunCommand implements Callable<Integer> {
                 cacheMib << 20, maxModelMib << 20, queue, metricsPort, Path.of("/")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                runtime.close();
+                runtime.close(); // publishes offline (retained) and leaves cleanly
             } catch (Exception e) {
                 // exiting anyway; the broker's Last Will marks the agent offline
+            } finally {
+                stopped.countDown();
             }
         }, "agent-shutdown"));
-        running = true;
         System.err.println("sigmaquant-agent " + id + " serving jobs from " + broker
                 + (runtime.metricsPort() > 0 ? "; metrics on 127.0.0.1:" + runtime.metricsPort() + "/metrics" : ""));
+        stopped.await(); // serve until SIGTERM/SIGINT
         return 0;
     }
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes job messages, answers each once, and measures one job at a time from a bounded queue. Every failure
- * becomes an error reply with a code and a reason; a job id seen before is not measured again.
+ * becomes an error reply with a code and a reason; a (job id, attempt) seen before is not measured again.
  */
 public final class JobService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
@@ -90,8 +90,9 @@ public final class JobService implements AutoCloseable {
 
     private void accept(MeasurementJob job) {
         synchronized (seen) {
-            if (!seen.add(job.jobId())) {
-                LOG.info("job {} seen before; not measured again", job.jobId());
+            // (job id, attempt): a controller's retry of the same job is a new attempt and is measured
+            if (!seen.add(job.jobId() + "#" + job.attempt())) {
+                LOG.info("job {} attempt {} seen before; not measured again", job.jobId(), job.attempt());
                 metrics.counter("sigmaquant.agent.jobs.duplicates").increment();
                 return;
             }

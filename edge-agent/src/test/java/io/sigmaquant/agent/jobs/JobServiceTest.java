@@ -95,6 +95,17 @@ class JobServiceTest {
     }
 
     @Test
+    void onMessage_retryWithANewAttempt_isMeasuredAgain() {
+        var first = Jobs.job("retry", url, resnet, Jobs.inAMinute());
+        var second = new io.sigmaquant.protocol.message.MeasurementJob(first.schemaVersion(), null, first.correlationId(),
+                first.jobId(), 2, first.model(), first.input(), first.settings(), first.deadlineMs(), first.workload());
+        service.onMessage(codec.encode(first));
+        service.onMessage(codec.encode(second));
+        awaitFinal(2);
+        assertThat(replies(JobResult.class)).extracting(JobResult::attempt).containsExactlyInAnyOrder(1, 2);
+    }
+
+    @Test
     void onMessage_badInputs_eachGetAnErrorNamingTheCauseAndTheNextJobStillRuns() {
         String good = new String(codec.encode(Jobs.job("ok", url, resnet, Jobs.inAMinute())), StandardCharsets.UTF_8);
         service.onMessage("{not json".getBytes(StandardCharsets.UTF_8));
