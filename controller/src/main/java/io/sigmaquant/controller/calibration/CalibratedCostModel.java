@@ -1,0 +1,55 @@
+package io.sigmaquant.controller.calibration;
+
+import io.sigmaquant.controller.analysis.Layer;
+import io.sigmaquant.controller.cost.CostModel;
+import io.sigmaquant.controller.cost.LayerCost;
+import io.sigmaquant.controller.cost.PriorCostModel;
+import io.sigmaquant.profiles.DeviceProfile;
+import io.sigmaquant.profiles.RuntimeFormat;
+import java.util.Map;
+
+/**
+ * The prior cost model with per-format latency fits from measurements laid over it (DESIGN §7): a layer in a
+ * format with a fit gets the fitted latency, others the prior's; end-to-end = Σ layers + the measured
+ * remainder. Size is the prior's (it is exact); energy stays the prior's until agents report it per layer.
+ */
+public final class CalibratedCostModel implements CostModel {
+    private final PriorCostModel prior;
+    private final DeviceProfile profile;
+    private final Map<RuntimeFormat, LatencyFit> fits;
+    private final double remainderMs;
+
+    public CalibratedCostModel(PriorCostModel prior, Map<RuntimeFormat, LatencyFit> fits, double remainderMs) {
+        this.prior = prior;
+        this.profile = prior.profile();
+        this.fits = Map.copyOf(fits);
+        this.remainderMs = remainderMs;
+    }
+
+    @Override
+    public LayerCost cost(Layer layer, int bits) {
+        LayerCost p = prior.cost(layer, bits);
+        RuntimeFormat format = profile.formatOf(bits);
+        LatencyFit fit = fits.get(format);
+        if (fit == null) {
+            return p;
+        }
+        double ms = fit.predictSeconds(LayerFeatures.of(layer, bits, format, profile.costOf(format))) * 1e3;
+        return new LayerCost(p.sizeBytes(), ms, p.energyMj());
+    }
+
+    @Override
+    public LayerCost remainder() {
+        return new LayerCost(0, remainderMs, 0);
+    }
+
+    public Map<RuntimeFormat, LatencyFit> fits() {
+        return fits;
+    }
+
+    @Override
+    public String describe() {
+        return "calibrated on " + fits.values().stream().mapToInt(LatencyFit::observations).sum()
+                + " per-layer measurements (formats " + fits.keySet() + ") over " + prior.describe();
+    }
+}

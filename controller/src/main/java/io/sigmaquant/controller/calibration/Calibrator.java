@@ -1,0 +1,52 @@
+package io.sigmaquant.controller.calibration;
+
+import io.sigmaquant.controller.analysis.Layer;
+import io.sigmaquant.controller.cost.PriorCostModel;
+import io.sigmaquant.profiles.DeviceProfile;
+import io.sigmaquant.profiles.RuntimeFormat;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects measurements of one device class and fits its {@link CalibratedCostModel}: per-layer kernel times
+ * (attributed by {@link NodeAttribution}) feed the per-format latency fits; end-to-end medians give the
+ * remainder the layers do not explain.
+ */
+public final class Calibrator {
+    private final PriorCostModel prior;
+    private final DeviceProfile profile;
+    private final Map<RuntimeFormat, List<LatencyFit.Observation>> layerData = new EnumMap<>(RuntimeFormat.class);
+    private final List<EndToEnd> endToEnd = new ArrayList<>();
+
+    private record EndToEnd(List<Layer> layers, Map<String, Integer> bits, double measuredMs) {
+    }
+
+    public Calibrator(PriorCostModel prior) {
+        this.prior = prior;
+        this.profile = prior.profile();
+    }
+
+    /** One layer's measured kernel time at a bitwidth. */
+    public void addLayer(Layer layer, int bits, double micros) {
+        RuntimeFormat format = profile.formatOf(bits);
+        layerData.computeIfAbsent(format, f -> new ArrayList<>()).add(new LatencyFit.Observation(
+                LayerFeatures.of(layer, bits, format, profile.costOf(format)), micros * 1e-6));
+    }
+
+    /** One configuration's measured end-to-end median. */
+    public void addEndToEnd(List<Layer> layers, Map<String, Integer> bits, double medianMs) {
+        endToEnd.add(new EndToEnd(List.copyOf(layers), Map.copyOf(bits), medianMs));
+    }
+
+    public CalibratedCostModel fit() {
+        Map<RuntimeFormat, LatencyFit> fits = new EnumMap<>(RuntimeFormat.class);
+        layerData.forEach((format, data) -> fits.put(format, LatencyFit.fit(profile.costOf(format), data)));
+        CalibratedCostModel layersOnly = new CalibratedCostModel(prior, fits, 0);
+        double remainder = endToEnd.stream().mapToDouble(e -> e.measuredMs() - e.layers().stream()
+                .mapToDouble(l -> layersOnly.cost(l, e.bits().get(l.name())).latencyMs()).sum())
+                .average().orElse(0);
+        return new CalibratedCostModel(prior, fits, Math.max(0, remainder));
+    }
+}

@@ -1,0 +1,118 @@
+package io.sigmaquant.controller.calibration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.sigmaquant.controller.analysis.Layer;
+import io.sigmaquant.controller.analysis.ModelAnalysis;
+import io.sigmaquant.controller.analysis.ModelAnalyzer;
+import io.sigmaquant.controller.cost.PriorCostModel;
+import io.sigmaquant.controller.cost.SizeBasis;
+import io.sigmaquant.controller.model.OnnxModels;
+import io.sigmaquant.controller.testing.Fixtures;
+import io.sigmaquant.profiles.DeviceProfile;
+import io.sigmaquant.profiles.DeviceProfiles;
+import io.sigmaquant.profiles.FormatCost;
+import io.sigmaquant.profiles.RuntimeFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fit against a known board: layer times generated from a hidden linear model (unlike the prior: slower
+ * compute, a memory term and more overhead) with 5 % noise, over the real layers of the three fixtures.
+ */
+class CalibratorTest {
+    static final double[] TRUTH = {2.5e-10, 4e-10, 1e-10, 20e-6};
+    static List<Layer> layers = new ArrayList<>();
+    static DeviceProfile profile;
+    static PriorCostModel prior;
+
+    @BeforeAll
+    static void load() {
+        for (String m : Fixtures.MODELS) {
+            ModelAnalysis a = ModelAnalyzer.analyze(OnnxModels.load(Fixtures.model(m)));
+            layers.addAll(a.layers());
+        }
+        profile = DeviceProfiles.load("raspberry-pi-4");
+        prior = new PriorCostModel(profile, SizeBasis.PACKED);
+    }
+
+    private static double trueMicros(Layer l, int bits, Random noise) {
+        RuntimeFormat f = profile.formatOf(bits);
+        double[] x = LayerFeatures.of(l, bits, f, profile.costOf(f)).vector();
+        double s = 0;
+        for (int j = 0; j < x.length; j++) {
+            s += TRUTH[j] * x[j];
+        }
+        return s * 1e6 * (1 + 0.05 * noise.nextGaussian());
+    }
+
+    @Test
+    void fit_manyNoisyMeasurements_predictsHeldOutLayersClosely() {
+        Random r = new Random(1);
+        Calibrator c = new Calibrator(prior);
+        for (int rep = 0; rep < 3; rep++) {
+            for (Layer l : layers) {
+                c.addLayer(l, 8, trueMicros(l, 8, r));
+            }
+        }
+        CalibratedCostModel model = c.fit();
+        LatencyFit fit = model.fits().get(RuntimeFormat.W8A8);
+        assertThat(fit.heldOutMedianApe()).isLessThan(0.10);
+        assertThat(fit.theta()[0]).isCloseTo(TRUTH[0], within(0.1 * TRUTH[0]));
+        Random exact = new Random(0) {
+            @Override
+            public double nextGaussian() {
+                return 0;
+            }
+        };
+        long close = layers.stream().filter(l -> {
+            double truth = trueMicros(l, 8, exact);
+            return Math.abs(model.cost(l, 8).latencyMs() * 1e3 - truth) <= 0.15 * truth;
+        }).count();
+        // the weight-byte term is pinned by the few weight-heavy layers only (a VGG Gemm); the prior holds it
+        // back there, which is why the closed loop adds calibration configurations that vary it
+        assertThat(close).isGreaterThanOrEqualTo(layers.size() * 9 / 10);
+        // formats never measured keep the prior
+        Layer any = layers.get(0);
+        assertThat(model.cost(any, 32).latencyMs()).isEqualTo(prior.cost(any, 32).latencyMs());
+    }
+
+    @Test
+    void fit_singleMeasurement_staysNearThePrior() {
+        Calibrator c = new Calibrator(prior);
+        Layer l = layers.get(1);
+        c.addLayer(l, 8, trueMicros(l, 8, new Random(2)));
+        LatencyFit fit = c.fit().fits().get(RuntimeFormat.W8A8);
+        FormatCost cost = profile.costOf(RuntimeFormat.W8A8);
+        double[] prior = LatencyFit.prior(cost);
+        // one point cannot pin four coefficients: the fit moves toward it but keeps the prior's shape
+        assertThat(fit.theta()[0]).isGreaterThan(prior[0] * 0.5).isLessThan(TRUTH[0] * 2);
+        assertThat(Double.isNaN(fit.heldOutMedianApe())).isTrue();
+    }
+
+    @Test
+    void fit_endToEndMedians_giveTheRemainderOutsideTheLayers() {
+        Random r = new Random(3);
+        Calibrator c = new Calibrator(prior);
+        Map<String, Integer> bits = new LinkedHashMap<>();
+        List<Layer> resnet = layers.subList(0, 10);
+        resnet.forEach(l -> bits.put(l.name(), 8));
+        double layerSumMs = 0;
+        for (Layer l : layers) {
+            double us = trueMicros(l, 8, r);
+            c.addLayer(l, 8, us);
+            layerSumMs += resnet.contains(l) ? us / 1e3 : 0;
+        }
+        c.addEndToEnd(resnet, bits, layerSumMs + 0.4);
+        CalibratedCostModel model = c.fit();
+        double predictedLayers = resnet.stream().mapToDouble(l -> model.cost(l, 8).latencyMs()).sum();
+        assertThat(model.remainder().latencyMs() + predictedLayers).isCloseTo(layerSumMs + 0.4, within(1e-9));
+        assertThat(model.remainder().latencyMs()).isCloseTo(0.4, within(0.3));
+    }
+}
