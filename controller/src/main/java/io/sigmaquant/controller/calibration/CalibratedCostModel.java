@@ -34,7 +34,7 @@ public final class CalibratedCostModel implements CostModel {
         if (fit == null) {
             return p;
         }
-        double ms = fit.predictSeconds(LayerFeatures.of(layer, bits, format, profile.costOf(format))) * 1e3;
+        double ms = fit.predictSeconds(LayerFeatures.of(layer, bits, format, profile.costOf(format), prior.batch())) * 1e3;
         return new LayerCost(p.sizeBytes(), ms, p.energyMj());
     }
 
@@ -45,6 +45,22 @@ public final class CalibratedCostModel implements CostModel {
 
     public Map<RuntimeFormat, LatencyFit> fits() {
         return fits;
+    }
+
+    /** The calibrated model as data: a profile overlay the allocator can load later. */
+    public Export export() {
+        Map<String, Export.Fit> out = new java.util.TreeMap<>();
+        fits.forEach((f, fit) -> out.put(f.id(), new Export.Fit(fit.theta()[0], fit.theta()[1], fit.theta()[2],
+                fit.theta()[3], fit.observations(), fit.heldOutMedianApe())));
+        return new Export(profile.id(), out, remainderMs);
+    }
+
+    /** JSON form of a calibrated model: seconds per MAC, per weight byte, per activation byte, per layer. */
+    public record Export(String deviceClass, Map<String, Fit> latencyFits, double remainderMs) {
+        /** One format's fitted coefficients. */
+        public record Fit(double secondsPerMac, double secondsPerWeightByte, double secondsPerActivationByte,
+                          double secondsPerLayer, int observations, double heldOutMedianApe) {
+        }
     }
 
     @Override

@@ -32,7 +32,7 @@ public final class Calibrator {
     public void addLayer(Layer layer, int bits, double micros) {
         RuntimeFormat format = profile.formatOf(bits);
         layerData.computeIfAbsent(format, f -> new ArrayList<>()).add(new LatencyFit.Observation(
-                LayerFeatures.of(layer, bits, format, profile.costOf(format)), micros * 1e-6));
+                LayerFeatures.of(layer, bits, format, profile.costOf(format), prior.batch()), micros * 1e-6));
     }
 
     /** One configuration's measured end-to-end median. */

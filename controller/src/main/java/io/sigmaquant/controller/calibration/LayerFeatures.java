@@ -12,10 +12,11 @@ import io.sigmaquant.profiles.RuntimeFormat;
 public record LayerFeatures(double macs, double weightBytes, double activationBytes) {
     public static final int SIZE = 4;
 
-    public static LayerFeatures of(Layer l, int bits, RuntimeFormat format, FormatCost cost) {
+    /** @param batch images per inference: MACs and activations scale with it, weights are read once */
+    public static LayerFeatures of(Layer l, int bits, RuntimeFormat format, FormatCost cost, int batch) {
         double bitFactor = cost.scalesWithBits() ? bits / 8.0 : 1.0;
-        return new LayerFeatures(l.macs() * bitFactor, l.weightParams() * format.storageBits(bits) / 8.0,
-                (l.inputElements() + l.outputElements()) * cost.activationBytes());
+        return new LayerFeatures(batch * l.macs() * bitFactor, l.weightParams() * format.storageBits(bits) / 8.0,
+                batch * (l.inputElements() + l.outputElements()) * cost.activationBytes());
     }
 
     public double[] vector() {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sigmaquant", mixinStandardHelpOptions = true, version = "sigmaquant 0.1.0",
         description = "Mixed-precision quantization of ONNX models for edge boards.",
         subcommands = {InspectCommand.class, QuantizeCommand.class, EvaluateCommand.class, SensitivityCommand.class,
-                AllocateCommand.class, TradeoffCommand.class, BenchAllocatorCommand.class,
+                AllocateCommand.class, TradeoffCommand.class, BenchAllocatorCommand.class, OptimizeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SigmaQuantCli {
     /** Exit status for bad input (the same picocli uses for usage errors). */

@@ -12,10 +12,21 @@ import io.sigmaquant.profiles.RuntimeFormat;
 public final class PriorCostModel implements CostModel {
     private final DeviceProfile profile;
     private final SizeBasis sizeBasis;
+    private final int batch;
 
     public PriorCostModel(DeviceProfile profile, SizeBasis sizeBasis) {
+        this(profile, sizeBasis, 1);
+    }
+
+    /** @param batch images per inference: work and activations scale with it, weights are read once */
+    public PriorCostModel(DeviceProfile profile, SizeBasis sizeBasis, int batch) {
         this.profile = profile;
         this.sizeBasis = sizeBasis;
+        this.batch = batch;
+    }
+
+    public int batch() {
+        return batch;
     }
 
     @Override
@@ -23,8 +34,8 @@ public final class PriorCostModel implements CostModel {
         RuntimeFormat format = profile.formatOf(bits);
         FormatCost c = profile.costOf(format);
         double weightBytes = l.weightParams() * format.storageBits(bits) / 8.0 + 4.0 * l.biasParams();
-        double activationBytes = (l.inputElements() + l.outputElements()) * c.activationBytes();
-        FormatCost.Prediction p = c.predict(l.macs(), weightBytes + activationBytes, bits);
+        double activationBytes = batch * (l.inputElements() + l.outputElements()) * c.activationBytes();
+        FormatCost.Prediction p = c.predict(batch * l.macs(), weightBytes + activationBytes, bits);
         return new LayerCost(sizeBasis.bytes(l, bits), p.seconds() * 1e3, p.joules() * 1e3);
     }
 

@@ -44,7 +44,7 @@ class CalibratorTest {
 
     private static double trueMicros(Layer l, int bits, Random noise) {
         RuntimeFormat f = profile.formatOf(bits);
-        double[] x = LayerFeatures.of(l, bits, f, profile.costOf(f)).vector();
+        double[] x = LayerFeatures.of(l, bits, f, profile.costOf(f), 1).vector();
         double s = 0;
         for (int j = 0; j < x.length; j++) {
             s += TRUTH[j] * x[j];

@@ -1,0 +1,103 @@
+package io.sigmaquant.controller.fleet;
+
+import io.sigmaquant.protocol.MessageCodec;
+import io.sigmaquant.protocol.ProtocolException;
+import io.sigmaquant.protocol.Topics;
+import io.sigmaquant.protocol.message.AgentStatus;
+import io.sigmaquant.protocol.message.MeasurementJob;
+import io.sigmaquant.protocol.message.Message;
+import java.util.function.Consumer;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's MQTT v5 session — the only controller class that touches Paho. It follows every agent's
+ * retained status, takes replies through the shared subscription (replicas split them), and publishes jobs
+ * with a message expiry taken from their deadline.
+ */
+public final class FleetConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetConnection.class);
+
+    private final MqttAsyncClient client;
+    private final MessageCodec codec = new MessageCodec();
+
+    public FleetConnection(String brokerUrl, String clientId, Consumer<AgentStatus> onStatus, Consumer<Message> onReply)
+            throws MqttException {
+        client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                try {
+                    Message m = codec.decode(message.getPayload());
+                    if (m instanceof AgentStatus s) {
+                        onStatus.accept(s);
+                    } else {
+                        onReply.accept(m);
+                    }
+                } catch (ProtocolException e) {
+                    LOG.warn("ignoring an unreadable message on {}: {}", topic, e.getMessage());
+                }
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {
+                try {
+                    client.subscribe(new String[] {Topics.statusFilter(), Topics.sharedResultsFilter()}, new int[] {1, 1});
+                } catch (MqttException e) {
+                    LOG.warn("subscribing failed: {}", e.getMessage());
+                }
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+                LOG.warn("disconnected from the broker: {}", response.getReasonString());
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {
+                LOG.warn("MQTT error: {}", e.getMessage());
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, 30);
+        client.connect(options).waitForCompletion(15_000);
+    }
+
+    public void publish(String agentId, MeasurementJob job) throws MqttException {
+        MqttProperties props = new MqttProperties();
+        props.setMessageExpiryInterval(Math.max(1, (job.deadlineMs() - System.currentTimeMillis()) / 1000));
+        MqttMessage message = new MqttMessage(codec.encode(job), 1, false, props);
+        client.publish(Topics.jobs(agentId), message).waitForCompletion(10_000);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(5000);
+            }
+            client.close();
+        } catch (MqttException e) {
+            LOG.warn("closing the MQTT session: {}", e.getMessage());
+        }
+    }
+}

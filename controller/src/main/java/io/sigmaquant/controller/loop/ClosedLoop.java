@@ -1,0 +1,197 @@
+package io.sigmaquant.controller.loop;
+
+import io.sigmaquant.controller.allocation.Allocation;
+import io.sigmaquant.controller.allocation.AllocationProblem;
+import io.sigmaquant.controller.allocation.Budgets;
+import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
+import io.sigmaquant.controller.allocation.Resource;
+import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
+import io.sigmaquant.controller.allocation.SigmaQuantOptions;
+import io.sigmaquant.controller.analysis.Layer;
+import io.sigmaquant.controller.analysis.ModelAnalysis;
+import io.sigmaquant.controller.calibration.CalibratedCostModel;
+import io.sigmaquant.controller.calibration.Calibrator;
+import io.sigmaquant.controller.calibration.LatencyFit;
+import io.sigmaquant.controller.calibration.NodeAttribution;
+import io.sigmaquant.controller.cost.CostModel;
+import io.sigmaquant.controller.cost.PriorCostModel;
+import io.sigmaquant.controller.data.InputBatches;
+import io.sigmaquant.controller.data.Preprocessing;
+import io.sigmaquant.controller.planning.ProblemBuilder;
+import io.sigmaquant.controller.quant.ExportOptions;
+import io.sigmaquant.controller.quant.QdqExporter;
+import io.sigmaquant.controller.quant.QuantizedModel;
+import io.sigmaquant.controller.sensitivity.SensitivityTable;
+import io.sigmaquant.controller.store.ModelStore;
+import io.sigmaquant.protocol.Messages;
+import io.sigmaquant.protocol.message.JobResult;
+import io.sigmaquant.protocol.message.MeasurementJob;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The hardware-in-the-loop closed loop for one device class (DESIGN §1): solve with the current cost model,
+ * export the candidate, have an agent of the class measure it, attribute its per-node times to layers, refit,
+ * re-solve. Two calibration configurations (all layers float, all at the highest integer width) come first so
+ * that both formats' fits have data. It stops when a measured candidate meets every budget and the model had
+ * predicted its latency within the tolerance, or after the iteration limit (and says so).
+ */
+public final class ClosedLoop {
+    private final ModelAnalysis analysis;
+    private final PriorCostModel prior;
+    private final SensitivityTable sensitivity;
+    private final ExportOptions export;
+    private final InputBatches calibrationImages;
+    private final Preprocessing preprocessing;
+    private final ModelStore store;
+    private final Dispatcher dispatcher;
+    private final LoopSettings settings;
+    private final Consumer<LoopIteration> progress;
+
+    public ClosedLoop(ModelAnalysis analysis, PriorCostModel prior, SensitivityTable sensitivity, ExportOptions export,
+                      InputBatches calibrationImages, Preprocessing preprocessing, ModelStore store,
+                      Dispatcher dispatcher, LoopSettings settings, Consumer<LoopIteration> progress) {
+        this.analysis = analysis;
+        this.prior = prior;
+        this.sensitivity = sensitivity;
+        this.export = export;
+        this.calibrationImages = calibrationImages;
+        this.preprocessing = preprocessing;
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public LoopReport run(String modelName) throws InterruptedException {
+        Calibrator calibrator = new Calibrator(prior);
+        CostModel model = prior;
+        List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
+        List<LoopIteration> iterations = new ArrayList<>();
+        Budgets budgets = settings.budgets();
+        for (int bits : calibrationWidths(allowed)) {
+            Map<String, Integer> uniform = new LinkedHashMap<>();
+            analysis.layers().forEach(l -> uniform.put(l.name(), bits));
+            Measurement m = measure(uniform, model, iterations.size() + 1, "calibration", calibrator, budgets);
+            model = calibrator.fit();
+            iterations.add(m.iteration(fitError(model)));
+            progress.accept(iterations.get(iterations.size() - 1));
+            if (bits == 32 && settings.latencyFractionOfFloat() > 0) {
+                budgets = budgets.with(Resource.LATENCY, settings.latencyFractionOfFloat() * m.measured().result()
+                        .latency().medianMs());
+            }
+        }
+        for (int i = 0; i < settings.maxIterations(); i++) {
+            AllocationProblem p = ProblemBuilder.build(analysis, model, sensitivity, allowed, budgets);
+            Allocation a;
+            try {
+                a = new SigmaQuantAllocator(SigmaQuantOptions.defaults()).allocate(p);
+            } catch (InfeasibleBudgetException e) {
+                LoopIteration last = iterations.get(iterations.size() - 1);
+                return new LoopReport(modelName, settings.deviceClass(), false, "the model calibrated on "
+                        + iterations.size() + " measurements says the budgets cannot be met: " + e.getMessage(),
+                        iterations.size(), last.bits(), null, iterations, model.describe(), export(model));
+            }
+            Map<String, Integer> bits = a.bits(p);
+            Measurement m = measure(bits, model, iterations.size() + 1, "candidate", calibrator, budgets);
+            model = calibrator.fit();
+            LoopIteration it = m.iteration(fitError(model));
+            iterations.add(it);
+            progress.accept(it);
+            double gap = Math.abs(it.predictedMs() - it.measuredMs()) / it.measuredMs();
+            if (it.meetsBudgets() && gap <= settings.tolerance()) {
+                return new LoopReport(modelName, settings.deviceClass(), true, String.format(Locale.ROOT,
+                        "measured %.3f ms meets the budgets and the model predicted it within %.1f %%", it.measuredMs(),
+                        100 * gap), iterations.size(), bits, m.sha256(), iterations, model.describe(), export(model));
+            }
+        }
+        LoopIteration last = iterations.get(iterations.size() - 1);
+        return new LoopReport(modelName, settings.deviceClass(), false, "iteration limit of " + settings.maxIterations()
+                + " reached without a candidate that meets the budgets and is predicted within "
+                + Math.round(100 * settings.tolerance()) + " %", iterations.size(), last.bits(), null, iterations,
+                model.describe(), export(model));
+    }
+
+    /** Float and the widest integer bitwidth: the two formats a CPU board runs. */
+    private static List<Integer> calibrationWidths(List<Integer> allowed) {
+        List<Integer> widths = new ArrayList<>();
+        if (allowed.contains(32)) {
+            widths.add(32);
+        }
+        allowed.stream().filter(b -> b <= 8).max(Integer::compare).ifPresent(widths::add);
+        return widths;
+    }
+
+    private record Measurement(int index, String kind, Map<String, Integer> bits, Dispatcher.Measured measured,
+                               double predictedMs, double sizeBytes, boolean meets, String sha256) {
+        LoopIteration iteration(double fitError) {
+            JobResult r = measured.result();
+            return new LoopIteration(index, kind, bits, measured.agentId(), predictedMs, r.latency().medianMs(),
+                    r.energy().millijoulesPerInference(), r.energy().estimated(), sizeBytes, meets, fitError);
+        }
+    }
+
+    private Measurement measure(Map<String, Integer> bits, CostModel model, int index, String kind,
+                                Calibrator calibrator, Budgets budgets) throws InterruptedException {
+        QuantizedModel q = QdqExporter.export(analysis, bits, export, calibrationImages);
+        byte[] bytes = q.model().toByteArray();
+        String sha = store.put(bytes);
+        double predictedMs = model.remainder().latencyMs() + analysis.layers().stream()
+                .mapToDouble(l -> model.cost(l, bits.get(l.name())).latencyMs()).sum();
+        MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, UUID.randomUUID().toString(),
+                "loop-" + UUID.randomUUID(), 1, new MeasurementJob.ModelRef(settings.modelBaseUrl() + sha, sha,
+                bytes.length), input(), settings.measurement(), System.currentTimeMillis()
+                + settings.lease().toMillis(), workload(bits));
+        Dispatcher.Measured measured = dispatcher.measure(settings.deviceClass(), job, settings.lease(),
+                settings.maxAttempts(), settings.waitForAgent());
+        JobResult r = measured.result();
+        NodeAttribution.Attribution attribution = new NodeAttribution(q.model().getGraph(),
+                bits.keySet()).attribute(r.nodes());
+        for (Layer l : analysis.layers()) {
+            Double us = attribution.layerMicros().get(l.name());
+            if (us != null) {
+                calibrator.addLayer(l, bits.get(l.name()), us);
+            }
+        }
+        calibrator.addEndToEnd(analysis.layers(), bits, r.latency().medianMs());
+        double size = q.packedBytes();
+        boolean meets = within(budgets, Resource.SIZE, size) && within(budgets, Resource.LATENCY, r.latency().medianMs())
+                && within(budgets, Resource.ENERGY, r.energy().millijoulesPerInference());
+        return new Measurement(index, kind, bits, measured, predictedMs, size, meets, sha);
+    }
+
+    private static boolean within(Budgets budgets, Resource r, double value) {
+        return !budgets.has(r) || value <= budgets.limit(r);
+    }
+
+    private MeasurementJob.InputSpec input() {
+        List<Long> shape = new ArrayList<>();
+        for (long d : analysis.input().withBatch(settings.batch())) {
+            shape.add(d);
+        }
+        return new MeasurementJob.InputSpec(analysis.input().name(), shape, preprocessing.scale(), preprocessing.mean(),
+                preprocessing.std());
+    }
+
+    private List<MeasurementJob.LayerWork> workload(Map<String, Integer> bits) {
+        return analysis.layers().stream().map(l -> new MeasurementJob.LayerWork(l.name(), l.macs(), l.weightParams(),
+                bits.get(l.name()), l.inputElements() + l.outputElements())).toList();
+    }
+
+    private static CalibratedCostModel.Export export(CostModel model) {
+        return model instanceof CalibratedCostModel c ? c.export() : null;
+    }
+
+    private static double fitError(CostModel model) {
+        if (model instanceof CalibratedCostModel c) {
+            return c.fits().values().stream().mapToDouble(LatencyFit::heldOutMedianApe).filter(d -> !Double.isNaN(d))
+                    .max().orElse(Double.NaN);
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,8 @@
+package io.sigmaquant.controller.loop;
+
+/** Every attempt of a measurement job failed or timed out. */
+public class JobFailedException extends RuntimeException {
+    public JobFailedException(String message) {
+        super(message);
+    }
+}

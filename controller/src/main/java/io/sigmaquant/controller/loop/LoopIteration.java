@@ -1,0 +1,15 @@
+package io.sigmaquant.controller.loop;
+
+import java.util.Map;
+
+/**
+ * One measured configuration of the loop.
+ *
+ * @param kind              "calibration" (chosen to make the fit identifiable) or "candidate" (the solver's)
+ * @param predictedMs       end-to-end latency the cost model predicted before this measurement
+ * @param fitHeldOutMedianApe the refitted model's cross-validated per-layer error, after this measurement
+ */
+public record LoopIteration(int index, String kind, Map<String, Integer> bits, String agentId, double predictedMs,
+                            double measuredMs, double measuredEnergyMj, boolean energyEstimated, double sizeBytes,
+                            boolean meetsBudgets, double fitHeldOutMedianApe) {
+}

@@ -1,0 +1,38 @@
+package io.sigmaquant.controller.loop;
+
+import io.sigmaquant.controller.testing.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Real edge-agent processes (the built agent jar) for the closed-loop tests. */
+final class AgentProcesses implements AutoCloseable {
+    private final Map<String, Process> agents = new LinkedHashMap<>();
+
+    Process start(String brokerUrl, String id, String profile, Path workDir) throws IOException {
+        Path jar;
+        try (var files = Files.list(Fixtures.repoRoot().resolve("edge-agent/target"))) {
+            jar = files.filter(f -> f.getFileName().toString().matches("sigmaquant-edge-agent-[0-9.]+(-SNAPSHOT)?\\.jar"))
+                    .findFirst().orElseThrow(() -> new IOException("build the agent first (mvn package)"));
+        }
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", jar.toString(), "run", "--broker", brokerUrl, "--id", id,
+                "--profile", profile, "--energy", "estimate", "--cache-dir", workDir.resolve(id).toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(id + ".log").toFile()).start();
+        agents.put(id, p);
+        return p;
+    }
+
+    Process get(String id) {
+        return agents.get(id);
+    }
+
+    @Override
+    public void close() {
+        agents.values().forEach(Process::destroyForcibly);
+    }
+}

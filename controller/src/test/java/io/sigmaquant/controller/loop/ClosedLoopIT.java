@@ -1,0 +1,114 @@
+package io.sigmaquant.controller.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sigmaquant.agent.testing.TestBroker;
+import io.sigmaquant.controller.cli.CliRunner;
+import io.sigmaquant.controller.fleet.FleetConnection;
+import io.sigmaquant.controller.fleet.FleetRegistry;
+import io.sigmaquant.controller.model.OnnxModels;
+import io.sigmaquant.controller.store.ModelHttpServer;
+import io.sigmaquant.controller.store.ModelStore;
+import io.sigmaquant.controller.testing.Fixtures;
+import io.sigmaquant.protocol.Messages;
+import io.sigmaquant.protocol.message.MeasurementJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The closed loop against a real Mosquitto and two real agent processes of the same class on this machine. */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class ClosedLoopIT {
+    static TestBroker broker;
+    static AgentProcesses agents;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = TestBroker.start();
+        agents = new AgentProcesses();
+        agents.start(broker.url(), "agent-a", "x86-64-generic", work);
+        agents.start(broker.url(), "agent-b", "x86-64-generic", work);
+    }
+
+    @AfterAll
+    static void stop() {
+        agents.close();
+        broker.close();
+    }
+
+    /**
+     * Verifies convergence under a latency budget below the measured float model (90 % of it, measured on
+     * batches of 32 where W8A8 kernels pay off on this CPU) and a size budget.
+     */
+    @Test
+    void optimize_latencyBelowFloatAndSizeBudget_convergesOnTheHardware() throws Exception {
+        Path out = work.resolve("out");
+        CliRunner.Result r = CliRunner.run("optimize", Fixtures.model("resnet"), "--device-class", "x86-64-generic",
+                "--broker", broker.url(), "--latency-fraction", "0.9", "--max-size", "40KiB", "--batch", "32",
+                "--tolerance", "0.3", "--max-iterations", "6", "--runs", "30", "--min-duration-ms", "500", "--threads", "1",
+                "--data", Fixtures.data(), "--cache-dir", "target/sensitivity-cache", "--out", out);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.get("converged").asBoolean()).isTrue();
+        JsonNode iterations = report.get("iterations");
+        double floatMs = iterations.get(0).get("measuredMs").asDouble();
+        JsonNode last = iterations.get(iterations.size() - 1);
+        assertThat(last.get("kind").asText()).isEqualTo("candidate");
+        assertThat(last.get("measuredMs").asDouble()).isLessThan(0.9 * floatMs);
+        assertThat(last.get("sizeBytes").asDouble()).isLessThanOrEqualTo(40 * 1024);
+        assertThat(OnnxModels.load(out.resolve("model.onnx")).getGraph().getNodeCount()).isPositive();
+        assertThat(new ObjectMapper().readTree(out.resolve("cost-model.json").toFile()).get("latencyFits").has("w8a8"))
+                .isTrue();
+    }
+
+    /** Verifies that killing the agent in the middle of a job moves the job to the other agent, counted once. */
+    @Test
+    void dispatcher_agentKilledMidJob_finishesOnTheOtherAgent() throws Exception {
+        ModelStore store = new ModelStore(work.resolve("store"));
+        byte[] model = Files.readAllBytes(Fixtures.model("resnet"));
+        String sha = store.put(model);
+        FleetRegistry registry = new FleetRegistry();
+        Dispatcher[] dispatcher = new Dispatcher[1];
+        try (ModelHttpServer http = ModelHttpServer.start(store, "127.0.0.1", 0);
+             FleetConnection fleet = new FleetConnection(broker.url(), "it-controller", registry::update,
+                     m -> dispatcher[0].onReply(m))) {
+            dispatcher[0] = new Dispatcher(registry, fleet::publish);
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> registry.online("x86-64-generic").size() == 2);
+            MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, "kill", "kill-job", 1,
+                    new MeasurementJob.ModelRef("http://127.0.0.1:" + http.port() + "/models/" + sha, sha, model.length),
+                    new MeasurementJob.InputSpec("input", List.of(1L, 1L, 28L, 28L), 1 / 255.0, 0.286, 0.353),
+                    new MeasurementJob.Settings(1, 5, 20, 6000, true), System.currentTimeMillis() + 60_000, List.of());
+            CompletableFuture<Dispatcher.Measured> measured = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return dispatcher[0].measure("x86-64-generic", job, Duration.ofSeconds(20), 3, Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(2500); // agent-a (first in id order) is measuring its 6-second window
+            agents.get("agent-a").destroyForcibly();
+
+            Dispatcher.Measured m = measured.get(3, TimeUnit.MINUTES);
+            assertThat(m.agentId()).isEqualTo("agent-b");
+            assertThat(m.result().attempt()).isEqualTo(2);
+            assertThat(m.result().latency().runs()).isGreaterThanOrEqualTo(20);
+            assertThat(dispatcher[0].lateResults()).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> registry.online("x86-64-generic").stream().noneMatch(a -> a.id().equals("agent-a")));
+        }
+    }
+}
