@@ -18,12 +18,24 @@ public final class CalibratedCostModel implements CostModel {
     private final DeviceProfile profile;
     private final Map<RuntimeFormat, LatencyFit> fits;
     private final double remainderMs;
+    private final double switchMs;
 
-    public CalibratedCostModel(PriorCostModel prior, Map<RuntimeFormat, LatencyFit> fits, double remainderMs) {
+    /**
+     * @param switchMs measured cost of one change of format between consecutive layers (quantize/dequantize,
+     *                 layout transposes); charged twice to a float layer, which in an integer model sits between
+     *                 two switches — a separable stand-in for a cost that depends on neighbours
+     */
+    public CalibratedCostModel(PriorCostModel prior, Map<RuntimeFormat, LatencyFit> fits, double remainderMs,
+                               double switchMs) {
         this.prior = prior;
         this.profile = prior.profile();
         this.fits = Map.copyOf(fits);
         this.remainderMs = remainderMs;
+        this.switchMs = switchMs;
+    }
+
+    public double switchMs() {
+        return switchMs;
     }
 
     @Override
@@ -35,6 +47,9 @@ public final class CalibratedCostModel implements CostModel {
             return p;
         }
         double ms = fit.predictSeconds(LayerFeatures.of(layer, bits, format, profile.costOf(format), prior.batch())) * 1e3;
+        if (format == RuntimeFormat.FP32 && profile.formats().contains(RuntimeFormat.W8A8)) {
+            ms += 2 * switchMs;
+        }
         return new LayerCost(p.sizeBytes(), ms, p.energyMj());
     }
 
@@ -52,11 +67,11 @@ public final class CalibratedCostModel implements CostModel {
         Map<String, Export.Fit> out = new java.util.TreeMap<>();
         fits.forEach((f, fit) -> out.put(f.id(), new Export.Fit(fit.theta()[0], fit.theta()[1], fit.theta()[2],
                 fit.theta()[3], fit.observations(), fit.heldOutMedianApe())));
-        return new Export(profile.id(), out, remainderMs);
+        return new Export(profile.id(), out, remainderMs, switchMs);
     }
 
     /** JSON form of a calibrated model: seconds per MAC, per weight byte, per activation byte, per layer. */
-    public record Export(String deviceClass, Map<String, Fit> latencyFits, double remainderMs) {
+    public record Export(String deviceClass, Map<String, Fit> latencyFits, double remainderMs, double formatSwitchMs) {
         /** One format's fitted coefficients. */
         public record Fit(double secondsPerMac, double secondsPerWeightByte, double secondsPerActivationByte,
                           double secondsPerLayer, int observations, double heldOutMedianApe) {

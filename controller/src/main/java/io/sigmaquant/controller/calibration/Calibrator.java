@@ -43,10 +43,40 @@ public final class Calibrator {
     public CalibratedCostModel fit() {
         Map<RuntimeFormat, LatencyFit> fits = new EnumMap<>(RuntimeFormat.class);
         layerData.forEach((format, data) -> fits.put(format, LatencyFit.fit(profile.costOf(format), data)));
-        CalibratedCostModel layersOnly = new CalibratedCostModel(prior, fits, 0);
-        double remainder = endToEnd.stream().mapToDouble(e -> e.measuredMs() - e.layers().stream()
-                .mapToDouble(l -> layersOnly.cost(l, e.bits().get(l.name())).latencyMs()).sum())
-                .average().orElse(0);
-        return new CalibratedCostModel(prior, fits, Math.max(0, remainder));
+        CalibratedCostModel layersOnly = new CalibratedCostModel(prior, fits, 0, 0);
+        // what the layers leave unexplained = r0 + r_switch × (format switches between consecutive layers)
+        int n = endToEnd.size();
+        double[] residual = new double[n];
+        double[] switches = new double[n];
+        for (int i = 0; i < n; i++) {
+            EndToEnd e = endToEnd.get(i);
+            residual[i] = e.measuredMs() - e.layers().stream()
+                    .mapToDouble(l -> layersOnly.cost(l, e.bits().get(l.name())).latencyMs()).sum();
+            switches[i] = switches(e);
+        }
+        double meanS = java.util.Arrays.stream(switches).average().orElse(0);
+        double meanR = java.util.Arrays.stream(residual).average().orElse(0);
+        double cov = 0;
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+            cov += (switches[i] - meanS) * (residual[i] - meanR);
+            var += (switches[i] - meanS) * (switches[i] - meanS);
+        }
+        double perSwitch = var > 0 ? Math.max(0, cov / var) : 0;
+        double remainder = Math.max(0, meanR - perSwitch * meanS);
+        return new CalibratedCostModel(prior, fits, remainder, perSwitch);
+    }
+
+    private int switches(EndToEnd e) {
+        int count = 0;
+        RuntimeFormat previous = null;
+        for (Layer l : e.layers()) {
+            RuntimeFormat f = profile.formatOf(e.bits().get(l.name()));
+            if (previous != null && f != previous) {
+                count++;
+            }
+            previous = f;
+        }
+        return count;
     }
 }

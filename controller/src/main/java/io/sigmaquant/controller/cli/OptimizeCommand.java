@@ -103,6 +103,16 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3", description = "attempts per job")
     int maxAttempts;
 
+    @Option(names = "--holdout", paramLabel = "N", defaultValue = "0",
+            description = "benchmark: after the loop, measure N random configurations and compare them with the "
+                    + "calibrated model's predictions")
+    int holdout;
+
+    @Option(names = "--compare-random", paramLabel = "N", defaultValue = "0",
+            description = "benchmark: after the loop, count how many random configurations (at most N) must be "
+                    + "measured to find one that meets the same budgets")
+    int compareRandom;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "images per measured inference (default: ${DEFAULT-VALUE})")
     int batch;
 
@@ -161,6 +171,11 @@ final class OptimizeCommand implements Callable<Integer> {
             var w = spec.commandLine().getOut();
             w.printf("%s: %s (%d measurements)%n", report.converged() ? "converged" : "NOT converged", report.reason(),
                     report.measurements());
+            if (holdout > 0 || compareRandom > 0) {
+                LoopBenchmark bench = LoopBenchmark.run(loop, report, holdout, compareRandom);
+                AtomicFile.write(out.resolve("benchmark.json"), Output.toJson(bench));
+                w.println(bench.summary());
+            }
             w.printf("report: %s%n", out.resolve("report.json"));
             w.flush();
             return report.converged() ? 0 : 3;

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -68,24 +69,75 @@ public final class ClosedLoop {
         this.progress = progress;
     }
 
+    private CostModel finalModel;
+    private Budgets finalBudgets;
+
     public LoopReport run(String modelName) throws InterruptedException {
         Calibrator calibrator = new Calibrator(prior);
+        try {
+            return loop(modelName, calibrator);
+        } finally {
+            finalModel = calibrator.fit();
+        }
+    }
+
+    /**
+     * Benchmark: measures {@code count} random configurations that the loop never saw and compares each with
+     * what the calibrated model predicts (run after {@link #run}).
+     */
+    public List<LoopIteration> holdOut(int count, long seed) throws InterruptedException {
+        Random random = new Random(seed);
+        List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
+        List<LoopIteration> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Map<String, Integer> bits = randomBits(allowed, random);
+            Measurement m = measure(bits, finalModel, i + 1, "held-out", null, finalBudgets, false);
+            out.add(m.iteration(Double.NaN));
+            progress.accept(out.get(out.size() - 1));
+        }
+        return out;
+    }
+
+    /**
+     * Benchmark: random configurations measured until one meets every budget (the loop's, as finally set), or
+     * {@code limit} measurements; returns how many were needed, or -1.
+     */
+    public int randomSearch(int limit, long seed) throws InterruptedException {
+        Random random = new Random(seed);
+        List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
+        for (int i = 1; i <= limit; i++) {
+            Measurement m = measure(randomBits(allowed, random), finalModel, i, "random", null, finalBudgets, false);
+            progress.accept(m.iteration(Double.NaN));
+            if (m.meets()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private Map<String, Integer> randomBits(List<Integer> allowed, Random random) {
+        Map<String, Integer> bits = new LinkedHashMap<>();
+        analysis.layers().forEach(l -> bits.put(l.name(), allowed.get(random.nextInt(allowed.size()))));
+        return bits;
+    }
+
+    private LoopReport loop(String modelName, Calibrator calibrator) throws InterruptedException {
         CostModel model = prior;
         List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
         List<LoopIteration> iterations = new ArrayList<>();
         Budgets budgets = settings.budgets();
-        for (int bits : calibrationWidths(allowed)) {
-            Map<String, Integer> uniform = new LinkedHashMap<>();
-            analysis.layers().forEach(l -> uniform.put(l.name(), bits));
-            Measurement m = measure(uniform, model, iterations.size() + 1, "calibration", calibrator, budgets);
+        for (Map<String, Integer> config : calibrationConfigs(allowed)) {
+            Measurement m = measure(config, model, iterations.size() + 1, "calibration", calibrator, budgets);
             model = calibrator.fit();
             iterations.add(m.iteration(fitError(model)));
             progress.accept(iterations.get(iterations.size() - 1));
-            if (bits == 32 && settings.latencyFractionOfFloat() > 0) {
+            boolean allFloat = config.values().stream().allMatch(b -> b == 32);
+            if (allFloat && settings.latencyFractionOfFloat() > 0) {
                 budgets = budgets.with(Resource.LATENCY, settings.latencyFractionOfFloat() * m.measured().result()
                         .latency().medianMs());
             }
         }
+        finalBudgets = budgets;
         for (int i = 0; i < settings.maxIterations(); i++) {
             AllocationProblem p = ProblemBuilder.build(analysis, model, sensitivity, allowed, budgets);
             Allocation a;
@@ -117,14 +169,36 @@ public final class ClosedLoop {
                 model.describe(), export(model));
     }
 
-    /** Float and the widest integer bitwidth: the two formats a CPU board runs. */
-    private static List<Integer> calibrationWidths(List<Integer> allowed) {
-        List<Integer> widths = new ArrayList<>();
-        if (allowed.contains(32)) {
-            widths.add(32);
+    /**
+     * Configurations that make the fit identifiable: all float, all at the widest integer bitwidth (the two
+     * formats a CPU board runs), and, where both exist, the two alternating layer by layer, which shows what a
+     * change of format between neighbours costs.
+     */
+    private List<Map<String, Integer>> calibrationConfigs(List<Integer> allowed) {
+        List<Map<String, Integer>> configs = new ArrayList<>();
+        Integer widestInt = allowed.stream().filter(b -> b <= 8).max(Integer::compare).orElse(null);
+        boolean hasFloat = allowed.contains(32);
+        if (hasFloat) {
+            configs.add(uniform(32));
         }
-        allowed.stream().filter(b -> b <= 8).max(Integer::compare).ifPresent(widths::add);
-        return widths;
+        if (widestInt != null) {
+            configs.add(uniform(widestInt));
+        }
+        if (hasFloat && widestInt != null) {
+            Map<String, Integer> alternating = new LinkedHashMap<>();
+            List<Layer> layers = analysis.layers();
+            for (int i = 0; i < layers.size(); i++) {
+                alternating.put(layers.get(i).name(), i % 2 == 0 ? widestInt : 32);
+            }
+            configs.add(alternating);
+        }
+        return configs;
+    }
+
+    private Map<String, Integer> uniform(int bits) {
+        Map<String, Integer> config = new LinkedHashMap<>();
+        analysis.layers().forEach(l -> config.put(l.name(), bits));
+        return config;
     }
 
     private record Measurement(int index, String kind, Map<String, Integer> bits, Dispatcher.Measured measured,
@@ -138,6 +212,12 @@ public final class ClosedLoop {
 
     private Measurement measure(Map<String, Integer> bits, CostModel model, int index, String kind,
                                 Calibrator calibrator, Budgets budgets) throws InterruptedException {
+        return measure(bits, model, index, kind, calibrator, budgets, true);
+    }
+
+    /** @param learn false for held-out and random-search measurements, which must not feed the fit */
+    private Measurement measure(Map<String, Integer> bits, CostModel model, int index, String kind,
+                                Calibrator calibrator, Budgets budgets, boolean learn) throws InterruptedException {
         QuantizedModel q = QdqExporter.export(analysis, bits, export, calibrationImages);
         byte[] bytes = q.model().toByteArray();
         String sha = store.put(bytes);
@@ -152,13 +232,15 @@ public final class ClosedLoop {
         JobResult r = measured.result();
         NodeAttribution.Attribution attribution = new NodeAttribution(q.model().getGraph(),
                 bits.keySet()).attribute(r.nodes());
-        for (Layer l : analysis.layers()) {
-            Double us = attribution.layerMicros().get(l.name());
-            if (us != null) {
-                calibrator.addLayer(l, bits.get(l.name()), us);
+        if (learn) {
+            for (Layer l : analysis.layers()) {
+                Double us = attribution.layerMicros().get(l.name());
+                if (us != null) {
+                    calibrator.addLayer(l, bits.get(l.name()), us);
+                }
             }
+            calibrator.addEndToEnd(analysis.layers(), bits, r.latency().medianMs());
         }
-        calibrator.addEndToEnd(analysis.layers(), bits, r.latency().medianMs());
         double size = q.packedBytes();
         boolean meets = within(budgets, Resource.SIZE, size) && within(budgets, Resource.LATENCY, r.latency().medianMs())
                 && within(budgets, Resource.ENERGY, r.energy().millijoulesPerInference());

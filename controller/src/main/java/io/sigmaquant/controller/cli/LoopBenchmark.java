@@ -1,0 +1,57 @@
+package io.sigmaquant.controller.cli;
+
+import io.sigmaquant.controller.loop.ClosedLoop;
+import io.sigmaquant.controller.loop.LoopIteration;
+import io.sigmaquant.controller.loop.LoopReport;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The optimize benchmarks: calibration quality on held-out random configurations, and how many measurements a
+ * random search needs to meet the same budgets, against the loop's.
+ */
+record LoopBenchmark(List<LoopIteration> heldOut, double medianAbsErrorMs, double maxAbsErrorMs,
+                     double medianAbsErrorPercent, double maxAbsErrorPercent, int loopMeasurements,
+                     int randomSearchLimit, int randomSearchMeasurements) {
+    /** Seeds fixed so that reruns measure the same configurations. */
+    static final long HOLDOUT_SEED = 7;
+    static final long RANDOM_SEED = 11;
+
+    static LoopBenchmark run(ClosedLoop loop, LoopReport report, int holdout, int randomLimit) throws InterruptedException {
+        List<LoopIteration> held = holdout > 0 ? loop.holdOut(holdout, HOLDOUT_SEED) : List.of();
+        double[] abs = held.stream().mapToDouble(i -> Math.abs(i.predictedMs() - i.measuredMs())).sorted().toArray();
+        double[] rel = held.stream().mapToDouble(i -> 100 * Math.abs(i.predictedMs() - i.measuredMs()) / i.measuredMs())
+                .sorted().toArray();
+        int random = randomLimit > 0 ? loop.randomSearch(randomLimit, RANDOM_SEED) : 0;
+        return new LoopBenchmark(held, median(abs), max(abs), median(rel), max(rel), report.measurements(), randomLimit,
+                random);
+    }
+
+    String summary() {
+        StringBuilder s = new StringBuilder();
+        if (!heldOut.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "held-out: %d random configurations, |predicted - measured| median %.3f ms "
+                    + "(%.1f %%), max %.3f ms (%.1f %%)%n", heldOut.size(), medianAbsErrorMs, medianAbsErrorPercent,
+                    maxAbsErrorMs, maxAbsErrorPercent));
+        }
+        if (randomSearchLimit > 0) {
+            s.append(String.format(Locale.ROOT, "measurements to meet the budgets: closed loop %d, random search %s%n",
+                    loopMeasurements, randomSearchMeasurements > 0 ? Integer.toString(randomSearchMeasurements)
+                            : "none within " + randomSearchLimit));
+        }
+        return s.toString().stripTrailing();
+    }
+
+    private static double median(double[] sorted) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double max(double[] sorted) {
+        return Arrays.stream(sorted).max().orElse(Double.NaN);
+    }
+}
