@@ -115,4 +115,38 @@ class CalibratorTest {
         assertThat(model.remainder().latencyMs() + predictedLayers).isCloseTo(layerSumMs + 0.4, within(1e-9));
         assertThat(model.remainder().latencyMs()).isCloseTo(0.4, within(0.3));
     }
+
+    /** Verifies that end-to-end times growing with format switches give the per-switch cost. */
+    @Test
+    void fit_configurationsWithFormatSwitches_recoverThePerSwitchCost() {
+        Calibrator c = new Calibrator(prior);
+        List<Layer> resnet = layers.subList(0, 10);
+        Random r = new Random(4);
+        for (Layer l : layers) {
+            c.addLayer(l, 8, trueMicros(l, 8, new Random(5) {
+                @Override
+                public double nextGaussian() {
+                    return 0;
+                }
+            }));
+            c.addLayer(l, 32, 3 * trueMicros(l, 8, r));
+        }
+        CalibratedCostModel layersOnly = c.fit();
+        for (int floatEvery : new int[] {0, 2, 3, 5}) {
+            Map<String, Integer> bits = new LinkedHashMap<>();
+            for (int i = 0; i < resnet.size(); i++) {
+                bits.put(resnet.get(i).name(), floatEvery > 0 && i % floatEvery == 1 ? 32 : 8);
+            }
+            int switches = 0;
+            for (int i = 1; i < resnet.size(); i++) {
+                switches += bits.get(resnet.get(i).name()).equals(bits.get(resnet.get(i - 1).name())) ? 0 : 1;
+            }
+            double layersMs = resnet.stream().mapToDouble(l -> layersOnly.cost(l, bits.get(l.name())).latencyMs()
+                    - (bits.get(l.name()) == 32 ? 2 * layersOnly.switchMs() : 0)).sum();
+            c.addEndToEnd(resnet, bits, layersMs + 0.2 + 0.05 * switches);
+        }
+        CalibratedCostModel model = c.fit();
+        assertThat(model.switchMs()).isCloseTo(0.05, within(1e-6));
+        assertThat(model.remainder().latencyMs()).isCloseTo(0.2, within(1e-6));
+    }
 }
