@@ -28,7 +28,7 @@ class AgentLastWillIT {
              ControllerClient controller = new ControllerClient(broker.url(), "observer")) {
             Path jar;
             try (var files = Files.list(Fixtures.repoRoot().resolve("edge-agent/target"))) {
-                jar = files.filter(f -> f.getFileName().toString().matches("sigmaquant-edge-agent-.*\\.jar")).findFirst()
+                jar = files.filter(f -> f.getFileName().toString().matches("sigmaquant-edge-agent-[0-9.]+(-SNAPSHOT)?\\.jar")).findFirst()
                         .orElseThrow();
             }
             Process agent = new ProcessBuilder(List.of("java", "-jar", jar.toString(), "run", "--broker", broker.url(),
