@@ -18,7 +18,6 @@ import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
 import io.sigmaquant.profiles.DeviceProfile;
 import io.sigmaquant.profiles.DeviceProfiles;
-import io.sigmaquant.profiles.RuntimeFormat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -101,10 +100,7 @@ final class AllocateCommand implements Callable<Integer> {
      * integer layers as W8A8 (uint8 on x86, int8 on Arm), float activations otherwise.
      */
     private AccuracyCheck accuracyCheck(ModelLoading loaded, DeviceProfile device) {
-        boolean w8a8 = device.formats().contains(RuntimeFormat.W8A8);
-        ActivationType acts = !w8a8 ? null
-                : device.hardware().isa().stream().anyMatch(i -> i.startsWith("x86")) ? ActivationType.UINT8
-                : ActivationType.INT8;
+        ActivationType acts = ActivationType.forProfile(device);
         var eval = data.batches(loaded.model(), loaded.analysis().input(), DataDirectory.Split.EVAL, 0);
         var calib = acts == null ? null : new InputBatches(
                 DataDirectory.load(data.data, DataDirectory.Split.CALIB).limit(ActivationCalibrator.DEFAULT_IMAGES),

@@ -23,7 +23,6 @@ import io.sigmaquant.controller.store.ModelHttpServer;
 import io.sigmaquant.controller.store.ModelStore;
 import io.sigmaquant.profiles.DeviceProfile;
 import io.sigmaquant.profiles.DeviceProfiles;
-import io.sigmaquant.profiles.RuntimeFormat;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,13 +133,11 @@ final class OptimizeCommand implements Callable<Integer> {
         Preprocessing pre = data.preprocessing(loaded.model());
         SensitivityTable table = sensitivity.table(loaded, data,
                 profile.allowedBits().stream().filter(x -> x != 32).toList(), 0);
-        boolean w8a8 = profile.formats().contains(RuntimeFormat.W8A8);
-        if (w8a8 && data.data == null) {
+        ActivationType acts = ActivationType.forProfile(profile);
+        if (acts != null && data.data == null) {
             throw new UserInputException(deviceClass + " runs integer layers as W8A8: pass --data DIR for activation "
                     + "calibration images");
         }
-        ActivationType acts = !w8a8 ? null : profile.hardware().isa().stream().anyMatch(i -> i.startsWith("x86"))
-                ? ActivationType.UINT8 : ActivationType.INT8;
         InputBatches calib = acts == null ? null : new InputBatches(DataDirectory.load(data.data, DataDirectory.Split.CALIB)
                 .limit(ActivationCalibrator.DEFAULT_IMAGES), pre, loaded.analysis().input());
         Files.createDirectories(out);

@@ -1,6 +1,8 @@
 package io.sigmaquant.controller.quant;
 
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import io.sigmaquant.profiles.DeviceProfile;
+import io.sigmaquant.profiles.RuntimeFormat;
 
 /**
  * Integer type of quantized activations. ONNX Runtime's x86 integer kernels want uint8 activations with
@@ -24,6 +26,17 @@ public enum ActivationType {
     public static ActivationType forHost() {
         String arch = System.getProperty("os.arch", "");
         return arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86") ? UINT8 : INT8;
+    }
+
+    /**
+     * The activations a board runs integer layers with: none (null) unless it has W8A8 kernels; then uint8 on
+     * x86 (ONNX Runtime's u8s8 kernels) and int8 on Arm.
+     */
+    public static ActivationType forProfile(DeviceProfile profile) {
+        if (!profile.formats().contains(RuntimeFormat.W8A8)) {
+            return null;
+        }
+        return profile.hardware().isa().stream().anyMatch(i -> i.startsWith("x86")) ? UINT8 : INT8;
     }
 
     public DataType onnxType() {
