@@ -122,6 +122,10 @@ final class OptimizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Budgets b = budgets.budgets();
+        if (budgets.maxAccuracyDrop != null || budgets.minimize != null) {
+            throw new UserInputException("optimize does not take --max-accuracy-drop or --minimize yet; measure "
+                    + "accuracy with allocate or evaluate");
+        }
         if (latencyFraction != null && !(latencyFraction > 0)) {
             throw new UserInputException("--latency-fraction must be positive: " + latencyFraction);
         }
@@ -157,7 +161,7 @@ final class OptimizeCommand implements Callable<Integer> {
                     latencyFraction == null ? 0 : latencyFraction);
             ClosedLoop loop = new ClosedLoop(loaded.analysis(), new PriorCostModel(profile, SizeBasis.PACKED, batch), table,
                     new ExportOptions(acts, loaded.analysis().opset(), 0), calib, pre, store, dispatcher[0], settings,
-                    it -> {
+                    budgets.allocator(), it -> {
                         err.printf(Locale.ROOT, "[%d] %-11s on %s: predicted %.3f ms, measured %.3f ms, size %s%s%n",
                                 it.index(), it.kind(), it.agentId(), it.predictedMs(), it.measuredMs(),
                                 Output.bytes(Math.round(it.sizeBytes())), it.meetsBudgets() ? ", meets budgets" : "");

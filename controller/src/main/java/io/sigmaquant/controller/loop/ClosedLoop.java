@@ -5,8 +5,7 @@ import io.sigmaquant.controller.allocation.AllocationProblem;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
 import io.sigmaquant.controller.allocation.Resource;
-import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
-import io.sigmaquant.controller.allocation.SigmaQuantOptions;
+import io.sigmaquant.controller.allocation.Allocator;
 import io.sigmaquant.controller.analysis.Layer;
 import io.sigmaquant.controller.analysis.ModelAnalysis;
 import io.sigmaquant.controller.calibration.CalibratedCostModel;
@@ -36,11 +35,11 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * The hardware-in-the-loop closed loop for one device class (DESIGN §1): solve with the current cost model,
- * export the candidate, have an agent of the class measure it, attribute its per-node times to layers, refit,
- * re-solve. Two calibration configurations (all layers float, all at the highest integer width) come first so
- * that both formats' fits have data. It stops when a measured candidate meets every budget and the model had
- * predicted its latency within the tolerance, or after the iteration limit (and says so).
+ * The hardware-in-the-loop closed loop for one device class (DESIGN §1): solve with the current cost model
+ * (any {@link Allocator}; SigmaQuant by default), export the candidate, have an agent of the class measure it,
+ * attribute its per-node times to layers, refit, re-solve. Calibration configurations come first so that the
+ * fit is identifiable (see {@link #calibrationConfigs}). It stops when a measured candidate meets every budget
+ * and the model had predicted its latency within the tolerance, or after the iteration limit (and says so).
  */
 public final class ClosedLoop {
     private final ModelAnalysis analysis;
@@ -52,11 +51,13 @@ public final class ClosedLoop {
     private final ModelStore store;
     private final Dispatcher dispatcher;
     private final LoopSettings settings;
+    private final Allocator allocator;
     private final Consumer<LoopIteration> progress;
 
     public ClosedLoop(ModelAnalysis analysis, PriorCostModel prior, SensitivityTable sensitivity, ExportOptions export,
                       InputBatches calibrationImages, Preprocessing preprocessing, ModelStore store,
-                      Dispatcher dispatcher, LoopSettings settings, Consumer<LoopIteration> progress) {
+                      Dispatcher dispatcher, LoopSettings settings, Allocator allocator,
+                      Consumer<LoopIteration> progress) {
         this.analysis = analysis;
         this.prior = prior;
         this.sensitivity = sensitivity;
@@ -66,6 +67,7 @@ public final class ClosedLoop {
         this.store = store;
         this.dispatcher = dispatcher;
         this.settings = settings;
+        this.allocator = allocator;
         this.progress = progress;
     }
 
@@ -142,7 +144,7 @@ public final class ClosedLoop {
             AllocationProblem p = ProblemBuilder.build(analysis, model, sensitivity, allowed, budgets);
             Allocation a;
             try {
-                a = new SigmaQuantAllocator(SigmaQuantOptions.defaults()).allocate(p);
+                a = allocator.allocate(p);
             } catch (InfeasibleBudgetException e) {
                 LoopIteration last = iterations.get(iterations.size() - 1);
                 return new LoopReport(modelName, settings.deviceClass(), false, "the model calibrated on "
