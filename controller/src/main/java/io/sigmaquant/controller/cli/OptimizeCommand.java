@@ -21,6 +21,9 @@ import io.sigmaquant.controller.quant.ExportOptions;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
 import io.sigmaquant.controller.store.ModelHttpServer;
 import io.sigmaquant.controller.store.ModelStore;
+import io.sigmaquant.controller.store.RunStore;
+import io.sigmaquant.controller.store.StoreRecorder;
+import java.util.Map;
 import io.sigmaquant.profiles.DeviceProfile;
 import io.sigmaquant.profiles.DeviceProfiles;
 import io.sigmaquant.protocol.message.MeasurementJob;
@@ -112,6 +115,17 @@ final class OptimizeCommand implements Callable<Integer> {
                     + "measured to find one that meets the same budgets")
     int compareRandom;
 
+    @Option(names = "--store-url", paramLabel = "JDBC",
+            description = "where runs, measurements and cost models are kept: jdbc:postgresql://... or an H2 URL "
+                    + "(default: an embedded H2 file in --out)")
+    String storeUrl;
+
+    @Option(names = "--store-user", paramLabel = "USER", defaultValue = "sa", description = "store user (default: ${DEFAULT-VALUE})")
+    String storeUser;
+
+    @Option(names = "--store-password", paramLabel = "PASSWORD", defaultValue = "", description = "store password")
+    String storePassword;
+
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "images per measured inference (default: ${DEFAULT-VALUE})")
     int batch;
 
@@ -146,6 +160,19 @@ final class OptimizeCommand implements Callable<Integer> {
                 .limit(ActivationCalibrator.DEFAULT_IMAGES), pre, loaded.analysis().input());
         Files.createDirectories(out);
         ModelStore store = new ModelStore(out.resolve("store"));
+        String runId = UUID.randomUUID().toString();
+        try (RunStore runStore = RunStore.open(storeUrl != null ? storeUrl : RunStore.embeddedUrl(out), storeUser,
+                storePassword)) {
+            Map<String, Double> budgetView = new java.util.LinkedHashMap<>();
+            b.limits().forEach((r, v) -> budgetView.put(r.label(), v));
+            runStore.createRun(runId, model.toString(), deviceClass, budgetView);
+            return run(b, profile, loaded, pre, table, acts, calib, store, runStore, runId);
+        }
+    }
+
+    private int run(Budgets b, DeviceProfile profile, ModelLoading loaded, Preprocessing pre, SensitivityTable table,
+                    ActivationType acts, InputBatches calib, ModelStore store, RunStore runStore, String runId)
+            throws Exception {
         FleetRegistry registry = new FleetRegistry();
         Dispatcher[] dispatcher = new Dispatcher[1];
         var err = spec.commandLine().getErr();
@@ -153,6 +180,7 @@ final class OptimizeCommand implements Callable<Integer> {
              FleetConnection fleet = new FleetConnection(broker, "sigmaquant-controller-" + UUID.randomUUID(),
                      registry::update, m -> dispatcher[0].onReply(m))) {
             dispatcher[0] = new Dispatcher(registry, fleet::publish);
+            dispatcher[0].onLateResult(r -> runStore.recordMeasurement(runId, Map.of(), r));
             LoopSettings settings = new LoopSettings(deviceClass, b, maxIterations, tolerance,
                     new MeasurementJob.Settings(threads > 0 ? threads : profile.measurement().threads(),
                             profile.measurement().warmupRuns(), runs, minDurationMs, true),
@@ -167,7 +195,9 @@ final class OptimizeCommand implements Callable<Integer> {
                                 Output.bytes(Math.round(it.sizeBytes())), it.meetsBudgets() ? ", meets budgets" : "");
                         err.flush();
                     });
+            loop.recordTo(new StoreRecorder(runStore, runId, deviceClass));
             LoopReport report = loop.run(model.getFileName().toString());
+            runStore.finishRun(runId, report.converged(), report.reason());
             write(report, store);
             var w = spec.commandLine().getOut();
             w.printf("%s: %s (%d measurements)%n", report.converged() ? "converged" : "NOT converged", report.reason(),
@@ -177,7 +207,7 @@ final class OptimizeCommand implements Callable<Integer> {
                 AtomicFile.write(out.resolve("benchmark.json"), Output.toJson(bench));
                 w.println(bench.summary());
             }
-            w.printf("report: %s%n", out.resolve("report.json"));
+            w.printf("report: %s (run %s in the store)%n", out.resolve("report.json"), runId);
             w.flush();
             return report.converged() ? 0 : 3;
         }

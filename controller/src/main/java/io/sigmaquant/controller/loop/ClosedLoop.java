@@ -53,6 +53,7 @@ public final class ClosedLoop {
     private final LoopSettings settings;
     private final Allocator allocator;
     private final Consumer<LoopIteration> progress;
+    private LoopRecorder recorder = LoopRecorder.NONE;
 
     public ClosedLoop(ModelAnalysis analysis, PriorCostModel prior, SensitivityTable sensitivity, ExportOptions export,
                       InputBatches calibrationImages, Preprocessing preprocessing, ModelStore store,
@@ -69,6 +70,12 @@ public final class ClosedLoop {
         this.settings = settings;
         this.allocator = allocator;
         this.progress = progress;
+    }
+
+    /** Records every measurement, iteration and refit (e.g. in the store) from now on. */
+    public ClosedLoop recordTo(LoopRecorder r) {
+        this.recorder = r;
+        return this;
     }
 
     private CostModel finalModel;
@@ -132,6 +139,7 @@ public final class ClosedLoop {
             Measurement m = measure(config, model, iterations.size() + 1, "calibration", calibrator, budgets);
             model = calibrator.fit();
             iterations.add(m.iteration(fitError(model)));
+            record(m, model);
             progress.accept(iterations.get(iterations.size() - 1));
             boolean allFloat = config.values().stream().allMatch(b -> b == 32);
             if (allFloat && settings.latencyFractionOfFloat() > 0) {
@@ -156,6 +164,7 @@ public final class ClosedLoop {
             model = calibrator.fit();
             LoopIteration it = m.iteration(fitError(model));
             iterations.add(it);
+            record(m, model);
             progress.accept(it);
             double gap = Math.abs(it.predictedMs() - it.measuredMs()) / it.measuredMs();
             if (it.meetsBudgets() && gap <= settings.tolerance()) {
@@ -232,6 +241,7 @@ public final class ClosedLoop {
         Dispatcher.Measured measured = dispatcher.measure(settings.deviceClass(), job, settings.lease(),
                 settings.maxAttempts(), settings.waitForAgent());
         JobResult r = measured.result();
+        recorder.measured(measured, bits);
         NodeAttribution.Attribution attribution = new NodeAttribution(q.model().getGraph(),
                 bits.keySet()).attribute(r.nodes());
         if (learn) {
@@ -265,6 +275,14 @@ public final class ClosedLoop {
     private List<MeasurementJob.LayerWork> workload(Map<String, Integer> bits) {
         return analysis.layers().stream().map(l -> new MeasurementJob.LayerWork(l.name(), l.macs(), l.weightParams(),
                 bits.get(l.name()), l.inputElements() + l.outputElements())).toList();
+    }
+
+    private void record(Measurement m, CostModel model) {
+        JobResult r = m.measured().result();
+        recorder.iteration(m.iteration(fitError(model)), r.jobId(), r.attempt());
+        if (model instanceof CalibratedCostModel c) {
+            recorder.calibrated(c.export());
+        }
     }
 
     private static CalibratedCostModel.Export export(CostModel model) {

@@ -43,6 +43,7 @@ public final class Dispatcher {
     private final Set<String> ingested = ConcurrentHashMap.newKeySet();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicInteger lateResults = new AtomicInteger();
+    private volatile java.util.function.Consumer<JobResult> lateResultSink = r -> { };
 
     public Dispatcher(FleetRegistry registry, Publisher publisher) {
         this.registry = registry;
@@ -65,7 +66,10 @@ public final class Dispatcher {
         CompletableFuture<Message> f = pending.remove(key);
         if (f == null) {
             lateResults.incrementAndGet();
-            LOG.info("late reply for {} ignored: that attempt was already given up", key);
+            LOG.info("late reply for {}: that attempt was already given up; recorded, not used", key);
+            if (m instanceof JobResult r) {
+                lateResultSink.accept(r); // nothing measured is lost; the store keeps it once by (job, attempt)
+            }
         } else {
             f.complete(m);
         }
@@ -106,6 +110,11 @@ public final class Dispatcher {
             failedOn.add(agent);
         }
         throw new JobFailedException("job " + job.jobId() + " failed: " + reasons);
+    }
+
+    /** Where results of abandoned attempts go (the store), so that nothing measured is lost. */
+    public void onLateResult(java.util.function.Consumer<JobResult> sink) {
+        this.lateResultSink = sink;
     }
 
     public int lateResults() {

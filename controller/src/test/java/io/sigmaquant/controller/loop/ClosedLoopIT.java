@@ -11,6 +11,7 @@ import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.model.OnnxModels;
 import io.sigmaquant.controller.store.ModelHttpServer;
 import io.sigmaquant.controller.store.ModelStore;
+import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.testing.Fixtures;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.MeasurementJob;
@@ -73,6 +74,15 @@ class ClosedLoopIT {
         assertThat(OnnxModels.load(out.resolve("model.onnx")).getGraph().getNodeCount()).isPositive();
         assertThat(new ObjectMapper().readTree(out.resolve("cost-model.json").toFile()).get("latencyFits").has("w8a8"))
                 .isTrue();
+        // the controller process is gone; what it measured is in the store (an H2 file in --out)
+        String runId = r.out().replaceAll("(?s).*\\(run ([0-9a-f-]+) in the store\\).*", "$1");
+        try (RunStore store = RunStore.open(RunStore.embeddedUrl(out), "sa", "")) {
+            RunStore.StoredRun run = store.run(runId).orElseThrow();
+            assertThat(run.status()).isEqualTo("converged");
+            assertThat(run.measurements()).isEqualTo(report.get("measurements").asInt());
+            assertThat(run.iterations()).isEqualTo(iterations.size());
+            assertThat(store.latestCostModel("x86-64-generic")).isPresent();
+        }
     }
 
     /** Verifies that killing the agent in the middle of a job moves the job to the other agent, counted once. */
@@ -87,6 +97,9 @@ class ClosedLoopIT {
              FleetConnection fleet = new FleetConnection(broker.url(), "it-controller", registry::update,
                      m -> dispatcher[0].onReply(m))) {
             dispatcher[0] = new Dispatcher(registry, fleet::publish);
+            RunStore runs = RunStore.open(RunStore.embeddedUrl(work.resolve("kill-store")), "sa", "");
+            runs.createRun("kill-run", "resnet.onnx", "x86-64-generic", java.util.Map.of());
+            dispatcher[0].onLateResult(late -> runs.recordMeasurement("kill-run", java.util.Map.of(), late));
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> registry.online("x86-64-generic").size() == 2);
             MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, "kill", "kill-job", 1,
                     new MeasurementJob.ModelRef("http://127.0.0.1:" + http.port() + "/models/" + sha, sha, model.length),
@@ -107,6 +120,10 @@ class ClosedLoopIT {
             assertThat(m.result().attempt()).isEqualTo(2);
             assertThat(m.result().latency().runs()).isGreaterThanOrEqualTo(20);
             assertThat(dispatcher[0].lateResults()).isZero();
+            assertThat(runs.recordMeasurement("kill-run", java.util.Map.of(), m.result())).isTrue();
+            assertThat(runs.recordMeasurement("kill-run", java.util.Map.of(), m.result())).as("once").isFalse();
+            assertThat(runs.run("kill-run").orElseThrow().measurements()).isEqualTo(1);
+            runs.close();
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> registry.online("x86-64-generic").stream().noneMatch(a -> a.id().equals("agent-a")));
         }

@@ -1,0 +1,61 @@
+package io.sigmaquant.controller.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sigmaquant.protocol.Messages;
+import io.sigmaquant.protocol.message.JobResult;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The store's behaviour, run against each database it supports. */
+abstract class RunStoreContract {
+    /** A JDBC URL for a fresh, empty database or schema. */
+    abstract String url();
+
+    abstract String user();
+
+    private RunStore open() {
+        return RunStore.open(url(), user(), "");
+    }
+
+    static JobResult result(String jobId, int attempt) {
+        return new JobResult(Messages.SCHEMA_VERSION, null, "c", "agent-1", jobId, attempt, "c".repeat(64), false,
+                new JobResult.Latency(50, 1.5, 1.7, 2.0, 1.55, 0.05, 80),
+                List.of(new JobResult.NodeTime("/stem/Conv_token_1", "QLinearConv", "CPU", 120),
+                        new JobResult.NodeTime("/fc/Gemm", "QGemm", "CPU", 8)),
+                new JobResult.Energy("rapl", false, 2.5, 4.0, 1.0, null), 1 << 20, null, null, "1.23.2", 1);
+    }
+
+    @Test
+    void recordMeasurement_sameJobAndAttemptTwice_isStoredOnce() {
+        try (RunStore store = open()) {
+            store.createRun("run-1", "resnet.onnx", "x86-64-generic", Map.of("latency", 2.0));
+            assertThat(store.recordMeasurement("run-1", Map.of("/stem/Conv", 8), result("job-1", 1))).isTrue();
+            assertThat(store.recordMeasurement("run-1", Map.of("/stem/Conv", 8), result("job-1", 1))).isFalse();
+            assertThat(store.recordMeasurement("run-1", Map.of("/stem/Conv", 8), result("job-1", 2))).isTrue();
+            assertThat(store.run("run-1").orElseThrow().measurements()).isEqualTo(2);
+            assertThat(store.nodeTimes("job-1", 1)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void reopen_afterARestart_keepsRunsMeasurementsAndCostModels() {
+        try (RunStore store = open()) {
+            store.createRun("run-2", "vgg.onnx", "raspberry-pi-5", Map.of("size", 1e5));
+            store.recordMeasurement("run-2", Map.of("/fc/Gemm", 4), result("job-2", 1));
+            store.recordIteration("run-2", 1, "calibration", 1.2, 1.5, "job-2", 1);
+            assertThat(store.saveCostModel("raspberry-pi-5", Map.of("remainderMs", 0.1))).isEqualTo(1);
+            assertThat(store.saveCostModel("raspberry-pi-5", Map.of("remainderMs", 0.2))).isEqualTo(2);
+            store.finishRun("run-2", true, "done");
+        }
+        try (RunStore again = open()) {
+            RunStore.StoredRun run = again.run("run-2").orElseThrow();
+            assertThat(run.status()).isEqualTo("converged");
+            assertThat(run.measurements()).isEqualTo(1);
+            assertThat(run.iterations()).isEqualTo(1);
+            assertThat(again.latestCostModel("raspberry-pi-5")).hasValueSatisfying(j -> assertThat(j).contains("0.2"));
+            assertThat(again.run("no-such-run")).isEmpty();
+        }
+    }
+}
