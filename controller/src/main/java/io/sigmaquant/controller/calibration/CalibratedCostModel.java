@@ -62,6 +62,18 @@ public final class CalibratedCostModel implements CostModel {
         return fits;
     }
 
+    /** Rebuilds a calibrated model from its exported form over the same profile's prior. */
+    public static CalibratedCostModel fromExport(PriorCostModel prior, Export e) {
+        if (!prior.profile().id().equals(e.deviceClass())) {
+            throw new IllegalArgumentException("calibration is for " + e.deviceClass() + ", not " + prior.profile().id());
+        }
+        Map<RuntimeFormat, LatencyFit> fits = new java.util.EnumMap<>(RuntimeFormat.class);
+        e.latencyFits().forEach((format, f) -> fits.put(RuntimeFormat.of(format), new LatencyFit(new double[] {
+            f.secondsPerMac(), f.secondsPerWeightByte(), f.secondsPerActivationByte(), f.secondsPerLayer()},
+                f.observations(), f.heldOutMedianApe())));
+        return new CalibratedCostModel(prior, fits, e.remainderMs(), e.formatSwitchMs());
+    }
+
     /** The calibrated model as data: a profile overlay the allocator can load later. */
     public Export export() {
         Map<String, Export.Fit> out = new java.util.TreeMap<>();

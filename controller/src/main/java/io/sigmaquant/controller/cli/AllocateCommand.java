@@ -5,6 +5,8 @@ import io.sigmaquant.controller.allocation.AllocationProblem;
 import io.sigmaquant.controller.allocation.Allocator;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.Resource;
+import io.sigmaquant.controller.calibration.CalibratedCostModel;
+import io.sigmaquant.controller.cost.CostModel;
 import io.sigmaquant.controller.cost.PriorCostModel;
 import io.sigmaquant.controller.data.DataDirectory;
 import io.sigmaquant.controller.files.AtomicFile;
@@ -40,7 +42,8 @@ final class AllocateCommand implements Callable<Integer> {
 
     @Option(names = "--profile", paramLabel = "ID|FILE", required = true,
             description = "device profile: a bundled id (raspberry-pi-4, raspberry-pi-5, jetson-nano, "
-                    + "jetson-orin-nano, x86-64-generic, shift-add-asic) or a YAML file")
+                    + "jetson-orin-nano, x86-64-generic, shift-add-asic), a YAML file, or the cost-model.json a "
+                    + "closed loop wrote (the profile with its calibrated latency model laid over it)")
     String profile;
 
     @Mixin
@@ -72,12 +75,14 @@ final class AllocateCommand implements Callable<Integer> {
         if (options.maxAccuracyDrop != null) {
             data.requireData("--max-accuracy-drop");
         }
-        DeviceProfile device = DeviceProfiles.load(profile);
+        CalibratedCostModel.Export overlay = profile.endsWith(".json") ? CalibrationOverlay.read(Path.of(profile)) : null;
+        DeviceProfile device = DeviceProfiles.load(overlay != null ? overlay.deviceClass() : profile);
         ModelLoading loaded = ModelLoading.load(model);
         List<Integer> allowed = List.copyOf(device.allowedBits());
         List<Integer> measured = allowed.stream().filter(b -> b != 32).toList();
         SensitivityTable table = sensitivity.table(loaded, data, measured, threads);
-        PriorCostModel costs = new PriorCostModel(device, options.sizeBasis());
+        PriorCostModel prior = new PriorCostModel(device, options.sizeBasis());
+        CostModel costs = overlay == null ? prior : CalibratedCostModel.fromExport(prior, overlay);
         AllocationProblem problem = ProblemBuilder.build(loaded.analysis(), costs, table, allowed, budgets);
         AccuracyCheck check = options.maxAccuracyDrop == null ? null : accuracyCheck(loaded, device);
         AllocationPlanner.Plan plan = minimise == null

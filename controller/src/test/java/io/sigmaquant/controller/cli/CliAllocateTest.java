@@ -101,6 +101,35 @@ class CliAllocateTest {
     }
 
     @Test
+    void allocate_profileOverlayFromTheClosedLoop_usesTheCalibratedLatencies() throws Exception {
+        Path overlay = tmp.resolve("cost-model.json");
+        // a board where integer layers cost 1 ms each and float ones 3 ms: what a loop could have measured
+        Files.writeString(overlay, "{\"deviceClass\":\"x86-64-generic\",\"latencyFits\":{"
+                + "\"w8a8\":{\"secondsPerMac\":0,\"secondsPerWeightByte\":0,\"secondsPerActivationByte\":0,"
+                + "\"secondsPerLayer\":0.001,\"observations\":20,\"heldOutMedianApe\":0.05},"
+                + "\"fp32\":{\"secondsPerMac\":0,\"secondsPerWeightByte\":0,\"secondsPerActivationByte\":0,"
+                + "\"secondsPerLayer\":0.003,\"observations\":10,\"heldOutMedianApe\":0.05}},"
+                + "\"remainderMs\":0.5,\"formatSwitchMs\":0}");
+        CliRun run = CliRun.of("allocate", Fixtures.model("resnet"), "--profile", overlay, "--data", Fixtures.data(),
+                "--cache-dir", CACHE, "--max-size", "30KiB", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode r = JSON.readTree(run.out());
+        long intLayers = 0;
+        for (JsonNode b : r.get("bits")) {
+            intLayers += b.asInt() <= 8 ? 1 : 0;
+        }
+        double expected = 0.5 + intLayers * 1.0 + (10 - intLayers) * 3.0;
+        assertThat(r.get("predicted").get("latencyMs").asDouble()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.get("costModel").asText()).contains("calibrated");
+
+        Path broken = tmp.resolve("broken.json");
+        Files.writeString(broken, "{\"deviceClass\":\"x86-64-generic\",\"latencyFits\":{\"w9a9\":{}}}");
+        CliRun bad = CliRun.of("allocate", Fixtures.model("resnet"), "--profile", broken);
+        assertThat(bad.exitCode()).isEqualTo(SigmaQuantCli.EXIT_BAD_INPUT);
+        assertThat(bad.err()).contains("w9a9");
+    }
+
+    @Test
     void sensitivity_json_listsSigmaAndKlPerBitwidth() throws Exception {
         CliRun run = CliRun.of("sensitivity", Fixtures.model("resnet"), "--mode", "weights", "--bits", "2,8",
                 "--cache-dir", CACHE, "--json");
