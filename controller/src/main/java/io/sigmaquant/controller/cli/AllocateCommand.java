@@ -16,7 +16,6 @@ import io.sigmaquant.controller.planning.ProblemBuilder;
 import io.sigmaquant.controller.quant.ActivationType;
 import io.sigmaquant.controller.quant.ExportOptions;
 import io.sigmaquant.controller.quant.ActivationCalibrator;
-import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
 import io.sigmaquant.profiles.DeviceProfile;
 import io.sigmaquant.profiles.DeviceProfiles;
@@ -107,9 +106,8 @@ final class AllocateCommand implements Callable<Integer> {
     private AccuracyCheck accuracyCheck(ModelLoading loaded, DeviceProfile device) {
         ActivationType acts = ActivationType.forProfile(device);
         var eval = data.batches(loaded.model(), loaded.analysis().input(), DataDirectory.Split.EVAL, 0);
-        var calib = acts == null ? null : new InputBatches(
-                DataDirectory.load(data.data, DataDirectory.Split.CALIB).limit(ActivationCalibrator.DEFAULT_IMAGES),
-                data.preprocessing(loaded.model()), loaded.analysis().input());
+        var calib = acts == null ? null : data.calibration(loaded.model(), loaded.analysis().input(),
+                ActivationCalibrator.DEFAULT_IMAGES, "activation calibration");
         return new AccuracyCheck(loaded.analysis(), new ExportOptions(acts, loaded.analysis().opset(), threads), calib, eval);
     }
 }

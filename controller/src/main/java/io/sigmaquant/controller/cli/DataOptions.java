@@ -40,6 +40,15 @@ final class DataOptions {
         return Preprocessing.resolve(model, scale, mean, std);
     }
 
+    /**
+     * The first {@code count} calibration images as model input (ignores {@code --limit}, which is about
+     * evaluation); {@code why} names the need in the error when {@code --data} is missing.
+     */
+    InputBatches calibration(ModelProto model, ModelInput input, int count, String why) {
+        LabelledImages images = DataDirectory.load(requireData(why), DataDirectory.Split.CALIB);
+        return new InputBatches(images.limit(count), preprocessing(model), input);
+    }
+
     InputBatches batches(ModelProto model, ModelInput input, DataDirectory.Split split, int defaultLimit) {
         if (limit < 0) {
             throw new UserInputException("--limit must be positive: " + limit);

@@ -5,7 +5,6 @@ import io.sigmaquant.controller.allocation.Budgets;
 
 import io.sigmaquant.controller.cost.PriorCostModel;
 import io.sigmaquant.controller.cost.SizeBasis;
-import io.sigmaquant.controller.data.DataDirectory;
 import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.data.Preprocessing;
 import io.sigmaquant.controller.files.AtomicFile;
@@ -156,8 +155,8 @@ final class OptimizeCommand implements Callable<Integer> {
             throw new UserInputException(deviceClass + " runs integer layers as W8A8: pass --data DIR for activation "
                     + "calibration images");
         }
-        InputBatches calib = acts == null ? null : new InputBatches(DataDirectory.load(data.data, DataDirectory.Split.CALIB)
-                .limit(ActivationCalibrator.DEFAULT_IMAGES), pre, loaded.analysis().input());
+        InputBatches calib = acts == null ? null : data.calibration(loaded.model(), loaded.analysis().input(),
+                ActivationCalibrator.DEFAULT_IMAGES, "activation calibration");
         Files.createDirectories(out);
         ModelStore store = new ModelStore(out.resolve("store"));
         String runId = UUID.randomUUID().toString();

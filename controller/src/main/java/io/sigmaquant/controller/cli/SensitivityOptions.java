@@ -1,9 +1,7 @@
 package io.sigmaquant.controller.cli;
 
 import io.sigmaquant.controller.UserInputException;
-import io.sigmaquant.controller.data.DataDirectory;
 import io.sigmaquant.controller.data.InputBatches;
-import io.sigmaquant.controller.data.LabelledImages;
 import io.sigmaquant.controller.sensitivity.Sensitivity;
 import io.sigmaquant.controller.sensitivity.SensitivityCache;
 import io.sigmaquant.controller.sensitivity.SensitivityMode;
@@ -47,10 +45,8 @@ final class SensitivityOptions {
             if (images <= 0) {
                 throw new UserInputException("--sensitivity-images must be positive: " + images);
             }
-            LabelledImages calib = DataDirectory.load(data.requireData("outputs-mode sensitivity"),
-                    DataDirectory.Split.CALIB);
-            calibration = new InputBatches(calib.limit(images), data.preprocessing(loaded.model()),
-                    loaded.analysis().input());
+            calibration = data.calibration(loaded.model(), loaded.analysis().input(), images,
+                    "outputs-mode sensitivity");
         }
         byte[] bytes;
         try {

@@ -139,7 +139,7 @@ public final class ClosedLoop {
             Measurement m = measure(config, model, iterations.size() + 1, "calibration", calibrator, budgets);
             model = calibrator.fit();
             iterations.add(m.iteration(fitError(model)));
-            record(m, model);
+            record(iterations.get(iterations.size() - 1), m, model);
             progress.accept(iterations.get(iterations.size() - 1));
             boolean allFloat = config.values().stream().allMatch(b -> b == 32);
             if (allFloat && settings.latencyFractionOfFloat() > 0) {
@@ -164,7 +164,7 @@ public final class ClosedLoop {
             model = calibrator.fit();
             LoopIteration it = m.iteration(fitError(model));
             iterations.add(it);
-            record(m, model);
+            record(it, m, model);
             progress.accept(it);
             double gap = Math.abs(it.predictedMs() - it.measuredMs()) / it.measuredMs();
             if (it.meetsBudgets() && gap <= settings.tolerance()) {
@@ -277,9 +277,9 @@ public final class ClosedLoop {
                 bits.get(l.name()), l.inputElements() + l.outputElements())).toList();
     }
 
-    private void record(Measurement m, CostModel model) {
+    private void record(LoopIteration it, Measurement m, CostModel model) {
         JobResult r = m.measured().result();
-        recorder.iteration(m.iteration(fitError(model)), r.jobId(), r.attempt());
+        recorder.iteration(it, r.jobId(), r.attempt());
         if (model instanceof CalibratedCostModel c) {
             recorder.calibrated(c.export());
         }

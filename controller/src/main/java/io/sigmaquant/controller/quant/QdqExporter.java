@@ -95,13 +95,17 @@ public final class QdqExporter {
         private final Map<String, Map<Integer, String>> inputRewires = new HashMap<>();
         private final Map<String, String> tensorRewires = new HashMap<>();
         private final Map<String, NodeProto> producers = new HashMap<>();
+        private final Map<String, NodeProto> byName = new HashMap<>();
 
         Rewrite(GraphProto graph, ExportOptions options) {
             this.graph = graph;
             this.options = options;
             this.constants = new ConstantResolver(graph);
             this.taken = GraphEdit.tensorNames(graph);
-            graph.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+            graph.getNodeList().forEach(n -> {
+                n.getOutputList().forEach(o -> producers.put(o, n));
+                byName.put(n.getName(), n);
+            });
         }
 
         void quantizeWeights(Layer l, int bits, Map<String, ActivationType.Params> acts) {
@@ -122,8 +126,7 @@ public final class QdqExporter {
             before.computeIfAbsent(l.name(), k -> new ArrayList<>())
                     .add(dequantize(l.name() + "/weight_DequantizeLinear", qName, sName, zName, dq, l.channelAxis()));
             rewireInput(l.name(), 1, dq);
-            NodeProto node = producers.values().stream().filter(n -> n.getName().equals(l.name())).findFirst()
-                    .orElseThrow();
+            NodeProto node = byName.get(l.name());
             ActivationType.Params in = acts.get(node.getInput(0));
             if (in != null && l.biasTensor() != null) {
                 quantizeBias(l, node, q.scales(), in.scale());
