@@ -2,12 +2,10 @@ package io.sigmaquant.controller.cli;
 
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Allocator;
+import io.sigmaquant.controller.allocation.AllocatorChoice;
 import io.sigmaquant.controller.allocation.Budgets;
-import io.sigmaquant.controller.allocation.CpSatAllocator;
 import io.sigmaquant.controller.allocation.Resource;
-import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
 import io.sigmaquant.controller.allocation.SigmaQuantOptions;
-import io.sigmaquant.controller.allocation.UniformAllocator;
 import io.sigmaquant.controller.cost.SizeBasis;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -92,23 +90,7 @@ final class AllocationOptions {
     }
 
     Allocator allocator() {
-        if (method.equals("sigmaquant")) {
-            return new SigmaQuantAllocator(sigmaQuantOptions());
-        }
-        if (method.equals("exact")) {
-            if (!(timeLimit > 0)) {
-                throw new UserInputException("--time-limit must be positive: " + timeLimit);
-            }
-            return new CpSatAllocator(timeLimit);
-        }
-        if (method.startsWith("uniform:")) {
-            try {
-                return new UniformAllocator(Integer.parseInt(method.substring("uniform:".length())));
-            } catch (NumberFormatException e) {
-                throw new UserInputException("--method uniform:B needs an integer B, not '" + method + "'");
-            }
-        }
-        throw new UserInputException("--method must be sigmaquant, exact or uniform:B, not '" + method + "'");
+        return AllocatorChoice.parse(method, method.equals("sigmaquant") ? sigmaQuantOptions() : null, timeLimit);
     }
 
     SigmaQuantOptions sigmaQuantOptions() {

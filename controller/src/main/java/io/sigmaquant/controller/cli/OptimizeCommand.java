@@ -1,48 +1,42 @@
 package io.sigmaquant.controller.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sigmaquant.controller.UserInputException;
-import io.sigmaquant.controller.allocation.Budgets;
-
-import io.sigmaquant.controller.cost.PriorCostModel;
-import io.sigmaquant.controller.cost.SizeBasis;
-import io.sigmaquant.controller.data.InputBatches;
-import io.sigmaquant.controller.data.Preprocessing;
-import io.sigmaquant.controller.files.AtomicFile;
+import io.sigmaquant.controller.client.RunClient;
 import io.sigmaquant.controller.fleet.FleetConnection;
 import io.sigmaquant.controller.fleet.FleetRegistry;
-import io.sigmaquant.controller.loop.ClosedLoop;
 import io.sigmaquant.controller.loop.Dispatcher;
+import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopReport;
-import io.sigmaquant.controller.loop.LoopSettings;
-import io.sigmaquant.controller.quant.ActivationCalibrator;
-import io.sigmaquant.controller.quant.ActivationType;
-import io.sigmaquant.controller.quant.ExportOptions;
-import io.sigmaquant.controller.sensitivity.SensitivityTable;
+import io.sigmaquant.controller.loop.Workloads;
+import io.sigmaquant.controller.run.PreparedRun;
+import io.sigmaquant.controller.run.RunExecution;
+import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.sensitivity.SensitivityCache;
 import io.sigmaquant.controller.store.ModelHttpServer;
 import io.sigmaquant.controller.store.ModelStore;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.store.StoreRecorder;
-import java.util.Map;
-import io.sigmaquant.profiles.DeviceProfile;
-import io.sigmaquant.profiles.DeviceProfiles;
-import io.sigmaquant.protocol.message.MeasurementJob;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code sigmaquant optimize MODEL --device-class ID --broker URL}: the closed loop, in this process, against
- * the agents of one device class.
+ * {@code sigmaquant optimize MODEL --device-class ID (--server URL | --broker URL)}: the closed loop, either
+ * submitted to a {@code sigmaquant serve} and followed, or run in this process against a broker's agents.
  */
 @Command(name = "optimize", mixinStandardHelpOptions = true,
         description = "Closed loop: allocate, have agents of the device class measure, recalibrate, repeat until the "
@@ -57,7 +51,12 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--device-class", paramLabel = "ID", required = true, description = "device profile id of the agents")
     String deviceClass;
 
-    @Option(names = "--broker", paramLabel = "URL", required = true, description = "MQTT v5 broker the agents use")
+    @Option(names = "--server", paramLabel = "URL",
+            description = "submit the run to this `sigmaquant serve` (e.g. http://controller:8080) and follow it")
+    String server;
+
+    @Option(names = "--broker", paramLabel = "URL",
+            description = "without --server: run the loop in this process against the agents on this MQTT v5 broker")
     String broker;
 
     @Mixin
@@ -66,8 +65,14 @@ final class OptimizeCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Mixin
-    SensitivityOptions sensitivity;
+    @Option(names = "--mode", paramLabel = "outputs|weights",
+            description = "KL sensitivity: outputs (default with --data) or weights (data-free)")
+    String sensitivityMode;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "in-process runs: where sensitivity tables are cached (default: $SIGMAQUANT_CACHE_DIR or "
+                    + "~/.cache/sigmaquant)")
+    Path cacheDir;
 
     @Option(names = "--out", paramLabel = "DIR", required = true,
             description = "where model.onnx, report.json and cost-model.json go")
@@ -81,10 +86,10 @@ final class OptimizeCommand implements Callable<Integer> {
     double tolerance;
 
     @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "address agents reach this machine's model store at (default: ${DEFAULT-VALUE})")
+            description = "in-process runs: address agents reach this machine's model store at (default: ${DEFAULT-VALUE})")
     String httpHost;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0", description = "model store port (default: any free)")
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0", description = "in-process model store port (default: any free)")
     int httpPort;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "50", description = "timed runs per measurement (default: ${DEFAULT-VALUE})")
@@ -99,7 +104,7 @@ final class OptimizeCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--lease-s", paramLabel = "S", defaultValue = "120", description = "time one attempt may take")
-    long leaseSeconds;
+    int leaseSeconds;
 
     @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3", description = "attempts per job")
     int maxAttempts;
@@ -115,8 +120,8 @@ final class OptimizeCommand implements Callable<Integer> {
     int compareRandom;
 
     @Option(names = "--store-url", paramLabel = "JDBC",
-            description = "where runs, measurements and cost models are kept: jdbc:postgresql://... or an H2 URL "
-                    + "(default: an embedded H2 file in --out)")
+            description = "in-process runs: where runs, measurements and cost models are kept: jdbc:postgresql://... "
+                    + "or an H2 URL (default: an embedded H2 file in --out)")
     String storeUrl;
 
     @Option(names = "--store-user", paramLabel = "USER", defaultValue = "sa", description = "store user (default: ${DEFAULT-VALUE})")
@@ -132,79 +137,92 @@ final class OptimizeCommand implements Callable<Integer> {
             description = "set the latency budget to F × the measured float model (the first measurement)")
     Double latencyFraction;
 
+    @Option(names = "--poll-ms", paramLabel = "MS", defaultValue = "1000", hidden = true,
+            description = "with --server: how often the run's status is read")
+    long pollMs;
+
     @Override
     public Integer call() throws Exception {
-        Budgets b = budgets.budgets();
         if (budgets.maxAccuracyDrop != null || budgets.minimize != null) {
             throw new UserInputException("optimize does not take --max-accuracy-drop or --minimize yet; measure "
                     + "accuracy with allocate or evaluate");
         }
-        if (latencyFraction != null && !(latencyFraction > 0)) {
-            throw new UserInputException("--latency-fraction must be positive: " + latencyFraction);
+        if ((server == null) == (broker == null)) {
+            throw new UserInputException("give --server URL (submit to a sigmaquant serve) or --broker URL (run here), "
+                    + "one of them");
         }
-        if (b.limits().isEmpty() && latencyFraction == null) {
-            throw new UserInputException("give at least one budget: --max-size, --max-latency-ms or --max-energy-mj");
+        var b = budgets.budgets();
+        RunRequest request = new RunRequest(deviceClass, b.has(io.sigmaquant.controller.allocation.Resource.SIZE)
+                ? b.limit(io.sigmaquant.controller.allocation.Resource.SIZE) : null, budgets.maxLatencyMs,
+                budgets.maxEnergyMj, latencyFraction, budgets.method, maxIterations, tolerance, batch, threads, runs,
+                minDurationMs, leaseSeconds, maxAttempts, sensitivityMode, data.scale, data.mean, data.std, holdout,
+                compareRandom).validate();
+        if (!Files.isRegularFile(model)) {
+            throw new UserInputException("model not found: " + model);
         }
-        DeviceProfile profile = DeviceProfiles.load(deviceClass);
-        ModelLoading loaded = ModelLoading.load(model);
-        Preprocessing pre = data.preprocessing(loaded.model());
-        SensitivityTable table = sensitivity.table(loaded, data,
-                profile.allowedBits().stream().filter(x -> x != 32).toList(), 0);
-        ActivationType acts = ActivationType.forProfile(profile);
-        if (acts != null && data.data == null) {
-            throw new UserInputException(deviceClass + " runs integer layers as W8A8: pass --data DIR for activation "
-                    + "calibration images");
-        }
-        InputBatches calib = acts == null ? null : data.calibration(loaded.model(), loaded.analysis().input(),
-                ActivationCalibrator.DEFAULT_IMAGES, "activation calibration");
         Files.createDirectories(out);
-        ModelStore store = new ModelStore(out.resolve("store"));
-        String runId = UUID.randomUUID().toString();
-        try (RunStore runStore = RunStore.open(storeUrl != null ? storeUrl : RunStore.embeddedUrl(out), storeUser,
-                storePassword)) {
-            Map<String, Double> budgetView = new java.util.LinkedHashMap<>();
-            b.limits().forEach((r, v) -> budgetView.put(r.label(), v));
-            runStore.createRun(runId, model.toString(), deviceClass, budgetView);
-            return run(b, profile, loaded, pre, table, acts, calib, store, runStore, runId);
-        }
+        return server != null ? submit(request) : runHere(request);
     }
 
-    private int run(Budgets b, DeviceProfile profile, ModelLoading loaded, Preprocessing pre, SensitivityTable table,
-                    ActivationType acts, InputBatches calib, ModelStore store, RunStore runStore, String runId)
-            throws Exception {
+    /** Submits to the server, prints each iteration as the server records it, then downloads the results. */
+    private int submit(RunRequest request) throws Exception {
+        RunClient client = new RunClient(server);
+        Map<String, Path> files = data.data == null ? Map.of() : RunClient.calibrationFiles(data.data);
+        String runId = client.submit(request, model, files);
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("run %s submitted to %s%n", runId, server);
+        err.flush();
+        JsonNode status = client.follow(runId, it -> {
+            err.printf(Locale.ROOT, "[%d] %-11s on %s: predicted %.3f ms, measured %.3f ms%n", it.get("index").asInt(),
+                    it.get("kind").asText(), it.get("agentId").asText(), it.get("predictedMs").asDouble(),
+                    it.get("measuredMs").asDouble());
+            err.flush();
+        }, pollMs);
+        JsonNode run = status.get("run");
+        PrintWriter w = spec.commandLine().getOut();
+        if (run.get("status").asText().equals("failed")) {
+            w.printf("run %s failed: %s%n", runId, run.get("reason").asText());
+            w.flush();
+            return 1;
+        }
+        client.downloadAll(runId, out);
+        boolean converged = run.get("status").asText().equals("converged");
+        w.printf("%s: %s (%d measurements)%n", converged ? "converged" : "NOT converged", run.get("reason").asText(),
+                run.get("measurements").asInt());
+        w.printf("report: %s (run %s on %s)%n", out.resolve("report.json"), runId, server);
+        w.flush();
+        return converged ? 0 : 3;
+    }
+
+    private int runHere(RunRequest request) throws Exception {
+        PreparedRun prepared = PreparedRun.check(request, model, data.data);
+        ModelStore store = new ModelStore(out.resolve("store"));
+        String runId = UUID.randomUUID().toString();
+        PrintWriter err = spec.commandLine().getErr();
         FleetRegistry registry = new FleetRegistry();
         Dispatcher[] dispatcher = new Dispatcher[1];
-        var err = spec.commandLine().getErr();
-        try (ModelHttpServer http = ModelHttpServer.start(store, httpHost, httpPort);
+        try (RunStore runStore = RunStore.open(storeUrl != null ? storeUrl : RunStore.embeddedUrl(out), storeUser,
+                storePassword);
+             ModelHttpServer http = ModelHttpServer.start(store, httpHost, httpPort);
              FleetConnection fleet = new FleetConnection(broker, "sigmaquant-controller-" + UUID.randomUUID(),
                      registry::update, m -> dispatcher[0].onReply(m))) {
+            Map<String, Double> budgetView = new LinkedHashMap<>();
+            prepared.request().budgets().limits().forEach((r, v) -> budgetView.put(r.label(), v));
+            runStore.createRun(runId, model.toString(), prepared.profile().id(), budgetView);
             dispatcher[0] = new Dispatcher(registry, fleet::publish);
-            dispatcher[0].onLateResult(r -> runStore.recordMeasurement(runId, Map.of(), r));
-            LoopSettings settings = new LoopSettings(deviceClass, b, maxIterations, tolerance,
-                    new MeasurementJob.Settings(threads > 0 ? threads : profile.measurement().threads(),
-                            profile.measurement().warmupRuns(), runs, minDurationMs, true),
-                    Duration.ofSeconds(leaseSeconds), maxAttempts, Duration.ofSeconds(60),
-                    "http://" + httpHost + ":" + http.port() + "/models/", batch,
-                    latencyFraction == null ? 0 : latencyFraction);
-            ClosedLoop loop = new ClosedLoop(loaded.analysis(), new PriorCostModel(profile, SizeBasis.PACKED, batch), table,
-                    new ExportOptions(acts, loaded.analysis().opset(), 0), calib, pre, store, dispatcher[0], settings,
-                    budgets.allocator(), it -> {
-                        err.printf(Locale.ROOT, "[%d] %-11s on %s: predicted %.3f ms, measured %.3f ms, size %s%s%n",
-                                it.index(), it.kind(), it.agentId(), it.predictedMs(), it.measuredMs(),
-                                Output.bytes(Math.round(it.sizeBytes())), it.meetsBudgets() ? ", meets budgets" : "");
-                        err.flush();
-                    });
-            loop.recordTo(new StoreRecorder(runStore, runId, deviceClass));
-            LoopReport report = loop.run(model.getFileName().toString());
+            dispatcher[0].onLateResult((job, r) -> runStore.recordMeasurement(runId, Workloads.bits(job), r));
+            RunExecution.Infrastructure infra = new RunExecution.Infrastructure(dispatcher[0], store,
+                    "http://" + httpHost + ":" + http.port() + "/models/",
+                    cacheDir != null ? cacheDir : SensitivityCache.defaultDir(), Duration.ofSeconds(60));
+            RunExecution.Outcome outcome = RunExecution.run(runId, prepared, budgets.allocator(), infra,
+                    new StoreRecorder(runStore, runId, prepared.profile().id()), List.of(), it -> progress(err, it), out);
+            LoopReport report = outcome.report();
             runStore.finishRun(runId, report.converged(), report.reason());
-            write(report, store);
-            var w = spec.commandLine().getOut();
+            PrintWriter w = spec.commandLine().getOut();
             w.printf("%s: %s (%d measurements)%n", report.converged() ? "converged" : "NOT converged", report.reason(),
                     report.measurements());
-            if (holdout > 0 || compareRandom > 0) {
-                LoopBenchmark bench = LoopBenchmark.run(loop, report, holdout, compareRandom);
-                AtomicFile.write(out.resolve("benchmark.json"), Output.toJson(bench));
-                w.println(bench.summary());
+            if (outcome.benchmark() != null) {
+                w.println(outcome.benchmark().summary());
             }
             w.printf("report: %s (run %s in the store)%n", out.resolve("report.json"), runId);
             w.flush();
@@ -212,20 +230,10 @@ final class OptimizeCommand implements Callable<Integer> {
         }
     }
 
-    private void write(LoopReport report, ModelStore store) {
-        AtomicFile.write(out.resolve("report.json"), Output.toJson(report));
-        if (report.finalSha256() != null) {
-            store.get(report.finalSha256()).ifPresent(f -> {
-                try {
-                    AtomicFile.write(out.resolve("model.onnx"), Files.readAllBytes(f));
-                } catch (java.io.IOException e) {
-                    throw new UserInputException("cannot copy the final model: " + e.getMessage(), e);
-                }
-            });
-        }
-        if (report.calibration() != null) {
-            AtomicFile.write(out.resolve("cost-model.json"), Output.toJson(report.calibration()));
-        }
+    private static void progress(PrintWriter err, LoopIteration it) {
+        err.printf(Locale.ROOT, "[%d] %-11s on %s: predicted %.3f ms, measured %.3f ms, size %s%s%n", it.index(),
+                it.kind(), it.agentId(), it.predictedMs(), it.measuredMs(), Output.bytes(Math.round(it.sizeBytes())),
+                it.meetsBudgets() ? ", meets budgets" : "");
+        err.flush();
     }
-
 }

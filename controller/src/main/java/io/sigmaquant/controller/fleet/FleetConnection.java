@@ -6,10 +6,12 @@ import io.sigmaquant.protocol.Topics;
 import io.sigmaquant.protocol.message.AgentStatus;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import io.sigmaquant.protocol.message.Message;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -29,6 +31,8 @@ public final class FleetConnection implements AutoCloseable {
 
     private final MqttAsyncClient client;
     private final MessageCodec codec = new MessageCodec();
+    /** Our own bound on QoS 1 publishes in flight, below Paho's window. */
+    private final Semaphore inFlight = new Semaphore(8);
 
     public FleetConnection(String brokerUrl, String clientId, Consumer<AgentStatus> onStatus, Consumer<Message> onReply)
             throws MqttException {
@@ -82,11 +86,28 @@ public final class FleetConnection implements AutoCloseable {
         client.connect(options).waitForCompletion(15_000);
     }
 
-    public void publish(String agentId, MeasurementJob job) throws MqttException {
+    /** Publishes at QoS 1 and waits for the broker's acknowledgement; safe from several threads. */
+    public void publish(String agentId, MeasurementJob job) throws MqttException, InterruptedException {
         MqttProperties props = new MqttProperties();
         props.setMessageExpiryInterval(Math.max(1, (job.deadlineMs() - System.currentTimeMillis()) / 1000));
         MqttMessage message = new MqttMessage(codec.encode(job), 1, false, props);
-        client.publish(Topics.jobs(agentId), message).waitForCompletion(10_000);
+        inFlight.acquire();
+        try {
+            for (int tries = 0; ; tries++) {
+                try {
+                    client.publish(Topics.jobs(agentId), message).waitForCompletion(10_000);
+                    return;
+                } catch (MqttException e) {
+                    // Paho frees a slot only after the token completes; past its window it refuses with 32202
+                    if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || tries >= 200) {
+                        throw e;
+                    }
+                    Thread.sleep(10);
+                }
+            }
+        } finally {
+            inFlight.release();
+        }
     }
 
     @Override

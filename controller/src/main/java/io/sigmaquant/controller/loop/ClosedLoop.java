@@ -72,6 +72,17 @@ public final class ClosedLoop {
         this.progress = progress;
     }
 
+    private List<PastMeasurement> earlier = List.of();
+
+    /**
+     * Continues a run the controller was restarted in: its earlier measurements feed the fit and count as
+     * iterations, and calibration configurations already measured are not measured again.
+     */
+    public ClosedLoop resumeFrom(List<PastMeasurement> past) {
+        this.earlier = List.copyOf(past);
+        return this;
+    }
+
     /** Records every measurement, iteration and refit (e.g. in the store) from now on. */
     public ClosedLoop recordTo(LoopRecorder r) {
         this.recorder = r;
@@ -135,20 +146,29 @@ public final class ClosedLoop {
         List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
         List<LoopIteration> iterations = new ArrayList<>();
         Budgets budgets = settings.budgets();
+        int candidatesBefore = 0;
+        for (PastMeasurement p : earlier) {
+            QuantizedModel q = QdqExporter.export(analysis, p.bits(), export, calibrationImages);
+            Measurement m = absorb(p.bits(), q, new Dispatcher.Measured(p.result(), p.agentId()), p.predictedMs(),
+                    iterations.size() + 1, p.kind(), calibrator, budgets, true, store.put(q.model().toByteArray()));
+            model = calibrator.fit();
+            iterations.add(m.iteration(fitError(model)));
+            budgets = budgetsAfter(budgets, p.bits(), p.result());
+            candidatesBefore += "candidate".equals(p.kind()) ? 1 : 0;
+        }
         for (Map<String, Integer> config : calibrationConfigs(allowed)) {
+            if (earlier.stream().anyMatch(p -> p.bits().equals(config))) {
+                continue;
+            }
             Measurement m = measure(config, model, iterations.size() + 1, "calibration", calibrator, budgets);
             model = calibrator.fit();
             iterations.add(m.iteration(fitError(model)));
             record(iterations.get(iterations.size() - 1), m, model);
             progress.accept(iterations.get(iterations.size() - 1));
-            boolean allFloat = config.values().stream().allMatch(b -> b == 32);
-            if (allFloat && settings.latencyFractionOfFloat() > 0) {
-                budgets = budgets.with(Resource.LATENCY, settings.latencyFractionOfFloat() * m.measured().result()
-                        .latency().medianMs());
-            }
+            budgets = budgetsAfter(budgets, config, m.measured().result());
         }
         finalBudgets = budgets;
-        for (int i = 0; i < settings.maxIterations(); i++) {
+        for (int i = candidatesBefore; i < settings.maxIterations(); i++) {
             AllocationProblem p = ProblemBuilder.build(analysis, model, sensitivity, allowed, budgets);
             Allocation a;
             try {
@@ -234,14 +254,21 @@ public final class ClosedLoop {
         String sha = store.put(bytes);
         double predictedMs = model.remainder().latencyMs() + analysis.layers().stream()
                 .mapToDouble(l -> model.cost(l, bits.get(l.name())).latencyMs()).sum();
-        MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, UUID.randomUUID().toString(),
+        MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, settings.runId(),
                 "loop-" + UUID.randomUUID(), 1, new MeasurementJob.ModelRef(settings.modelBaseUrl() + sha, sha,
                 bytes.length), input(), settings.measurement(), System.currentTimeMillis()
                 + settings.lease().toMillis(), workload(bits));
         Dispatcher.Measured measured = dispatcher.measure(settings.deviceClass(), job, settings.lease(),
                 settings.maxAttempts(), settings.waitForAgent());
-        JobResult r = measured.result();
         recorder.measured(measured, bits);
+        return absorb(bits, q, measured, predictedMs, index, kind, calibrator, budgets, learn, sha);
+    }
+
+    /** Attributes a result's node times to layers, feeds the fit (unless a benchmark) and checks the budgets. */
+    private Measurement absorb(Map<String, Integer> bits, QuantizedModel q, Dispatcher.Measured measured,
+                               double predictedMs, int index, String kind, Calibrator calibrator, Budgets budgets,
+                               boolean learn, String sha) {
+        JobResult r = measured.result();
         NodeAttribution.Attribution attribution = new NodeAttribution(q.model().getGraph(),
                 bits.keySet()).attribute(r.nodes());
         if (learn) {
@@ -257,6 +284,15 @@ public final class ClosedLoop {
         boolean meets = within(budgets, Resource.SIZE, size) && within(budgets, Resource.LATENCY, r.latency().medianMs())
                 && within(budgets, Resource.ENERGY, r.energy().millijoulesPerInference());
         return new Measurement(index, kind, bits, measured, predictedMs, size, meets, sha);
+    }
+
+    /** Once the float model is measured, a latency budget given as a fraction of it becomes a number. */
+    private Budgets budgetsAfter(Budgets budgets, Map<String, Integer> bits, JobResult r) {
+        boolean allFloat = bits.values().stream().allMatch(b -> b == 32);
+        if (allFloat && settings.latencyFractionOfFloat() > 0) {
+            return budgets.with(Resource.LATENCY, settings.latencyFractionOfFloat() * r.latency().medianMs());
+        }
+        return budgets;
     }
 
     private static boolean within(Budgets budgets, Resource r, double value) {

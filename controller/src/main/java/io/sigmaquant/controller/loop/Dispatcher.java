@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,30 @@ public final class Dispatcher {
         void publish(String agentId, MeasurementJob job) throws Exception;
     }
 
+    /** What happens to jobs, for metrics; every method may be called from any thread. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        default void dispatched(String agentId) {
+        }
+
+        /** An attempt produced a result after {@code elapsedNanos}. */
+        default void succeeded(long elapsedNanos) {
+        }
+
+        /** An attempt failed: "error" (the agent said so), "timeout" (the lease ran out) or "publish". */
+        default void attemptFailed(String why) {
+        }
+
+        /** Every attempt of a job failed. */
+        default void jobFailed() {
+        }
+
+        default void lateResult() {
+        }
+    }
+
     /** A result and the agent that produced it. */
     public record Measured(JobResult result, String agentId) {
     }
@@ -40,14 +65,22 @@ public final class Dispatcher {
     private final FleetRegistry registry;
     private final Publisher publisher;
     private final Map<String, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
+    /** Attempts given up, by key, so that a late result can be recorded with the job it answers. */
+    private final Map<String, MeasurementJob> abandoned = new ConcurrentHashMap<>();
     private final Set<String> ingested = ConcurrentHashMap.newKeySet();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicInteger lateResults = new AtomicInteger();
-    private volatile java.util.function.Consumer<JobResult> lateResultSink = r -> { };
+    private volatile BiConsumer<MeasurementJob, JobResult> lateResultSink = (j, r) -> { };
+    private final Listener listener;
 
     public Dispatcher(FleetRegistry registry, Publisher publisher) {
+        this(registry, publisher, Listener.NONE);
+    }
+
+    public Dispatcher(FleetRegistry registry, Publisher publisher, Listener listener) {
         this.registry = registry;
         this.publisher = publisher;
+        this.listener = listener;
     }
 
     /** Takes a reply from the results subscription (any thread). */
@@ -65,10 +98,14 @@ public final class Dispatcher {
         }
         CompletableFuture<Message> f = pending.remove(key);
         if (f == null) {
-            lateResults.incrementAndGet();
-            LOG.info("late reply for {}: that attempt was already given up; recorded, not used", key);
-            if (m instanceof JobResult r) {
-                lateResultSink.accept(r); // nothing measured is lost; the store keeps it once by (job, attempt)
+            MeasurementJob job = abandoned.remove(key);
+            if (m instanceof JobResult r && job != null) {
+                lateResults.incrementAndGet();
+                listener.lateResult();
+                LOG.info("late result for {}: that attempt was already given up; recorded, not used", key);
+                lateResultSink.accept(job, r); // nothing measured is lost; the store keeps it once by (job, attempt)
+            } else if (job == null) {
+                LOG.info("reply for {}, a job this controller did not send (another replica's?): ignored", key);
             }
         } else {
             f.complete(m);
@@ -88,32 +125,47 @@ public final class Dispatcher {
             String agent = pickAgent(deviceClass, failedOn, waitAgent);
             MeasurementJob a = withAttempt(job, attempt, lease);
             CompletableFuture<Message> reply = new CompletableFuture<>();
-            pending.put(key(a.jobId(), attempt), reply);
+            String key = key(a.jobId(), attempt);
+            pending.put(key, reply);
+            boolean done = false;
+            long start = System.nanoTime();
             try {
                 publisher.publish(agent, a);
+                listener.dispatched(agent);
                 Message m = reply.get(lease.toMillis(), TimeUnit.MILLISECONDS);
+                done = true;
                 if (m instanceof JobResult r) {
+                    listener.succeeded(System.nanoTime() - start);
                     return new Measured(r, agent);
                 }
                 JobError e = (JobError) m;
+                listener.attemptFailed("error");
                 reasons.append(String.format("attempt %d on %s: %s (%s); ", attempt, agent, e.code(), e.reason()));
             } catch (TimeoutException e) {
+                listener.attemptFailed("timeout");
                 reasons.append(String.format("attempt %d on %s: no result within %d s; ", attempt, agent,
                         lease.toSeconds()));
+            } catch (InterruptedException e) {
+                throw e;
             } catch (ExecutionException | RuntimeException e) {
+                listener.attemptFailed("error");
                 reasons.append(String.format("attempt %d on %s: %s; ", attempt, agent, e.getMessage()));
             } catch (Exception e) {
+                listener.attemptFailed("publish");
                 reasons.append(String.format("attempt %d on %s: publishing failed: %s; ", attempt, agent, e.getMessage()));
             } finally {
-                pending.remove(key(a.jobId(), attempt));
+                if (pending.remove(key) != null && !done) {
+                    abandoned.put(key, a); // it may still answer
+                }
             }
             failedOn.add(agent);
         }
+        listener.jobFailed();
         throw new JobFailedException("job " + job.jobId() + " failed: " + reasons);
     }
 
     /** Where results of abandoned attempts go (the store), so that nothing measured is lost. */
-    public void onLateResult(java.util.function.Consumer<JobResult> sink) {
+    public void onLateResult(BiConsumer<MeasurementJob, JobResult> sink) {
         this.lateResultSink = sink;
     }
 

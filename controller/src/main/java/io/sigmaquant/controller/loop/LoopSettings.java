@@ -7,13 +7,14 @@ import java.time.Duration;
 /**
  * How the closed loop runs.
  *
+ * @param runId       the run the jobs belong to (their correlation id)
  * @param tolerance   largest relative gap between predicted and measured latency that counts as "predicted"
  * @param modelBaseUrl where agents fetch artifacts, e.g. {@code http://10.0.0.5:8080/models/}
  * @param batch        images per inference in the measurement jobs
  * @param latencyFractionOfFloat when positive, the latency budget becomes this fraction of the measured float
  *                     model (the first calibration measurement)
  */
-public record LoopSettings(String deviceClass, Budgets budgets, int maxIterations, double tolerance,
+public record LoopSettings(String runId, String deviceClass, Budgets budgets, int maxIterations, double tolerance,
                            MeasurementJob.Settings measurement, Duration lease, int maxAttempts, Duration waitForAgent,
                            String modelBaseUrl, int batch, double latencyFractionOfFloat) {
     public LoopSettings {

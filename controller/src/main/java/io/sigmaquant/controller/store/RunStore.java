@@ -3,6 +3,7 @@ package io.sigmaquant.controller.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.protocol.message.JobResult;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -50,8 +51,12 @@ public final class RunStore implements AutoCloseable {
     }
 
     public void createRun(String id, String model, String deviceClass, Map<String, Double> budgets) {
+        createRun(id, model, deviceClass, budgets, "running");
+    }
+
+    public void createRun(String id, String model, String deviceClass, Map<String, Double> budgets, String status) {
         update("INSERT INTO runs (id, model, device_class, budgets_json, status, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                id, model, deviceClass, json(budgets), "running", System.currentTimeMillis());
+                id, model, deviceClass, json(budgets), status, System.currentTimeMillis());
     }
 
     public void finishRun(String id, boolean converged, String reason) {
@@ -115,16 +120,87 @@ public final class RunStore implements AutoCloseable {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    /** A stored run with what it measured. */
-    public record StoredRun(String id, String deviceClass, String status, int measurements, int iterations) {
+    /** Sets a run's state (queued, running, interrupted, ...) and why. */
+    public void setStatus(String id, String status, String reason) {
+        update("UPDATE runs SET status = ?, reason = ? WHERE id = ?", status, reason, id);
     }
 
+    /** Ends a run that could not finish (bad input found late, no agent, an error). */
+    public void failRun(String id, String reason) {
+        update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?", "failed", reason,
+                System.currentTimeMillis(), id);
+    }
+
+    /** A stored run with what it measured. */
+    public record StoredRun(String id, String model, String deviceClass, Map<String, Double> budgets, String status,
+                            String reason, long createdAtMs, Long finishedAtMs, int measurements, int iterations) {
+    }
+
+    private static final String RUN_COLUMNS = "SELECT r.id, r.model, r.device_class, r.budgets_json, r.status, r.reason, "
+            + "r.created_at_ms, r.finished_at_ms, (SELECT COUNT(*) FROM measurements m WHERE m.run_id = r.id), "
+            + "(SELECT COUNT(*) FROM iterations i WHERE i.run_id = r.id) FROM runs r ";
+
     public Optional<StoredRun> run(String id) {
-        List<StoredRun> rows = query("SELECT r.id, r.device_class, r.status, "
-                + "(SELECT COUNT(*) FROM measurements m WHERE m.run_id = r.id), "
-                + "(SELECT COUNT(*) FROM iterations i WHERE i.run_id = r.id) FROM runs r WHERE r.id = ?",
-                rs -> new StoredRun(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5)), id);
+        List<StoredRun> rows = query(RUN_COLUMNS + "WHERE r.id = ?", RunStore::storedRun, id);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** Every run, newest first. */
+    public List<StoredRun> runs() {
+        return query(RUN_COLUMNS + "ORDER BY r.created_at_ms DESC", RunStore::storedRun);
+    }
+
+    /** Runs a controller left queued or running when it stopped. */
+    public List<StoredRun> unfinishedRuns() {
+        return query(RUN_COLUMNS + "WHERE r.status IN ('queued', 'running') ORDER BY r.created_at_ms", RunStore::storedRun);
+    }
+
+    private static StoredRun storedRun(ResultSet rs) throws SQLException {
+        long finished = rs.getLong(8);
+        Long finishedAt = rs.wasNull() ? null : finished;
+        try {
+            Map<String, Double> budgets = JSON.readValue(rs.getString(4),
+                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Double>>() { });
+            return new StoredRun(rs.getString(1), rs.getString(2), rs.getString(3), budgets, rs.getString(5),
+                    rs.getString(6), rs.getLong(7), finishedAt, rs.getInt(9), rs.getInt(10));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable budgets of run " + rs.getString(1), e);
+        }
+    }
+
+    /** One loop iteration as stored, with the measurement it refers to. */
+    public record StoredIteration(int index, String kind, double predictedMs, double measuredMs, String jobId,
+                                  int attempt, String agentId, Map<String, Integer> bits) {
+    }
+
+    public List<StoredIteration> iterations(String runId) {
+        return query("SELECT i.idx, i.kind, i.predicted_ms, i.measured_ms, i.job_id, i.attempt, m.agent_id, m.bits_json "
+                + "FROM iterations i JOIN measurements m ON m.job_id = i.job_id AND m.attempt = i.attempt "
+                + "WHERE i.run_id = ? ORDER BY i.idx", rs -> new StoredIteration(rs.getInt(1), rs.getString(2),
+                rs.getDouble(3), rs.getDouble(4), rs.getString(5), rs.getInt(6), rs.getString(7), bits(rs.getString(8))),
+                runId);
+    }
+
+    /** The run's iterations with their full results, in order, for resuming it after a restart. */
+    public List<PastMeasurement> pastMeasurements(String runId) {
+        return query("SELECT i.kind, m.bits_json, m.result_json, m.agent_id, i.predicted_ms FROM iterations i "
+                + "JOIN measurements m ON m.job_id = i.job_id AND m.attempt = i.attempt WHERE i.run_id = ? ORDER BY i.idx",
+                rs -> {
+                    try {
+                        return new PastMeasurement(rs.getString(1), bits(rs.getString(2)),
+                                JSON.readValue(rs.getString(3), JobResult.class), rs.getString(4), rs.getDouble(5));
+                    } catch (JsonProcessingException e) {
+                        throw new SQLException("unreadable stored result", e);
+                    }
+                }, runId);
+    }
+
+    private static Map<String, Integer> bits(String json) throws SQLException {
+        try {
+            return JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Integer>>() { });
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable bit configuration", e);
+        }
     }
 
     public int nodeTimes(String jobId, int attempt) {

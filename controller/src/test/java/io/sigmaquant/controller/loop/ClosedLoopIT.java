@@ -12,6 +12,7 @@ import io.sigmaquant.controller.model.OnnxModels;
 import io.sigmaquant.controller.store.ModelHttpServer;
 import io.sigmaquant.controller.store.ModelStore;
 import io.sigmaquant.controller.store.RunStore;
+import io.sigmaquant.controller.testing.AgentProcesses;
 import io.sigmaquant.controller.testing.Fixtures;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.MeasurementJob;
@@ -100,7 +101,7 @@ class ClosedLoopIT {
             dispatcher[0] = new Dispatcher(registry, fleet::publish);
             RunStore runs = RunStore.open(RunStore.embeddedUrl(work.resolve("kill-store")), "sa", "");
             runs.createRun("kill-run", "resnet.onnx", "x86-64-generic", java.util.Map.of());
-            dispatcher[0].onLateResult(late -> runs.recordMeasurement("kill-run", java.util.Map.of(), late));
+            dispatcher[0].onLateResult((late, r) -> runs.recordMeasurement("kill-run", Workloads.bits(late), r));
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> registry.online("x86-64-generic").size() == 2);
             MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, "kill", "kill-job", 1,
                     new MeasurementJob.ModelRef("http://127.0.0.1:" + http.port() + "/models/" + sha, sha, model.length),

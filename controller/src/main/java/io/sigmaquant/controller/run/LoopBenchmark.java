@@ -1,4 +1,4 @@
-package io.sigmaquant.controller.cli;
+package io.sigmaquant.controller.run;
 
 import io.sigmaquant.controller.loop.ClosedLoop;
 import io.sigmaquant.controller.loop.LoopIteration;
@@ -11,14 +11,14 @@ import java.util.Locale;
  * The optimize benchmarks: calibration quality on held-out random configurations, and how many measurements a
  * random search needs to meet the same budgets, against the loop's.
  */
-record LoopBenchmark(List<LoopIteration> heldOut, double medianAbsErrorMs, double maxAbsErrorMs,
+public record LoopBenchmark(List<LoopIteration> heldOut, double medianAbsErrorMs, double maxAbsErrorMs,
                      double medianAbsErrorPercent, double maxAbsErrorPercent, int loopMeasurements,
                      int randomSearchLimit, int randomSearchMeasurements) {
     /** Seeds fixed so that reruns measure the same configurations. */
     static final long HOLDOUT_SEED = 7;
     static final long RANDOM_SEED = 11;
 
-    static LoopBenchmark run(ClosedLoop loop, LoopReport report, int holdout, int randomLimit) throws InterruptedException {
+    public static LoopBenchmark run(ClosedLoop loop, LoopReport report, int holdout, int randomLimit) throws InterruptedException {
         List<LoopIteration> held = holdout > 0 ? loop.holdOut(holdout, HOLDOUT_SEED) : List.of();
         double[] abs = held.stream().mapToDouble(i -> Math.abs(i.predictedMs() - i.measuredMs())).sorted().toArray();
         double[] rel = held.stream().mapToDouble(i -> 100 * Math.abs(i.predictedMs() - i.measuredMs()) / i.measuredMs())
@@ -28,7 +28,7 @@ record LoopBenchmark(List<LoopIteration> heldOut, double medianAbsErrorMs, doubl
                 random);
     }
 
-    String summary() {
+    public String summary() {
         StringBuilder s = new StringBuilder();
         if (!heldOut.isEmpty()) {
             s.append(String.format(Locale.ROOT, "held-out: %d random configurations, |predicted - measured| median %.3f ms "

@@ -1,6 +1,6 @@
-package io.sigmaquant.controller.loop;
+package io.sigmaquant.controller.testing;
 
-import io.sigmaquant.controller.testing.Fixtures;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Real edge-agent processes (the built agent jar) for the closed-loop tests. */
-final class AgentProcesses implements AutoCloseable {
+public final class AgentProcesses implements AutoCloseable {
     private final Map<String, Process> agents = new LinkedHashMap<>();
 
-    Process start(String brokerUrl, String id, String profile, Path workDir) throws IOException {
+    public Process start(String brokerUrl, String id, String profile, Path workDir) throws IOException {
         Path jar;
         try (var files = Files.list(Fixtures.repoRoot().resolve("edge-agent/target"))) {
             jar = files.filter(f -> f.getFileName().toString().matches("sigmaquant-edge-agent-[0-9.]+(-SNAPSHOT)?\\.jar"))
@@ -27,7 +27,7 @@ final class AgentProcesses implements AutoCloseable {
         return p;
     }
 
-    Process get(String id) {
+    public Process get(String id) {
         return agents.get(id);
     }
 

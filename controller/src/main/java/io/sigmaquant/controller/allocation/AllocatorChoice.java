@@ -1,0 +1,33 @@
+package io.sigmaquant.controller.allocation;
+
+import io.sigmaquant.controller.UserInputException;
+
+/** Turns a method name — {@code sigmaquant}, {@code exact} or {@code uniform:B} — into an {@link Allocator}. */
+public final class AllocatorChoice {
+    private AllocatorChoice() {
+    }
+
+    /**
+     * @param sigmaQuant         the SigmaQuant knobs when the method is {@code sigmaquant}
+     * @param exactTimeLimitSecs CP-SAT's time limit when the method is {@code exact}
+     */
+    public static Allocator parse(String method, SigmaQuantOptions sigmaQuant, double exactTimeLimitSecs) {
+        if (method == null || method.equals("sigmaquant")) {
+            return new SigmaQuantAllocator(sigmaQuant);
+        }
+        if (method.equals("exact")) {
+            if (!(exactTimeLimitSecs > 0)) {
+                throw new UserInputException("the CP-SAT time limit must be positive: " + exactTimeLimitSecs);
+            }
+            return new CpSatAllocator(exactTimeLimitSecs);
+        }
+        if (method.startsWith("uniform:")) {
+            try {
+                return new UniformAllocator(Integer.parseInt(method.substring("uniform:".length())));
+            } catch (NumberFormatException e) {
+                throw new UserInputException("method uniform:B needs an integer B, not '" + method + "'");
+            }
+        }
+        throw new UserInputException("method must be sigmaquant, exact or uniform:B, not '" + method + "'");
+    }
+}

@@ -1,0 +1,186 @@
+package io.sigmaquant.controller.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.files.AtomicFile;
+import io.sigmaquant.controller.run.RunRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** The HTTP client of a {@code sigmaquant serve} API: submits runs, reads their status, downloads results. */
+public final class RunClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    public RunClient(String serverUrl) {
+        try {
+            URI u = URI.create(serverUrl.endsWith("/") ? serverUrl : serverUrl + "/");
+            if (u.getScheme() == null || !u.getScheme().startsWith("http") || u.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            this.base = u;
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--server must be an http(s) URL such as http://host:8080, not '" + serverUrl
+                    + "'");
+        }
+    }
+
+    /**
+     * Uploads the model, the request and the calibration files as one multipart request.
+     *
+     * @param data calibration-split files to upload (may be empty)
+     * @return the new run's id
+     */
+    public String submit(RunRequest request, Path model, Map<String, Path> data) throws IOException, InterruptedException {
+        return submit(JSON.writeValueAsBytes(request), model, data);
+    }
+
+    /** {@link #submit(RunRequest, Path, Map)} with the request as JSON text, as another client would send it. */
+    public String submit(byte[] requestJson, Path model, Map<String, Path> data) throws IOException, InterruptedException {
+        String boundary = "sigmaquant-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        part(body, boundary, "request", null, "application/json", requestJson);
+        part(body, boundary, "model", model.getFileName().toString(), "application/octet-stream",
+                Files.readAllBytes(model));
+        for (Map.Entry<String, Path> f : data.entrySet()) {
+            part(body, boundary, "data", f.getKey(), "application/octet-stream", Files.readAllBytes(f.getValue()));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        HttpRequest req = HttpRequest.newBuilder(base.resolve("api/runs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        return send(req).get("run").get("id").asText();
+    }
+
+    /** The run and its iterations so far ({@code GET /api/runs/{id}}). */
+    public JsonNode status(String runId) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve("api/runs/" + runId)).GET().build());
+    }
+
+    /**
+     * Polls the run until it has ended and its results are written, handing each new iteration to
+     * {@code onIteration} once; returns the final status.
+     */
+    public JsonNode follow(String runId, java.util.function.Consumer<JsonNode> onIteration, long pollMs)
+            throws IOException, InterruptedException {
+        java.util.Set<Integer> shown = new java.util.HashSet<>();
+        while (true) {
+            JsonNode status = status(runId);
+            for (JsonNode it : status.get("iterations")) {
+                if (shown.add(it.get("index").asInt())) {
+                    onIteration.accept(it);
+                }
+            }
+            String state = status.get("run").get("status").asText();
+            boolean ended = !state.equals("queued") && !state.equals("running");
+            if (ended && (status.get("resultsReady").asBoolean() || state.equals("failed"))) {
+                return status;
+            }
+            Thread.sleep(pollMs);
+        }
+    }
+
+    /** Downloads whatever results the run has into {@code dir}: model.onnx, cost-model.json, benchmark.json, report.json. */
+    public void downloadAll(String runId, Path dir) throws IOException, InterruptedException {
+        for (String[] f : new String[][] {{"model", "model.onnx"}, {"cost-model", "cost-model.json"},
+                {"benchmark", "benchmark.json"}, {"report", "report.json"}}) {
+            download(runId, f[0], dir.resolve(f[1]));
+        }
+    }
+
+    /**
+     * Downloads one result ({@code report}, {@code model}, {@code cost-model}, {@code benchmark}) into a file;
+     * returns false when the run has none (404).
+     */
+    public boolean download(String runId, String what, Path target) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = call(HttpRequest.newBuilder(base.resolve("api/runs/" + runId + "/" + what)).GET()
+                .build());
+        if (r.statusCode() == 404) {
+            return false;
+        }
+        check(r);
+        AtomicFile.write(target, r.body());
+        return true;
+    }
+
+    private JsonNode send(HttpRequest req) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = call(req);
+        check(r);
+        return JSON.readTree(r.body());
+    }
+
+    private HttpResponse<byte[]> call(HttpRequest req) throws IOException, InterruptedException {
+        try {
+            return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (ConnectException e) {
+            throw new UserInputException("cannot reach the server at " + base + ": connection refused");
+        }
+    }
+
+    private static void check(HttpResponse<byte[]> r) throws IOException {
+        if (r.statusCode() >= 400) {
+            String message;
+            try {
+                JsonNode n = JSON.readTree(r.body());
+                message = n.has("error") ? n.get("error").asText() : new String(r.body(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                message = new String(r.body(), StandardCharsets.UTF_8);
+            }
+            if (r.statusCode() < 500) {
+                throw new UserInputException("the server refused: " + message);
+            }
+            throw new IOException("the server failed (" + r.statusCode() + "): " + message);
+        }
+    }
+
+    private static void part(ByteArrayOutputStream body, String boundary, String name, String fileName, String type,
+                             byte[] content) throws IOException {
+        StringBuilder h = new StringBuilder("--").append(boundary).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"").append(name).append('"');
+        if (fileName != null) {
+            h.append("; filename=\"").append(fileName.replace("\"", "")).append('"');
+        }
+        h.append("\r\nContent-Type: ").append(type).append("\r\n\r\n");
+        body.write(h.toString().getBytes(StandardCharsets.UTF_8));
+        body.write(content);
+        body.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The calibration split of a data folder under the names the server expects ({@code calib-*}); a folder with
+     * only the full training split ({@code train-*}) sends that.
+     */
+    public static Map<String, Path> calibrationFiles(Path dataDir) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String prefix : new String[] {"calib", "train"}) {
+            for (String kind : new String[] {"images-idx3-ubyte", "labels-idx1-ubyte"}) {
+                for (String ext : new String[] {"", ".gz"}) {
+                    Path p = dataDir.resolve(prefix + "-" + kind + ext);
+                    if (Files.isRegularFile(p)) {
+                        files.putIfAbsent("calib-" + kind + ext, p);
+                    }
+                }
+            }
+            if (!files.isEmpty()) {
+                return files;
+            }
+        }
+        throw new UserInputException("no calibration split in " + dataDir + ": expected calib-images-idx3-ubyte and "
+                + "calib-labels-idx1-ubyte (or train-*, optionally .gz)");
+    }
+}

@@ -1,0 +1,123 @@
+package io.sigmaquant.controller.run;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.allocation.Allocation;
+import io.sigmaquant.controller.analysis.Layer;
+import io.sigmaquant.controller.analysis.ModelAnalysis;
+import io.sigmaquant.controller.analysis.ModelAnalyzer;
+import io.sigmaquant.controller.cost.PriorCostModel;
+import io.sigmaquant.controller.cost.SizeBasis;
+import io.sigmaquant.controller.data.DataDirectory;
+import io.sigmaquant.controller.data.InputBatches;
+import io.sigmaquant.controller.data.LabelledImages;
+import io.sigmaquant.controller.data.Preprocessing;
+import io.sigmaquant.controller.model.OnnxModels;
+import io.sigmaquant.controller.quant.ActivationCalibrator;
+import io.sigmaquant.controller.quant.ActivationType;
+import io.sigmaquant.controller.sensitivity.Sensitivity;
+import io.sigmaquant.controller.sensitivity.SensitivityCache;
+import io.sigmaquant.controller.sensitivity.SensitivityMode;
+import io.sigmaquant.controller.sensitivity.SensitivityTable;
+import io.sigmaquant.profiles.DeviceProfile;
+import io.sigmaquant.profiles.DeviceProfiles;
+import io.sigmaquant.profiles.ProfileException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A run whose inputs have been checked: the device class exists, the model is ONNX the analyser accepts, the
+ * calibration images are there when the class runs integer activations, and the size budget is reachable
+ * (size is exact; latency and energy are only known once measured). Checking is cheap; the sensitivity table
+ * and the calibration batches are computed later, by the run itself.
+ */
+public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelFile, byte[] modelBytes,
+                          ModelProto model, ModelAnalysis analysis, Preprocessing preprocessing,
+                          ActivationType activations, Path dataDir) {
+
+    /**
+     * @param dataDir folder with {@code calib-*} (or {@code train-*}) IDX files, or null
+     * @throws UserInputException naming what is wrong
+     */
+    public static PreparedRun check(RunRequest request, Path modelFile, Path dataDir) {
+        RunRequest r = request.validate().withDefaults();
+        DeviceProfile profile;
+        try {
+            profile = DeviceProfiles.load(r.deviceClass());
+        } catch (ProfileException e) {
+            throw new UserInputException("unknown device class '" + r.deviceClass() + "'; known: "
+                    + String.join(", ", DeviceProfiles.BUNDLED), e);
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(modelFile);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read the model " + modelFile + ": " + e.getMessage(), e);
+        }
+        ModelProto model = OnnxModels.parse(bytes, modelFile.getFileName().toString());
+        ModelAnalysis analysis = ModelAnalyzer.analyze(model);
+        Preprocessing pre = Preprocessing.resolve(model, r.scale(), r.mean(), r.std());
+        ActivationType acts = ActivationType.forProfile(profile);
+        if (acts != null && dataDir == null) {
+            throw new UserInputException(r.deviceClass() + " runs integer layers as W8A8: calibration images are "
+                    + "needed (--data DIR, or the calib-images part of the request)");
+        }
+        if ("outputs".equals(r.sensitivityMode()) && dataDir == null) {
+            throw new UserInputException("outputs-mode sensitivity needs calibration images");
+        }
+        PreparedRun run = new PreparedRun(r, profile, modelFile, bytes, model, analysis, pre, acts, dataDir);
+        if (dataDir != null) {
+            run.calibrationImages(1); // the split is there and matches the model's input
+        }
+        run.requireSizeReachable();
+        return run;
+    }
+
+    /** The same run with its input files moved (from a staging folder to the run's own). */
+    public PreparedRun withFiles(Path model, Path data) {
+        return new PreparedRun(request, profile, model, modelBytes, this.model, analysis, preprocessing, activations, data);
+    }
+
+    /** The smallest packed model the profile's bitwidths allow, against the size budget. */
+    private void requireSizeReachable() {
+        if (request.maxSizeBytes() == null) {
+            return;
+        }
+        PriorCostModel prior = new PriorCostModel(profile, SizeBasis.PACKED, request.batch());
+        double smallest = prior.remainder().sizeBytes();
+        for (Layer l : analysis.layers()) {
+            smallest += profile.allowedBits().stream().mapToDouble(b -> prior.cost(l, b).sizeBytes()).min()
+                    .orElseThrow();
+        }
+        if (smallest > request.maxSizeBytes()) {
+            throw new UserInputException("impossible budget: maxSizeBytes " + Allocation.format(request.maxSizeBytes())
+                    + " is below the smallest model " + profile.id() + " allows, "
+                    + Allocation.format(Math.ceil(smallest)) + " bytes");
+        }
+    }
+
+    public PriorCostModel prior() {
+        return new PriorCostModel(profile, SizeBasis.PACKED, request.batch());
+    }
+
+    /** The first {@code count} calibration images as model input. */
+    public InputBatches calibrationImages(int count) {
+        LabelledImages images = DataDirectory.load(dataDir, DataDirectory.Split.CALIB);
+        return new InputBatches(images.limit(count), preprocessing, analysis.input());
+    }
+
+    /** Images for activation ranges, or null when the device class keeps activations in float. */
+    public InputBatches activationCalibration() {
+        return activations == null ? null : calibrationImages(ActivationCalibrator.DEFAULT_IMAGES);
+    }
+
+    /** The KL sensitivity table over the profile's integer bitwidths (cached by model and settings). */
+    public SensitivityTable sensitivity(Path cacheDir, int images) {
+        SensitivityMode mode = "weights".equals(request.sensitivityMode()) || dataDir == null
+                ? SensitivityMode.WEIGHTS : SensitivityMode.OUTPUTS;
+        InputBatches calibration = mode == SensitivityMode.OUTPUTS ? calibrationImages(images) : null;
+        return new Sensitivity(new SensitivityCache(cacheDir)).compute(modelBytes, analysis, mode, calibration,
+                profile.allowedBits().stream().filter(b -> b != 32).toList(), 0);
+    }
+}

@@ -1,0 +1,87 @@
+package io.sigmaquant.controller.run;
+
+import io.sigmaquant.controller.allocation.Allocator;
+import io.sigmaquant.controller.files.AtomicFile;
+import io.sigmaquant.controller.files.JsonFiles;
+import io.sigmaquant.controller.loop.ClosedLoop;
+import io.sigmaquant.controller.loop.Dispatcher;
+import io.sigmaquant.controller.loop.LoopIteration;
+import io.sigmaquant.controller.loop.LoopRecorder;
+import io.sigmaquant.controller.loop.LoopReport;
+import io.sigmaquant.controller.loop.LoopSettings;
+import io.sigmaquant.controller.loop.PastMeasurement;
+import io.sigmaquant.controller.quant.ExportOptions;
+import io.sigmaquant.controller.store.ModelStore;
+import io.sigmaquant.protocol.message.MeasurementJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs one checked request through the closed loop — the same code for {@code optimize} in-process and for a
+ * run of the service — and writes its results into a folder: {@code model.onnx}, {@code report.json},
+ * {@code cost-model.json} and, for the benchmarks, {@code benchmark.json}, each atomically.
+ */
+public final class RunExecution {
+    /** Calibration images for outputs-mode sensitivity. */
+    public static final int SENSITIVITY_IMAGES = 256;
+
+    /** What the run uses and does not own. */
+    public record Infrastructure(Dispatcher dispatcher, ModelStore models, String modelBaseUrl, Path sensitivityCache,
+                                 Duration waitForAgent) {
+    }
+
+    /** The loop's report and, when asked for, the benchmark after it. */
+    public record Outcome(LoopReport report, LoopBenchmark benchmark) {
+    }
+
+    private RunExecution() {
+    }
+
+    /**
+     * @param runId   the run's id (the jobs' correlation id)
+     * @param earlier measurements this run made before a controller restart; they seed the fit and count
+     */
+    public static Outcome run(String runId, PreparedRun run, Allocator allocator, Infrastructure infra, LoopRecorder recorder,
+                              List<PastMeasurement> earlier, Consumer<LoopIteration> progress, Path outDir)
+            throws InterruptedException {
+        RunRequest r = run.request();
+        LoopSettings settings = new LoopSettings(runId, run.profile().id(), r.budgets(), r.maxIterations(), r.tolerance(),
+                new MeasurementJob.Settings(r.threads() > 0 ? r.threads() : run.profile().measurement().threads(),
+                        run.profile().measurement().warmupRuns(), r.runs(), r.minDurationMs(), true),
+                Duration.ofSeconds(r.leaseSeconds()), r.maxAttempts(), infra.waitForAgent(), infra.modelBaseUrl(),
+                r.batch(), r.latencyFraction() == null ? 0 : r.latencyFraction());
+        ClosedLoop loop = new ClosedLoop(run.analysis(), run.prior(), run.sensitivity(infra.sensitivityCache(),
+                SENSITIVITY_IMAGES), new ExportOptions(run.activations(), run.analysis().opset(), 0),
+                run.activationCalibration(), run.preprocessing(), infra.models(), infra.dispatcher(), settings, allocator,
+                progress).recordTo(recorder).resumeFrom(earlier);
+        LoopReport report = loop.run(run.modelFile().getFileName().toString());
+        writeResults(outDir, report, infra.models());
+        LoopBenchmark bench = null;
+        if (r.holdout() > 0 || r.compareRandom() > 0) {
+            bench = LoopBenchmark.run(loop, report, r.holdout(), r.compareRandom());
+            JsonFiles.write(outDir.resolve("benchmark.json"), bench);
+        }
+        return new Outcome(report, bench);
+    }
+
+    private static void writeResults(Path outDir, LoopReport report, ModelStore models) {
+        if (report.finalSha256() != null) {
+            Path model = models.get(report.finalSha256()).orElseThrow(() -> new IllegalStateException(
+                    "the final model " + report.finalSha256() + " is not in the model store"));
+            try {
+                AtomicFile.write(outDir.resolve("model.onnx"), Files.readAllBytes(model));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy the final model", e);
+            }
+        }
+        if (report.calibration() != null) {
+            JsonFiles.write(outDir.resolve("cost-model.json"), report.calibration());
+        }
+        JsonFiles.write(outDir.resolve("report.json"), report); // last: its presence says the run is complete
+    }
+}

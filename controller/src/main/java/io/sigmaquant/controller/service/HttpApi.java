@@ -1,0 +1,190 @@
+package io.sigmaquant.controller.service;
+
+import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.files.JsonFiles;
+import io.sigmaquant.controller.fleet.FleetRegistry;
+import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.store.ModelHttpServer;
+import io.sigmaquant.controller.store.ModelStore;
+import io.sigmaquant.controller.store.RunStore;
+import io.sigmaquant.profiles.DeviceProfiles;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's HTTP API (documented in {@code /openapi.yaml}): agents, runs, their results and artifacts,
+ * the model store and Prometheus metrics. Refused requests get a 4xx and {@code {"error": "..."}}; blocking
+ * work (the store, model checks) runs off the event loop.
+ */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Largest upload accepted: a model plus calibration images. */
+    public static final long BODY_LIMIT_BYTES = 512L * 1024 * 1024;
+
+    private final Vertx vertx;
+    private final RunManager runs;
+    private final FleetRegistry fleet;
+    private final ModelStore models;
+    private final ServiceMetrics metrics;
+
+    public HttpApi(Vertx vertx, RunManager runs, FleetRegistry fleet, ModelStore models, ServiceMetrics metrics) {
+        this.vertx = vertx;
+        this.runs = runs;
+        this.fleet = fleet;
+        this.models = models;
+        this.metrics = metrics;
+    }
+
+    public Router router(Path uploadsDir) {
+        Router router = Router.router(vertx);
+        router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
+        router.get("/openapi.yaml").handler(this::openApi);
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
+        router.get("/api/agents").handler(ctx -> json(ctx, 200, fleet.all()));
+        router.get("/api/device-classes").handler(ctx -> json(ctx, 200, DeviceProfiles.BUNDLED));
+        router.post("/api/runs").handler(BodyHandler.create(uploadsDir.toString()).setBodyLimit(BODY_LIMIT_BYTES)
+                .setDeleteUploadedFilesOnEnd(true)).handler(this::submit);
+        router.get("/api/runs").handler(ctx -> blocking(ctx, 200, () -> runs.store().runs()));
+        router.get("/api/runs/:id").handler(ctx -> blocking(ctx, 200, () -> status(ctx.pathParam("id"))));
+        router.get("/api/runs/:id/report").handler(ctx -> result(ctx, "report.json", "application/json"));
+        router.get("/api/runs/:id/cost-model").handler(ctx -> result(ctx, "cost-model.json", "application/json"));
+        router.get("/api/runs/:id/benchmark").handler(ctx -> result(ctx, "benchmark.json", "application/json"));
+        router.get("/api/runs/:id/model").handler(ctx -> result(ctx, "model.onnx", "application/octet-stream"));
+        router.get("/models/:sha").handler(ModelHttpServer.handler(models));
+        router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
+                + ctx.request().path() + " (see /openapi.yaml)"));
+        router.route().failureHandler(ctx -> {
+            int code = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+            String why = code == 413 ? "the upload is larger than " + BODY_LIMIT_BYTES / (1024 * 1024) + " MiB"
+                    : ctx.failure() != null ? ctx.failure().getMessage() : "request failed";
+            error(ctx, code, why);
+        });
+        return router;
+    }
+
+    /** A run with its iterations so far. */
+    public record RunStatus(RunStore.StoredRun run, List<RunStore.StoredIteration> iterations, boolean resultsReady) {
+    }
+
+    private RunStatus status(String id) {
+        RunStore.StoredRun r = runs.require(id);
+        return new RunStatus(r, runs.store().iterations(id), Files.exists(runs.outDir(id).resolve("report.json")));
+    }
+
+    private void submit(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null || !type.startsWith("multipart/form-data")) {
+            error(ctx, 415, "POST /api/runs takes multipart/form-data: a 'model' file (ONNX), a 'request' field "
+                    + "(JSON) and optional 'data' files (calibration IDX)");
+            return;
+        }
+        List<FileUpload> uploads = ctx.fileUploads();
+        blocking(ctx, 202, () -> {
+            FileUpload model = uploads.stream().filter(u -> u.name().equals("model")).findFirst()
+                    .orElseThrow(() -> new UserInputException("the 'model' part (an ONNX file) is missing"));
+            byte[] requestJson = requestPart(ctx, uploads);
+            RunRequest request = RunManager.parseRequest(requestJson);
+            Map<String, Path> data = new LinkedHashMap<>();
+            for (FileUpload u : uploads) {
+                if (u.name().equals("data")) {
+                    data.put(u.fileName(), Path.of(u.uploadedFileName()));
+                } else if (!u.name().equals("model") && !u.name().equals("request")) {
+                    throw new UserInputException("unexpected part '" + u.name() + "'; expected model, request, data");
+                }
+            }
+            String name = model.fileName() == null || model.fileName().isBlank() ? "model.onnx"
+                    : Path.of(model.fileName()).getFileName().toString();
+            String id = runs.submit(request, name, Path.of(model.uploadedFileName()), data);
+            ctx.response().putHeader(HttpHeaders.LOCATION, "/api/runs/" + id);
+            return status(id);
+        });
+    }
+
+    private static byte[] requestPart(RoutingContext ctx, List<FileUpload> uploads) throws IOException {
+        String field = ctx.request().getFormAttribute("request");
+        if (field != null) {
+            return field.getBytes(StandardCharsets.UTF_8);
+        }
+        for (FileUpload u : uploads) {
+            if (u.name().equals("request")) {
+                return Files.readAllBytes(Path.of(u.uploadedFileName()));
+            }
+        }
+        throw new UserInputException("the 'request' part (JSON with deviceClass and budgets) is missing");
+    }
+
+    private void result(RoutingContext ctx, String file, String contentType) {
+        String id = ctx.pathParam("id");
+        vertx.executeBlocking(() -> {
+            RunStore.StoredRun r = runs.require(id);
+            Path p = runs.outDir(id).resolve(file);
+            if (!Files.isRegularFile(p)) {
+                if (r.status().equals("failed")) {
+                    throw ApiException.notFound("run " + id + " failed and has no results: " + r.reason());
+                }
+                if (!Files.exists(runs.outDir(id).resolve("report.json"))) {
+                    throw ApiException.conflict("run " + id + " is " + r.status() + "; its results are written when "
+                            + "it ends");
+                }
+                throw ApiException.notFound("run " + id + " has no " + file + (file.equals("model.onnx")
+                        ? " (it did not converge: " + r.reason() + ")" : ""));
+            }
+            return p;
+        }).onSuccess(p -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType).sendFile(p.toString()))
+                .onFailure(e -> fail(ctx, e));
+    }
+
+    private void openApi(RoutingContext ctx) {
+        try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.yaml")) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(new String(in.readAllBytes(),
+                    StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private <T> void blocking(RoutingContext ctx, int status, Callable<T> work) {
+        vertx.executeBlocking(work).onSuccess(v -> json(ctx, status, v)).onFailure(e -> fail(ctx, e));
+    }
+
+    private static void fail(RoutingContext ctx, Throwable e) {
+        if (e instanceof ApiException a) {
+            error(ctx, a.status(), a.getMessage());
+        } else if (e instanceof UserInputException) {
+            error(ctx, 400, e.getMessage());
+        } else {
+            LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), e);
+            error(ctx, 500, "internal error: " + e.getMessage());
+        }
+    }
+
+    private static void json(RoutingContext ctx, int status, Object body) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(io.vertx.core.buffer.Buffer.buffer(JsonFiles.bytes(body)));
+    }
+
+    private static void error(RoutingContext ctx, int status, String message) {
+        String line = message == null ? "error" : message.lines().findFirst().orElse("error");
+        json(ctx, status, Map.of("error", line));
+    }
+}

@@ -1,0 +1,214 @@
+package io.sigmaquant.controller.service;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.allocation.AllocatorChoice;
+import io.sigmaquant.controller.allocation.SigmaQuantOptions;
+import io.sigmaquant.controller.files.AtomicFile;
+import io.sigmaquant.controller.files.JsonFiles;
+import io.sigmaquant.controller.loop.PastMeasurement;
+import io.sigmaquant.controller.run.PreparedRun;
+import io.sigmaquant.controller.run.RunExecution;
+import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.store.RunStore;
+import io.sigmaquant.controller.store.StoreRecorder;
+import io.sigmaquant.profiles.DeviceProfiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts runs, keeps their inputs under {@code <data>/runs/<id>/input}, and executes them on a small pool.
+ * A run's inputs are staged and checked before the run exists: a refused request leaves nothing behind. The
+ * store is the truth about every run; a run the controller was stopped in is resumed when it starts again,
+ * its earlier measurements replayed into the fit rather than measured twice.
+ */
+public final class RunManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final Pattern RUN_ID = Pattern.compile("[0-9a-f-]{36}");
+    /** The calibration-split file names a run may upload. */
+    public static final List<String> CALIBRATION_FILES = List.of("calib-images-idx3-ubyte", "calib-labels-idx1-ubyte",
+            "calib-images-idx3-ubyte.gz", "calib-labels-idx1-ubyte.gz");
+
+    private final Path runsDir;
+    private final RunStore store;
+    private final RunExecution.Infrastructure infra;
+    private final ServiceMetrics metrics;
+    private final ExecutorService pool;
+
+    public RunManager(Path dataDir, RunStore store, RunExecution.Infrastructure infra, ServiceMetrics metrics,
+                      int concurrentRuns) {
+        this.runsDir = dataDir.resolve("runs");
+        this.store = store;
+        this.infra = infra;
+        this.metrics = metrics;
+        this.pool = Executors.newFixedThreadPool(concurrentRuns, r -> {
+            Thread t = new Thread(r, "sigmaquant-run");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Parses the JSON request part; unknown fields are refused, not ignored. */
+    public static RunRequest parseRequest(byte[] json) {
+        try {
+            return JSON.readValue(json, RunRequest.class);
+        } catch (IOException e) {
+            throw new UserInputException("the request is not a valid run request: "
+                    + e.getMessage().lines().findFirst().orElse("unreadable JSON"));
+        }
+    }
+
+    /**
+     * Checks a run and queues it.
+     *
+     * @param model       the uploaded ONNX file (copied; the caller may delete it)
+     * @param calibration uploaded calibration-split files by their IDX file name
+     * @return the new run's id
+     * @throws UserInputException when the request, the model or the data cannot make a run
+     */
+    public String submit(RunRequest request, String modelName, Path model, Map<String, Path> calibration) {
+        if (request.deviceClass() != null && !DeviceProfiles.BUNDLED.contains(request.deviceClass())) {
+            throw new UserInputException("unknown device class '" + request.deviceClass() + "'; known: "
+                    + String.join(", ", DeviceProfiles.BUNDLED));
+        }
+        for (String name : calibration.keySet()) {
+            if (!CALIBRATION_FILES.contains(name)) {
+                throw new UserInputException("unexpected data file '" + name + "'; expected " + CALIBRATION_FILES);
+            }
+        }
+        String id = UUID.randomUUID().toString();
+        Path staging = runsDir.resolve("." + id + ".staging");
+        Path dir = runsDir.resolve(id);
+        try {
+            Path input = Files.createDirectories(staging.resolve("input"));
+            Files.copy(model, input.resolve("model.onnx"));
+            Path data = null;
+            if (!calibration.isEmpty()) {
+                data = Files.createDirectories(input.resolve("data"));
+                for (Map.Entry<String, Path> f : calibration.entrySet()) {
+                    Files.copy(f.getValue(), data.resolve(f.getKey()));
+                }
+            }
+            PreparedRun prepared = PreparedRun.check(request, input.resolve("model.onnx"), data);
+            JsonFiles.write(input.resolve("request.json"), request);
+            AtomicFile.write(input.resolve("model-name"), modelName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            prepared = prepared.withFiles(dir.resolve("input/model.onnx"), data == null ? null : dir.resolve("input/data"));
+            store.createRun(id, modelName, prepared.profile().id(), budgetView(prepared.request()), "queued");
+            PreparedRun queued = prepared;
+            pool.submit(() -> execute(id, queued, List.of()));
+            LOG.info("run {} queued: {} on {}", id, modelName, prepared.profile().id());
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the inputs of run " + id, e);
+        } finally {
+            deleteTree(staging); // gone already when the run was accepted
+        }
+    }
+
+    /** Queues again the runs a previous controller left unfinished, with what they had measured. */
+    public int resumeUnfinished() {
+        int resumed = 0;
+        for (RunStore.StoredRun r : store.unfinishedRuns()) {
+            Path input = runsDir.resolve(r.id()).resolve("input");
+            try {
+                RunRequest request = parseRequest(Files.readAllBytes(input.resolve("request.json")));
+                Path data = Files.isDirectory(input.resolve("data")) ? input.resolve("data") : null;
+                PreparedRun prepared = PreparedRun.check(request, input.resolve("model.onnx"), data);
+                List<PastMeasurement> earlier = store.pastMeasurements(r.id());
+                store.setStatus(r.id(), "queued", "resumed after a controller restart with " + earlier.size()
+                        + " earlier measurements");
+                pool.submit(() -> execute(r.id(), prepared, earlier));
+                resumed++;
+                LOG.info("run {} resumed with {} earlier measurements", r.id(), earlier.size());
+            } catch (IOException | RuntimeException e) {
+                store.failRun(r.id(), "cannot resume after a restart: " + e.getMessage());
+            }
+        }
+        return resumed;
+    }
+
+    private void execute(String id, PreparedRun run, List<PastMeasurement> earlier) {
+        store.setStatus(id, "running", null);
+        try {
+            var allocator = AllocatorChoice.parse(run.request().method(), SigmaQuantOptions.defaults(), 30);
+            RunExecution.Outcome outcome = RunExecution.run(id, run, allocator, infra,
+                    new StoreRecorder(store, id, run.profile().id()), earlier, metrics::iteration, outDir(id));
+            store.finishRun(id, outcome.report().converged(), outcome.report().reason());
+            metrics.runFinished(outcome.report().converged() ? "converged" : "not-converged");
+            LOG.info("run {} {}: {}", id, outcome.report().converged() ? "converged" : "did not converge",
+                    outcome.report().reason());
+        } catch (InterruptedException e) {
+            // the service is stopping: the run stays "running" in the store and resumes on the next start
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("run {} failed: {}", id, e.getMessage());
+            store.failRun(id, e.getMessage());
+            metrics.runFinished("failed");
+        }
+    }
+
+    /** A run's results folder. */
+    public Path outDir(String id) {
+        return runsDir.resolve(id).resolve("out");
+    }
+
+    /** The stored run, or a 404. */
+    public RunStore.StoredRun require(String id) {
+        if (id == null || !RUN_ID.matcher(id).matches()) {
+            throw ApiException.notFound("no run '" + id + "': run ids are UUIDs");
+        }
+        return store.run(id).orElseThrow(() -> ApiException.notFound("no run " + id));
+    }
+
+    public RunStore store() {
+        return store;
+    }
+
+    private static Map<String, Double> budgetView(RunRequest r) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        r.budgets().limits().forEach((res, v) -> m.put(res.label(), v));
+        if (r.latencyFraction() != null) {
+            m.put("latencyFractionOfFloat", r.latencyFraction());
+        }
+        return m;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", dir, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

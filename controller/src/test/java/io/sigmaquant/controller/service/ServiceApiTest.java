@@ -1,0 +1,193 @@
+package io.sigmaquant.controller.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.client.RunClient;
+import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.testing.Fixtures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service's HTTP API with its embedded broker and H2 store and no agents: bad input gets a 4xx with a
+ * clear message and leaves nothing behind; the OpenAPI document names every route; metrics are scraped.
+ */
+class ServiceApiTest {
+    @TempDir
+    static Path data;
+    static ControllerService service;
+    static RunClient client;
+    static String base;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = ControllerService.start(new ControllerService.Config(data, "127.0.0.1", 0, null, null, "127.0.0.1", 0,
+                null, "sa", "", 1, Duration.ofSeconds(2)));
+        base = "http://127.0.0.1:" + service.httpPort();
+        client = new RunClient(base);
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    static RunRequest request(String deviceClass, Double maxSize, Double latencyMs) {
+        return new RunRequest(deviceClass, maxSize, latencyMs, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null);
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Submits and expects a refusal; returns the message, after checking no run and no input was kept. */
+    static String refused(RunRequest r, Path model, Map<String, Path> files) throws Exception {
+        int runsBefore = service.runs().store().runs().size();
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> client.submit(r, model, files));
+        assertThat(t).isInstanceOf(UserInputException.class);
+        assertThat(service.runs().store().runs()).hasSize(runsBefore);
+        assertNothingStaged();
+        return t.getMessage();
+    }
+
+    static void assertNothingStaged() throws Exception {
+        Path runs = data.resolve("runs");
+        if (Files.isDirectory(runs)) {
+            try (Stream<Path> s = Files.list(runs)) {
+                assertThat(s.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void submit_unknownDeviceClass_400NamesTheKnownOnes() throws Exception {
+        String why = refused(request("toaster", 40_000.0, null), Fixtures.model("resnet"), Map.of());
+        assertThat(why).contains("unknown device class 'toaster'").contains("x86-64-generic");
+    }
+
+    @Test
+    void submit_sizeBelowSmallestModel_400SaysWhatIsReachable() throws Exception {
+        String why = refused(request("x86-64-generic", 1000.0, null), Fixtures.model("resnet"),
+                RunClient.calibrationFiles(Fixtures.data()));
+        assertThat(why).contains("impossible budget").contains("smallest model");
+    }
+
+    @Test
+    void submit_notOnnx_400() throws Exception {
+        Path fake = data.resolve("notes.onnx");
+        Files.writeString(fake, "this is not a model");
+        String why = refused(request("x86-64-generic", 40_000.0, null), fake, RunClient.calibrationFiles(Fixtures.data()));
+        assertThat(why).containsIgnoringCase("onnx");
+    }
+
+    @Test
+    void submit_negativeLatencyAndNoBudget_400() throws Exception {
+        assertThat(refused(request("x86-64-generic", null, -3.0), Fixtures.model("resnet"), Map.of()))
+                .contains("maxLatencyMs must be a positive number");
+        assertThat(refused(request("x86-64-generic", null, null), Fixtures.model("resnet"), Map.of()))
+                .contains("at least one budget");
+    }
+
+    @Test
+    void submit_integerClassWithoutCalibrationImages_400() throws Exception {
+        assertThat(refused(request("x86-64-generic", 40_000.0, null), Fixtures.model("resnet"), Map.of()))
+                .contains("calibration images");
+    }
+
+    @Test
+    void submit_unknownRequestField_400() throws Exception {
+        int before = service.runs().store().runs().size();
+        assertThatThrownBy(() -> client.submit("{\"deviceClass\":\"x86-64-generic\",\"maxSize\":4}"
+                .getBytes(StandardCharsets.UTF_8), Fixtures.model("resnet"), Map.of()))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("maxSize");
+        assertThat(service.runs().store().runs()).hasSize(before);
+    }
+
+    @Test
+    void submit_notMultipart_415() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(415);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).contains("multipart/form-data");
+    }
+
+    @Test
+    void runs_unknownOrMalformedId_404() throws Exception {
+        String id = UUID.randomUUID().toString();
+        for (String path : new String[] {"/api/runs/" + id, "/api/runs/" + id + "/report", "/api/runs/" + id + "/model",
+                "/api/runs/not-a-run"}) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(JSON.readTree(r.body()).get("error").asText()).as(path).startsWith("no run");
+        }
+        assertThat(get("/models/xyz").statusCode()).isEqualTo(400);
+        assertThat(get("/models/" + "0".repeat(64)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void run_noAgentOfTheClass_failsWithReasonAndNoResults() throws Exception {
+        String id = client.submit(request("raspberry-pi-4", 60_000.0, null), Fixtures.model("resnet"),
+                RunClient.calibrationFiles(Fixtures.data()));
+        assertThat(Files.isRegularFile(data.resolve("runs").resolve(id).resolve("input/model.onnx"))).isTrue();
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> client.status(id).get("run").get("status").asText().equals("failed"));
+        JsonNode run = client.status(id).get("run");
+        assertThat(run.get("reason").asText()).contains("no online agent of device class raspberry-pi-4");
+        HttpResponse<String> report = get("/api/runs/" + id + "/report");
+        assertThat(report.statusCode()).isEqualTo(404);
+        assertThat(report.body()).contains("failed");
+        assertThat(get("/api/runs").body()).contains(id);
+    }
+
+    @Test
+    void openApi_documentsEveryRoute() throws Exception {
+        HttpResponse<String> r = get("/openapi.yaml");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode doc = new YAMLMapper().readTree(r.body());
+        Set<String> documented = new HashSet<>();
+        doc.get("paths").fieldNames().forEachRemaining(documented::add);
+        assertThat(documented).containsExactlyInAnyOrder("/api/agents", "/api/device-classes", "/api/runs",
+                "/api/runs/{id}", "/api/runs/{id}/report", "/api/runs/{id}/model", "/api/runs/{id}/cost-model",
+                "/api/runs/{id}/benchmark", "/models/{sha256}", "/metrics", "/health");
+        // every documented GET answers something other than "no such endpoint"
+        for (String path : documented) {
+            String concrete = path.replace("{id}", UUID.randomUUID().toString()).replace("{sha256}", "0".repeat(64));
+            assertThat(get(concrete).body()).as(path).doesNotContain("no such endpoint");
+        }
+        assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void metrics_prometheusTextWithTheServiceMeters() throws Exception {
+        HttpResponse<String> r = get("/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("sigmaquant_jobs_total{state=\"dispatched\"}", "sigmaquant_jobs_in_flight",
+                "sigmaquant_agents_online", "sigmaquant_measurement_seconds", "sigmaquant_prediction_error");
+    }
+}
