@@ -62,6 +62,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the demo's own progress is the output; the components' start-up narration would bury it
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Path home = Path.of(System.getProperty("sigmaquant.home", "."));
         Path modelFile = model != null ? model : home.resolve("examples/models/resnet.onnx");
         Path dataDir = data != null ? data : home.resolve("examples/data");

@@ -71,6 +71,7 @@ public final class Dispatcher {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicInteger lateResults = new AtomicInteger();
     private volatile BiConsumer<MeasurementJob, JobResult> lateResultSink = (j, r) -> { };
+    private volatile java.util.function.Consumer<JobResult> unknownResultSink = r -> { };
     private final Listener listener;
 
     public Dispatcher(FleetRegistry registry, Publisher publisher) {
@@ -104,8 +105,10 @@ public final class Dispatcher {
                 listener.lateResult();
                 LOG.info("late result for {}: that attempt was already given up; recorded, not used", key);
                 lateResultSink.accept(job, r); // nothing measured is lost; the store keeps it once by (job, attempt)
-            } else if (job == null) {
-                LOG.info("reply for {}, a job this controller did not send (another replica's?): ignored", key);
+            } else if (m instanceof JobResult r) {
+                // sent before a restart, or by a replica: kept, though no loop here waits for it
+                LOG.info("result for {}, a job this controller is not waiting for: recorded, not used", key);
+                unknownResultSink.accept(r);
             }
         } else {
             f.complete(m);
@@ -167,6 +170,11 @@ public final class Dispatcher {
     /** Where results of abandoned attempts go (the store), so that nothing measured is lost. */
     public void onLateResult(BiConsumer<MeasurementJob, JobResult> sink) {
         this.lateResultSink = sink;
+    }
+
+    /** Where results of jobs this controller did not send (or sent before a restart) go. */
+    public void onUnknownResult(java.util.function.Consumer<JobResult> sink) {
+        this.unknownResultSink = sink;
     }
 
     public int lateResults() {

@@ -14,6 +14,7 @@ import io.vertx.ext.web.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +87,11 @@ public final class ControllerService implements AutoCloseable {
             RunStore recordTo = store;
             dispatcher[0].onLateResult((job, result) -> recordTo.recordMeasurement(job.correlationId(), Workloads.bits(job),
                     result));
+            dispatcher[0].onUnknownResult(result -> {
+                if (recordTo.run(result.correlationId()).isPresent()) {
+                    recordTo.recordMeasurement(result.correlationId(), Map.of(), result); // its configuration is unknown here
+                }
+            });
             vertx = Vertx.vertx();
             // bind first: the model URL the agents are given needs the port
             Path uploads = Files.createDirectories(data.resolve("uploads"));

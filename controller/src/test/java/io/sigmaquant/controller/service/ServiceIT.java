@@ -1,0 +1,214 @@
+package io.sigmaquant.controller.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sigmaquant.agent.testing.TestBroker;
+import io.sigmaquant.controller.cli.CliRunner;
+import io.sigmaquant.controller.client.RunClient;
+import io.sigmaquant.controller.model.OnnxModels;
+import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.testing.AgentProcesses;
+import io.sigmaquant.controller.testing.Fixtures;
+import io.sigmaquant.controller.testing.ServeProcess;
+import io.sigmaquant.protocol.MessageCodec;
+import io.sigmaquant.protocol.message.JobProgress;
+import io.sigmaquant.protocol.message.Message;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end: {@code sigmaquant serve} as a process against a real Mosquitto with two agent processes of the
+ * same class on this machine; runs submitted over HTTP; the controller restarted and killed; an agent killed.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServiceIT {
+    static final String CLASS = "x86-64-generic";
+    static TestBroker broker;
+    static AgentProcesses agents;
+    static ServeProcess serve;
+
+    @TempDir
+    static Path work;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = TestBroker.start();
+        agents = new AgentProcesses();
+        agents.start(broker.url(), "agent-a", CLASS, work);
+        agents.start(broker.url(), "agent-b", CLASS, work);
+        serve = startServe();
+    }
+
+    static ServeProcess startServe() throws Exception {
+        return ServeProcess.start(work.resolve("controller-data"), work.resolve("serve.log"), "--broker", broker.url(),
+                "--wait-for-agent-s", "60");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (serve != null) {
+            serve.close();
+        }
+        agents.close();
+        broker.close();
+    }
+
+    /**
+     * Verifies that optimize --server converges on the fixture ResNet under a latency budget below its measured
+     * float latency (0.9×, on batches of 32, where W8A8 kernels pay off on this CPU) and a size budget, and that
+     * the run, its measurements and its calibrated model are still served after the controller restarts.
+     */
+    @Test
+    @Order(1)
+    void optimize_viaServer_convergesBelowFloatAndSurvivesRestart() throws Exception {
+        Path out = work.resolve("optimize-out");
+        CliRunner.Result r = CliRunner.run("optimize", Fixtures.model("resnet"), "--device-class", CLASS, "--server",
+                serve.url(), "--latency-fraction", "0.9", "--max-size", "40KiB", "--batch", "32", "--threads", "1",
+                "--runs", "40", "--min-duration-ms", "800", "--tolerance", "0.3", "--max-iterations", "6",
+                "--data", Fixtures.data(), "--out", out, "--poll-ms", "300");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        String runId = r.out().replaceAll("(?s).*\\(run ([0-9a-f-]+) on .*", "$1");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertThat(report.get("converged").asBoolean()).isTrue();
+        JsonNode iterations = report.get("iterations");
+        JsonNode first = iterations.get(0);
+        first.get("bits").elements().forEachRemaining(b -> assertThat(b.asInt()).isEqualTo(32));
+        double floatMs = first.get("measuredMs").asDouble();
+        JsonNode last = iterations.get(iterations.size() - 1);
+        assertThat(last.get("kind").asText()).isEqualTo("candidate");
+        assertThat(last.get("measuredMs").asDouble()).isLessThanOrEqualTo(0.9 * floatMs);
+        assertThat(last.get("sizeBytes").asDouble()).isLessThanOrEqualTo(40 * 1024);
+        assertThat(OnnxModels.load(out.resolve("model.onnx")).getGraph().getNodeCount()).isPositive();
+        JsonNode costModel = new ObjectMapper().readTree(out.resolve("cost-model.json").toFile());
+        assertThat(costModel.get("latencyFits").has("w8a8")).isTrue();
+
+        serve.stop();
+        serve = startServe();
+        RunClient client = new RunClient(serve.url());
+        JsonNode status = client.status(runId);
+        assertThat(status.get("run").get("status").asText()).isEqualTo("converged");
+        assertThat(status.get("run").get("measurements").asInt()).isEqualTo(report.get("measurements").asInt());
+        assertThat(status.get("iterations")).hasSize(iterations.size());
+        Path again = work.resolve("after-restart");
+        client.downloadAll(runId, again);
+        assertThat(new ObjectMapper().readTree(again.resolve("cost-model.json").toFile())).isEqualTo(costModel);
+        assertThat(again.resolve("model.onnx")).hasSameBinaryContentAs(out.resolve("model.onnx"));
+    }
+
+    /**
+     * Verifies that a run survives losing an agent in the middle of a job (the job finishes on the other
+     * agent) and a SIGKILL of the controller (the restarted controller resumes it from the store), and that
+     * no job is counted twice and no calibration configuration is measured twice.
+     */
+    @Test
+    @Order(2)
+    void run_agentKilledMidJobThenControllerKilled_finishesWithoutDuplicates() throws Exception {
+        List<JobProgress> progress = new CopyOnWriteArrayList<>();
+        MqttAsyncClient observer = observe(progress);
+        RunClient client = new RunClient(serve.url());
+        RunRequest request = new RunRequest(CLASS, 40_960.0, null, null, 0.9, null, 5, 0.3, 32, 1, 40, 2500L, 15, 3,
+                null, null, null, null, null, null);
+        String runId = client.submit(request, Fixtures.model("resnet"), RunClient.calibrationFiles(Fixtures.data()));
+
+        // the first job: kill whichever agent is measuring it
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> progress.stream().anyMatch(p -> p.phase().equals("measuring")));
+        JobProgress measuring = progress.stream().filter(p -> p.phase().equals("measuring")).findFirst().orElseThrow();
+        agents.get(measuring.agentId()).destroyForcibly();
+
+        // wait for that job's retry to be recorded plus one more iteration, then kill the controller
+        Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
+                .until(() -> client.status(runId).get("iterations").size() >= 2);
+        serve.kill();
+        serve = startServe();
+        RunClient restarted = new RunClient(serve.url());
+        JsonNode status = restarted.follow(runId, it -> { }, 500);
+        observer.disconnect().waitForCompletion(5000);
+        observer.close();
+
+        String state = status.get("run").get("status").asText();
+        assertThat(state).as(status.toString()).isIn("converged", "not-converged");
+        JsonNode its = status.get("iterations");
+        // one measurement per iteration, plus at most the result of the job in flight when the controller was
+        // killed: the restarted controller records it (nothing measured is lost) but does not count it
+        assertThat(status.get("run").get("measurements").asInt()).as("measurements").isBetween(its.size(),
+                its.size() + 1);
+        Set<String> jobs = new HashSet<>();
+        Set<JsonNode> calibrationConfigs = new HashSet<>();
+        for (JsonNode it : its) {
+            assertThat(jobs.add(it.get("jobId").asText())).as("job counted once: " + it).isTrue();
+            if (it.get("kind").asText().equals("calibration")) {
+                assertThat(calibrationConfigs.add(it.get("bits"))).as("calibration measured once: " + it).isTrue();
+            }
+        }
+        JsonNode firstJob = its.get(0);
+        assertThat(firstJob.get("jobId").asText()).isEqualTo(measuring.jobId());
+        assertThat(firstJob.get("attempt").asInt()).isEqualTo(2);
+        assertThat(firstJob.get("agentId").asText()).isNotEqualTo(measuring.agentId());
+        assertThat(status.get("run").get("reason").asText()).doesNotContain("failed");
+    }
+
+    /** A plain (not shared) subscription to every agent's results, to see who is measuring what. */
+    private static MqttAsyncClient observe(List<JobProgress> progress) throws MqttException {
+        MessageCodec codec = new MessageCodec();
+        MqttAsyncClient c = new MqttAsyncClient(broker.url(), "it-observer", new MemoryPersistence());
+        c.setCallback(new MqttCallback() {
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                Message m = codec.decode(message.getPayload());
+                if (m instanceof JobProgress p) {
+                    progress.add(p);
+                }
+            }
+
+            @Override
+            public void disconnected(MqttDisconnectResponse r) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken t) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {
+            }
+
+            @Override
+            public void authPacketArrived(int code, MqttProperties p) {
+            }
+        });
+        c.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
+        c.subscribe("sq/v1/agents/+/results", 1).waitForCompletion(10_000);
+        return c;
+    }
+}
