@@ -10,8 +10,9 @@ public final class AllocatorChoice {
     /**
      * @param sigmaQuant         the SigmaQuant knobs when the method is {@code sigmaquant}
      * @param exactTimeLimitSecs CP-SAT's time limit when the method is {@code exact}
+     * @param field              what the user called it ({@code --method}, {@code method}), for messages
      */
-    public static Allocator parse(String method, SigmaQuantOptions sigmaQuant, double exactTimeLimitSecs) {
+    public static Allocator parse(String method, SigmaQuantOptions sigmaQuant, double exactTimeLimitSecs, String field) {
         if (method == null || method.equals("sigmaquant")) {
             return new SigmaQuantAllocator(sigmaQuant);
         }
@@ -25,9 +26,9 @@ public final class AllocatorChoice {
             try {
                 return new UniformAllocator(Integer.parseInt(method.substring("uniform:".length())));
             } catch (NumberFormatException e) {
-                throw new UserInputException("method uniform:B needs an integer B, not '" + method + "'");
+                throw new UserInputException(field + " uniform:B needs an integer B, not '" + method + "'");
             }
         }
-        throw new UserInputException("method must be sigmaquant, exact or uniform:B, not '" + method + "'");
+        throw new UserInputException(field + " must be sigmaquant, exact or uniform:B, not '" + method + "'");
     }
 }

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The prior cost model with per-format latency fits from measurements laid over it (DESIGN §7): a layer in a
  * format with a fit gets the fitted latency, others the prior's; end-to-end = Σ layers + the measured
- * remainder. Size is the prior's (it is exact); energy stays the prior's until agents report it per layer.
+ * remainder. Size is the prior's (it is exact); energy is the prior's scaled by the factor fitted on metered
+ * end-to-end energies ({@link EnergyScale}), since agents measure energy per inference, not per layer.
  */
 public final class CalibratedCostModel implements CostModel {
     private final PriorCostModel prior;
@@ -19,6 +20,7 @@ public final class CalibratedCostModel implements CostModel {
     private final Map<RuntimeFormat, LatencyFit> fits;
     private final double remainderMs;
     private final double switchMs;
+    private final EnergyScale energy;
 
     /**
      * @param switchMs measured cost of one change of format between consecutive layers (quantize/dequantize,
@@ -26,7 +28,8 @@ public final class CalibratedCostModel implements CostModel {
      *                 two switches — a separable stand-in for a cost that depends on neighbours
      */
     public CalibratedCostModel(PriorCostModel prior, Map<RuntimeFormat, LatencyFit> fits, double remainderMs,
-                               double switchMs) {
+                               double switchMs, EnergyScale energy) {
+        this.energy = energy;
         this.prior = prior;
         this.profile = prior.profile();
         this.fits = Map.copyOf(fits);
@@ -43,19 +46,24 @@ public final class CalibratedCostModel implements CostModel {
         LayerCost p = prior.cost(layer, bits);
         RuntimeFormat format = profile.formatOf(bits);
         LatencyFit fit = fits.get(format);
+        double mj = p.energyMj() * energy.factor();
         if (fit == null) {
-            return p;
+            return new LayerCost(p.sizeBytes(), p.latencyMs(), mj);
         }
         double ms = fit.predictSeconds(LayerFeatures.of(layer, bits, format, profile.costOf(format), prior.batch())) * 1e3;
         if (format == RuntimeFormat.FP32 && profile.formats().contains(RuntimeFormat.W8A8)) {
             ms += 2 * switchMs;
         }
-        return new LayerCost(p.sizeBytes(), ms, p.energyMj());
+        return new LayerCost(p.sizeBytes(), ms, mj);
     }
 
     @Override
     public LayerCost remainder() {
-        return new LayerCost(0, remainderMs, 0);
+        return new LayerCost(0, remainderMs, prior.remainder().energyMj() * energy.factor());
+    }
+
+    public EnergyScale energy() {
+        return energy;
     }
 
     public Map<RuntimeFormat, LatencyFit> fits() {
@@ -71,7 +79,8 @@ public final class CalibratedCostModel implements CostModel {
         e.latencyFits().forEach((format, f) -> fits.put(RuntimeFormat.of(format), new LatencyFit(new double[] {
             f.secondsPerMac(), f.secondsPerWeightByte(), f.secondsPerActivationByte(), f.secondsPerLayer()},
                 f.observations(), f.heldOutMedianApe())));
-        return new CalibratedCostModel(prior, fits, e.remainderMs(), e.formatSwitchMs());
+        EnergyScale energy = e.energy() != null ? e.energy() : EnergyScale.PRIOR;
+        return new CalibratedCostModel(prior, fits, e.remainderMs(), e.formatSwitchMs(), energy);
     }
 
     /** The calibrated model as data: a profile overlay the allocator can load later. */
@@ -79,11 +88,12 @@ public final class CalibratedCostModel implements CostModel {
         Map<String, Export.Fit> out = new java.util.TreeMap<>();
         fits.forEach((f, fit) -> out.put(f.id(), new Export.Fit(fit.theta()[0], fit.theta()[1], fit.theta()[2],
                 fit.theta()[3], fit.observations(), fit.heldOutMedianApe())));
-        return new Export(profile.id(), out, remainderMs, switchMs);
+        return new Export(profile.id(), out, remainderMs, switchMs, energy);
     }
 
     /** JSON form of a calibrated model: seconds per MAC, per weight byte, per activation byte, per layer. */
-    public record Export(String deviceClass, Map<String, Fit> latencyFits, double remainderMs, double formatSwitchMs) {
+    public record Export(String deviceClass, Map<String, Fit> latencyFits, double remainderMs, double formatSwitchMs,
+                         EnergyScale energy) {
         /** One format's fitted coefficients. */
         public record Fit(double secondsPerMac, double secondsPerWeightByte, double secondsPerActivationByte,
                           double secondsPerLayer, int observations, double heldOutMedianApe) {

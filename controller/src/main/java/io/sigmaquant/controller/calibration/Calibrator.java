@@ -19,6 +19,7 @@ public final class Calibrator {
     private final DeviceProfile profile;
     private final Map<RuntimeFormat, List<LatencyFit.Observation>> layerData = new EnumMap<>(RuntimeFormat.class);
     private final List<EndToEnd> endToEnd = new ArrayList<>();
+    private final List<EnergyScale.Observation> energy = new ArrayList<>();
 
     private record EndToEnd(List<Layer> layers, Map<String, Integer> bits, double measuredMs) {
     }
@@ -40,10 +41,18 @@ public final class Calibrator {
         endToEnd.add(new EndToEnd(List.copyOf(layers), Map.copyOf(bits), medianMs));
     }
 
+    /** One configuration's energy per inference from a real meter (estimated energies are not fitted). */
+    public void addEnergy(List<Layer> layers, Map<String, Integer> bits, double measuredMj) {
+        double priorMj = prior.remainder().energyMj() + layers.stream()
+                .mapToDouble(l -> prior.cost(l, bits.get(l.name())).energyMj()).sum();
+        energy.add(new EnergyScale.Observation(measuredMj, priorMj));
+    }
+
     public CalibratedCostModel fit() {
         Map<RuntimeFormat, LatencyFit> fits = new EnumMap<>(RuntimeFormat.class);
         layerData.forEach((format, data) -> fits.put(format, LatencyFit.fit(profile.costOf(format), data)));
-        CalibratedCostModel layersOnly = new CalibratedCostModel(prior, fits, 0, 0);
+        EnergyScale energyScale = EnergyScale.fit(energy);
+        CalibratedCostModel layersOnly = new CalibratedCostModel(prior, fits, 0, 0, energyScale);
         // what the layers leave unexplained = r0 + r_switch × (format switches between consecutive layers)
         int n = endToEnd.size();
         double[] residual = new double[n];
@@ -64,7 +73,7 @@ public final class Calibrator {
         }
         double perSwitch = var > 0 ? Math.max(0, cov / var) : 0;
         double remainder = Math.max(0, meanR - perSwitch * meanS);
-        return new CalibratedCostModel(prior, fits, remainder, perSwitch);
+        return new CalibratedCostModel(prior, fits, remainder, perSwitch, energyScale);
     }
 
     private int switches(EndToEnd e) {

@@ -90,7 +90,7 @@ final class AllocationOptions {
     }
 
     Allocator allocator() {
-        return AllocatorChoice.parse(method, method.equals("sigmaquant") ? sigmaQuantOptions() : null, timeLimit);
+        return AllocatorChoice.parse(method, method.equals("sigmaquant") ? sigmaQuantOptions() : null, timeLimit, "--method");
     }
 
     SigmaQuantOptions sigmaQuantOptions() {

@@ -9,6 +9,7 @@ import io.sigmaquant.controller.loop.Dispatcher;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopReport;
 import io.sigmaquant.controller.loop.Workloads;
+import io.sigmaquant.controller.run.LoopBenchmark;
 import io.sigmaquant.controller.run.PreparedRun;
 import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
@@ -187,8 +188,12 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         client.downloadAll(runId, out);
         boolean converged = run.get("status").asText().equals("converged");
+        LoopReport report = Output.JSON.readValue(out.resolve("report.json").toFile(), LoopReport.class);
         w.printf("%s: %s (%d measurements)%n", converged ? "converged" : "NOT converged", run.get("reason").asText(),
-                run.get("measurements").asInt());
+                report.measurements());
+        if (Files.exists(out.resolve("benchmark.json"))) {
+            w.println(Output.JSON.readValue(out.resolve("benchmark.json").toFile(), LoopBenchmark.class).summary());
+        }
         w.printf("report: %s (run %s on %s)%n", out.resolve("report.json"), runId, server);
         w.flush();
         return converged ? 0 : 3;

@@ -279,6 +279,9 @@ public final class ClosedLoop {
                 }
             }
             calibrator.addEndToEnd(analysis.layers(), bits, r.latency().medianMs());
+            if (!r.energy().estimated()) {
+                calibrator.addEnergy(analysis.layers(), bits, r.energy().millijoulesPerInference());
+            }
         }
         double size = q.packedBytes();
         boolean meets = within(budgets, Resource.SIZE, size) && within(budgets, Resource.LATENCY, r.latency().medianMs())

@@ -63,6 +63,9 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
         if (minDurationMs != null && minDurationMs < 0) {
             throw new UserInputException("minDurationMs must not be negative: " + minDurationMs);
         }
+        if (method != null && !method.matches("sigmaquant|exact|uniform:[0-9]{1,2}")) {
+            throw new UserInputException("method must be sigmaquant, exact or uniform:B, not '" + method + "'");
+        }
         if (sensitivityMode != null && !sensitivityMode.equals("outputs") && !sensitivityMode.equals("weights")) {
             throw new UserInputException("sensitivityMode must be outputs or weights, not '" + sensitivityMode + "'");
         }

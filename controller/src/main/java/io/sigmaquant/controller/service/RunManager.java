@@ -148,7 +148,7 @@ public final class RunManager implements AutoCloseable {
     private void execute(String id, PreparedRun run, List<PastMeasurement> earlier) {
         store.setStatus(id, "running", null);
         try {
-            var allocator = AllocatorChoice.parse(run.request().method(), SigmaQuantOptions.defaults(), 30);
+            var allocator = AllocatorChoice.parse(run.request().method(), SigmaQuantOptions.defaults(), 30, "method");
             RunExecution.Outcome outcome = RunExecution.run(id, run, allocator, infra,
                     new StoreRecorder(store, id, run.profile().id()), earlier, metrics::iteration, outDir(id));
             store.finishRun(id, outcome.report().converged(), outcome.report().reason());

@@ -116,6 +116,44 @@ class CalibratorTest {
         assertThat(model.remainder().latencyMs()).isCloseTo(0.4, within(0.3));
     }
 
+    /**
+     * Verifies that metered energies 1.8× the prior's (±5 % noise) over random configurations give an energy
+     * factor near 1.8 — pulled toward 1 by the one-observation prior — that scales every layer and survives export.
+     */
+    @Test
+    void fit_meteredEnergies_scaleThePriorAndKeepHeldOutError() {
+        Calibrator c = new Calibrator(prior);
+        List<Layer> resnet = layers.subList(0, 10);
+        Random r = new Random(5);
+        int[] widths = {2, 4, 8, 32};
+        for (int i = 0; i < 12; i++) {
+            Map<String, Integer> bits = new LinkedHashMap<>();
+            resnet.forEach(l -> bits.put(l.name(), widths[r.nextInt(widths.length)]));
+            double priorMj = prior.remainder().energyMj() + resnet.stream()
+                    .mapToDouble(l -> prior.cost(l, bits.get(l.name())).energyMj()).sum();
+            c.addEnergy(resnet, bits, 1.8 * priorMj * (1 + 0.05 * (2 * r.nextDouble() - 1)));
+        }
+        CalibratedCostModel model = c.fit();
+        EnergyScale e = model.energy();
+        assertThat(e.observations()).isEqualTo(12);
+        assertThat(e.factor()).isBetween(1.65, 1.85);
+        assertThat(e.heldOutMedianApe()).isBetween(0.0, 0.12);
+        Layer l = resnet.get(3);
+        assertThat(model.cost(l, 4).energyMj()).isCloseTo(e.factor() * prior.cost(l, 4).energyMj(), within(1e-12));
+        CalibratedCostModel again = CalibratedCostModel.fromExport(prior, model.export());
+        assertThat(again.cost(l, 4).energyMj()).isCloseTo(model.cost(l, 4).energyMj(), within(1e-12));
+    }
+
+    /** Verifies that without metered energy the prior's energies stand. */
+    @Test
+    void fit_noMeteredEnergy_keepsThePriorEnergy() {
+        Calibrator c = new Calibrator(prior);
+        Layer l = layers.get(0);
+        c.addLayer(l, 8, 100);
+        assertThat(c.fit().cost(l, 8).energyMj()).isEqualTo(prior.cost(l, 8).energyMj());
+        assertThat(c.fit().energy().observations()).isZero();
+    }
+
     /** Verifies that end-to-end times growing with format switches give the per-switch cost. */
     @Test
     void fit_configurationsWithFormatSwitches_recoverThePerSwitchCost() {

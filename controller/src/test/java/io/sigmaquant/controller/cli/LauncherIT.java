@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Verifies the README's main command through the real {@code ./sigmaquant} launcher in a child process. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -29,6 +30,26 @@ class LauncherIT {
         byte[] err = p.getErrorStream().readAllBytes();
         p.waitFor();
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The README's main job: {@code ./sigmaquant demo} with nothing else running (embedded broker, in-process
+     * agent, bundled fixture) runs the loop and prints the final table.
+     */
+    @Test
+    void sigmaquantDemo_nothingElseRunning_runsTheLoopAndPrintsTheFinalTable(@TempDir Path out) throws Exception {
+        Result r = launch("demo", "--out", out.toString());
+        // 0 when it converged, 3 when the iteration limit was reached on a noisy machine: both are a finished demo
+        assertThat(r.exit()).as(r.err()).isIn(0, 3);
+        assertThat(r.err()).contains("[1] calibration", "[4] ");
+        assertThat(r.out()).contains("predicted ms", "measured ms", "/fc/Gemm", "demo took");
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        JsonNode first = report.get("iterations").get(0);
+        first.get("bits").elements().forEachRemaining(b -> assertThat(b.asInt()).isEqualTo(32));
+        assertThat(report.get("iterations").size()).isGreaterThanOrEqualTo(4);
+        if (r.exit() == 0) {
+            assertThat(out.resolve("model.onnx")).exists();
+        }
     }
 
     @Test
