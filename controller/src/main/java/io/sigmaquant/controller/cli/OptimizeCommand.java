@@ -161,7 +161,6 @@ final class OptimizeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(model)) {
             throw new UserInputException("model not found: " + model);
         }
-        Files.createDirectories(out);
         return server != null ? submit(request) : runHere(request);
     }
 
@@ -201,6 +200,7 @@ final class OptimizeCommand implements Callable<Integer> {
 
     private int runHere(RunRequest request) throws Exception {
         PreparedRun prepared = PreparedRun.check(request, model, data.data);
+        Files.createDirectories(out);
         ModelStore store = new ModelStore(out.resolve("store"));
         String runId = UUID.randomUUID().toString();
         PrintWriter err = spec.commandLine().getErr();

@@ -34,8 +34,19 @@ public final class FleetConnection implements AutoCloseable {
     /** Our own bound on QoS 1 publishes in flight, below Paho's window. */
     private final Semaphore inFlight = new Semaphore(8);
 
+    /** A session that ends with the connection (an in-process {@code optimize}). */
     public FleetConnection(String brokerUrl, String clientId, Consumer<AgentStatus> onStatus, Consumer<Message> onReply)
             throws MqttException {
+        this(brokerUrl, clientId, onStatus, onReply, 0);
+    }
+
+    /**
+     * @param sessionExpirySeconds when positive, the broker keeps the session — and queues the agents' replies —
+     *                             this long while the controller is away (a restart of the service), so that
+     *                             results sent meanwhile are not lost; the client id must then be stable
+     */
+    public FleetConnection(String brokerUrl, String clientId, Consumer<AgentStatus> onStatus, Consumer<Message> onReply,
+                           long sessionExpirySeconds) throws MqttException {
         client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
         client.setCallback(new MqttCallback() {
             @Override
@@ -80,7 +91,8 @@ public final class FleetConnection implements AutoCloseable {
             }
         });
         MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
+        options.setCleanStart(sessionExpirySeconds <= 0);
+        options.setSessionExpiryInterval(sessionExpirySeconds);
         options.setAutomaticReconnect(true);
         options.setAutomaticReconnectDelay(1, 30);
         client.connect(options).waitForCompletion(15_000);

@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.service;
 
 import io.sigmaquant.controller.broker.EmbeddedBroker;
+import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.controller.fleet.FleetConnection;
 import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.loop.Dispatcher;
@@ -11,6 +12,7 @@ import io.sigmaquant.controller.store.RunStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControllerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerService.class);
+    /** How long the broker keeps the service's session (and queues replies for it) while it is down. */
+    static final long SESSION_EXPIRY_SECONDS = 3600;
 
     /**
      * @param brokerUrl      an MQTT v5 broker, or null for the embedded one on {@code mqttHost:mqttPort}
@@ -81,8 +85,8 @@ public final class ControllerService implements AutoCloseable {
             FleetRegistry fleet = new FleetRegistry();
             ServiceMetrics metrics = new ServiceMetrics(fleet);
             Dispatcher[] dispatcher = new Dispatcher[1];
-            connection = new FleetConnection(brokerUrl, "sigmaquant-controller-" + UUID.randomUUID(), fleet::update,
-                    m -> dispatcher[0].onReply(m));
+            connection = new FleetConnection(brokerUrl, controllerId(data), fleet::update, m -> dispatcher[0].onReply(m),
+                    SESSION_EXPIRY_SECONDS);
             dispatcher[0] = new Dispatcher(fleet, connection::publish, metrics);
             RunStore recordTo = store;
             dispatcher[0].onLateResult((job, result) -> recordTo.recordMeasurement(job.correlationId(), Workloads.bits(job),
@@ -114,6 +118,15 @@ public final class ControllerService implements AutoCloseable {
             closeQuietly(runs, vertx, connection, store, broker);
             throw e;
         }
+    }
+
+    /** A stable MQTT client id per data folder, so that a restarted service resumes its broker session. */
+    private static String controllerId(Path data) throws java.io.IOException {
+        Path file = data.resolve("controller-id");
+        if (!Files.exists(file)) {
+            AtomicFile.write(file, ("sigmaquant-controller-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).strip();
     }
 
     public int httpPort() {

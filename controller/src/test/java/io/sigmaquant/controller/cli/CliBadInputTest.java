@@ -44,6 +44,30 @@ class CliBadInputTest {
     }
 
     @Test
+    void serve_mqttPortTaken_isRefusedNamingTheFlag() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertRefused(CliRun.of("serve", "--data-dir", tmp.resolve("data"), "--http-port", 0, "--mqtt-port",
+                    taken.getLocalPort()), "cannot listen", "--mqtt-port");
+        }
+        assertThat(tmp.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void optimize_serverNotRunningOrBothModes_isRefused() throws Exception {
+        int free;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            free = s.getLocalPort();
+        }
+        assertRefused(CliRun.of("optimize", Fixtures.model("resnet"), "--device-class", "x86-64-generic", "--server",
+                "http://127.0.0.1:" + free, "--max-size", "40KiB", "--out", tmp.resolve("o")), "cannot reach the server");
+        assertRefused(CliRun.of("optimize", Fixtures.model("resnet"), "--device-class", "x86-64-generic", "--server",
+                "http://127.0.0.1:1", "--broker", "tcp://127.0.0.1:1", "--max-size", "40KiB", "--out", tmp.resolve("o")),
+                "--server", "--broker");
+        assertRefused(CliRun.of("optimize", Fixtures.model("resnet"), "--device-class", "x86-64-generic", "--server",
+                "ftp://host", "--max-size", "40KiB", "--out", tmp.resolve("o")), "http(s) URL");
+    }
+
+    @Test
     void quantize_fileThatIsNotOnnx_isRefused() throws Exception {
         Path notOnnx = write("picture.onnx", "GIF89a not a model at all".repeat(10).getBytes());
         assertRefused(CliRun.of("quantize", notOnnx, "--uniform", 8, "--out", out()), "picture.onnx", "ONNX");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sigmaquant.agent.testing.MqttRecorder;
 import io.sigmaquant.agent.testing.TestBroker;
 import io.sigmaquant.controller.cli.CliRunner;
 import io.sigmaquant.controller.client.RunClient;
@@ -14,24 +15,13 @@ import io.sigmaquant.controller.testing.Fixtures;
 import io.sigmaquant.controller.testing.ServeProcess;
 import io.sigmaquant.protocol.MessageCodec;
 import io.sigmaquant.protocol.message.JobProgress;
-import io.sigmaquant.protocol.message.Message;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -129,8 +119,12 @@ class ServiceIT {
     @Test
     @Order(2)
     void run_agentKilledMidJobThenControllerKilled_finishesWithoutDuplicates() throws Exception {
-        List<JobProgress> progress = new CopyOnWriteArrayList<>();
-        MqttAsyncClient observer = observe(progress);
+        // a plain (not shared) subscription to every agent's replies shows who is measuring what
+        MqttRecorder observer = new MqttRecorder(broker.url(), "it-observer", true, 0).subscribe("sq/v1/agents/+/results");
+        MessageCodec codec = new MessageCodec();
+        java.util.function.Supplier<List<JobProgress>> progress = () -> observer.received.stream()
+                .map(m -> codec.decode(m.payload())).filter(JobProgress.class::isInstance).map(JobProgress.class::cast)
+                .toList();
         RunClient client = new RunClient(serve.url());
         RunRequest request = new RunRequest(CLASS, 40_960.0, null, null, 0.9, null, 5, 0.3, 32, 1, 40, 2500L, 15, 3,
                 null, null, null, null, null, null);
@@ -138,8 +132,8 @@ class ServiceIT {
 
         // the first job: kill whichever agent is measuring it
         Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                .until(() -> progress.stream().anyMatch(p -> p.phase().equals("measuring")));
-        JobProgress measuring = progress.stream().filter(p -> p.phase().equals("measuring")).findFirst().orElseThrow();
+                .until(() -> progress.get().stream().anyMatch(p -> p.phase().equals("measuring")));
+        JobProgress measuring = progress.get().stream().filter(p -> p.phase().equals("measuring")).findFirst().orElseThrow();
         agents.get(measuring.agentId()).destroyForcibly();
 
         // wait for that job's retry to be recorded plus one more iteration, then kill the controller
@@ -149,7 +143,6 @@ class ServiceIT {
         serve = startServe();
         RunClient restarted = new RunClient(serve.url());
         JsonNode status = restarted.follow(runId, it -> { }, 500);
-        observer.disconnect().waitForCompletion(5000);
         observer.close();
 
         String state = status.get("run").get("status").asText();
@@ -172,43 +165,5 @@ class ServiceIT {
         assertThat(firstJob.get("attempt").asInt()).isEqualTo(2);
         assertThat(firstJob.get("agentId").asText()).isNotEqualTo(measuring.agentId());
         assertThat(status.get("run").get("reason").asText()).doesNotContain("failed");
-    }
-
-    /** A plain (not shared) subscription to every agent's results, to see who is measuring what. */
-    private static MqttAsyncClient observe(List<JobProgress> progress) throws MqttException {
-        MessageCodec codec = new MessageCodec();
-        MqttAsyncClient c = new MqttAsyncClient(broker.url(), "it-observer", new MemoryPersistence());
-        c.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                Message m = codec.decode(message.getPayload());
-                if (m instanceof JobProgress p) {
-                    progress.add(p);
-                }
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse r) {
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken t) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
-
-            @Override
-            public void authPacketArrived(int code, MqttProperties p) {
-            }
-        });
-        c.connect(new MqttConnectionOptions()).waitForCompletion(10_000);
-        c.subscribe("sq/v1/agents/+/results", 1).waitForCompletion(10_000);
-        return c;
     }
 }

@@ -1,0 +1,80 @@
+package io.sigmaquant.agent.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/** A Paho v5 client for tests that keeps every message it receives, in order. */
+public final class MqttRecorder implements MqttCallback, AutoCloseable {
+    /** One received message. */
+    public record Received(String topic, byte[] payload) {
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    public final MqttAsyncClient client;
+    public final List<Received> received = new CopyOnWriteArrayList<>();
+
+    /** Connects with MQTT 5; {@code sessionExpiry} 0 ends the session with the connection. */
+    public MqttRecorder(String url, String clientId, boolean cleanStart, long sessionExpiry) throws MqttException {
+        client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
+        client.setCallback(this);
+        MqttConnectionOptions o = new MqttConnectionOptions();
+        o.setCleanStart(cleanStart);
+        o.setSessionExpiryInterval(sessionExpiry);
+        o.setReceiveMaximum(65535);
+        client.connect(o).waitForCompletion(10_000);
+    }
+
+    public MqttRecorder subscribe(String filter) throws MqttException {
+        client.subscribe(filter, 1).waitForCompletion(10_000);
+        return this;
+    }
+
+    public List<String> texts() {
+        return received.stream().map(Received::text).toList();
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect().waitForCompletion(10_000);
+        }
+        client.close();
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        received.add(new Received(topic, message.getPayload()));
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse r) {
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException e) {
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken t) {
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String uri) {
+    }
+
+    @Override
+    public void authPacketArrived(int code, MqttProperties p) {
+    }
+}
