@@ -21,6 +21,7 @@ public final class CalibratedCostModel implements CostModel {
     private final double remainderMs;
     private final double switchMs;
     private final EnergyScale energy;
+    private final Map<String, Double> offsetSeconds;
 
     /**
      * @param switchMs measured cost of one change of format between consecutive layers (quantize/dequantize,
@@ -28,8 +29,9 @@ public final class CalibratedCostModel implements CostModel {
      *                 two switches — a separable stand-in for a cost that depends on neighbours
      */
     public CalibratedCostModel(PriorCostModel prior, Map<RuntimeFormat, LatencyFit> fits, double remainderMs,
-                               double switchMs, EnergyScale energy) {
+                               double switchMs, EnergyScale energy, Map<String, Double> offsetSeconds) {
         this.energy = energy;
+        this.offsetSeconds = Map.copyOf(offsetSeconds);
         this.prior = prior;
         this.profile = prior.profile();
         this.fits = Map.copyOf(fits);
@@ -50,7 +52,9 @@ public final class CalibratedCostModel implements CostModel {
         if (fit == null) {
             return new LayerCost(p.sizeBytes(), p.latencyMs(), mj);
         }
-        double ms = fit.predictSeconds(LayerFeatures.of(layer, bits, format, profile.costOf(format), prior.batch())) * 1e3;
+        double seconds = fit.predictSeconds(LayerFeatures.of(layer, bits, format, profile.costOf(format), prior.batch()))
+                + offsetSeconds.getOrDefault(offsetKey(format, layer.name()), 0.0);
+        double ms = Math.max(0, seconds) * 1e3;
         if (format == RuntimeFormat.FP32 && profile.formats().contains(RuntimeFormat.W8A8)) {
             ms += 2 * switchMs;
         }
@@ -60,6 +64,11 @@ public final class CalibratedCostModel implements CostModel {
     @Override
     public LayerCost remainder() {
         return new LayerCost(0, remainderMs, prior.remainder().energyMj() * energy.factor());
+    }
+
+    /** Key of a layer's offset: {@code <format>/<layer>}. */
+    static String offsetKey(RuntimeFormat format, String layer) {
+        return format.id() + "/" + layer;
     }
 
     public EnergyScale energy() {
@@ -80,7 +89,8 @@ public final class CalibratedCostModel implements CostModel {
             f.secondsPerMac(), f.secondsPerWeightByte(), f.secondsPerActivationByte(), f.secondsPerLayer()},
                 f.observations(), f.heldOutMedianApe())));
         EnergyScale energy = e.energy() != null ? e.energy() : EnergyScale.PRIOR;
-        return new CalibratedCostModel(prior, fits, e.remainderMs(), e.formatSwitchMs(), energy);
+        return new CalibratedCostModel(prior, fits, e.remainderMs(), e.formatSwitchMs(), energy,
+                e.layerOffsetsSeconds() != null ? e.layerOffsetsSeconds() : Map.of());
     }
 
     /** The calibrated model as data: a profile overlay the allocator can load later. */
@@ -88,12 +98,12 @@ public final class CalibratedCostModel implements CostModel {
         Map<String, Export.Fit> out = new java.util.TreeMap<>();
         fits.forEach((f, fit) -> out.put(f.id(), new Export.Fit(fit.theta()[0], fit.theta()[1], fit.theta()[2],
                 fit.theta()[3], fit.observations(), fit.heldOutMedianApe())));
-        return new Export(profile.id(), out, remainderMs, switchMs, energy);
+        return new Export(profile.id(), out, remainderMs, switchMs, energy, new java.util.TreeMap<>(offsetSeconds));
     }
 
     /** JSON form of a calibrated model: seconds per MAC, per weight byte, per activation byte, per layer. */
     public record Export(String deviceClass, Map<String, Fit> latencyFits, double remainderMs, double formatSwitchMs,
-                         EnergyScale energy) {
+                         EnergyScale energy, Map<String, Double> layerOffsetsSeconds) {
         /** One format's fitted coefficients. */
         public record Fit(double secondsPerMac, double secondsPerWeightByte, double secondsPerActivationByte,
                           double secondsPerLayer, int observations, double heldOutMedianApe) {

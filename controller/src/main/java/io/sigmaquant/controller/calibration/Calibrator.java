@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * Collects measurements of one device class and fits its {@link CalibratedCostModel}: per-layer kernel times
- * (attributed by {@link NodeAttribution}) feed the per-format latency fits; end-to-end medians give the
- * remainder the layers do not explain.
+ * (attributed by {@link NodeAttribution}) feed the per-format latency fits; what a fit leaves unexplained for
+ * one layer in one format becomes that layer's offset, shrunk toward zero (a kernel the runtime picks badly
+ * for one shape is remembered, not averaged away); end-to-end medians give the remainder the layers do not
+ * explain.
  */
 public final class Calibrator {
     private final PriorCostModel prior;
@@ -20,6 +22,12 @@ public final class Calibrator {
     private final Map<RuntimeFormat, List<LatencyFit.Observation>> layerData = new EnumMap<>(RuntimeFormat.class);
     private final List<EndToEnd> endToEnd = new ArrayList<>();
     private final List<EnergyScale.Observation> energy = new ArrayList<>();
+    /** Observations per (format, layer), for the per-layer offsets. */
+    private final Map<String, List<LatencyFit.Observation>> byLayer = new java.util.TreeMap<>();
+
+    /** Shrinkage of a layer's offset toward zero, in observations. */
+    static final double OFFSET_SHRINK = 1.0;
+    static final int BACKFIT_ROUNDS = 4;
 
     private record EndToEnd(List<Layer> layers, Map<String, Integer> bits, double measuredMs) {
     }
@@ -32,8 +40,10 @@ public final class Calibrator {
     /** One layer's measured kernel time at a bitwidth. */
     public void addLayer(Layer layer, int bits, double micros) {
         RuntimeFormat format = profile.formatOf(bits);
-        layerData.computeIfAbsent(format, f -> new ArrayList<>()).add(new LatencyFit.Observation(
-                LayerFeatures.of(layer, bits, format, profile.costOf(format), prior.batch()), micros * 1e-6));
+        LatencyFit.Observation o = new LatencyFit.Observation(
+                LayerFeatures.of(layer, bits, format, profile.costOf(format), prior.batch()), micros * 1e-6);
+        layerData.computeIfAbsent(format, f -> new ArrayList<>()).add(o);
+        byLayer.computeIfAbsent(CalibratedCostModel.offsetKey(format, layer.name()), k -> new ArrayList<>()).add(o);
     }
 
     /** One configuration's measured end-to-end median. */
@@ -49,10 +59,30 @@ public final class Calibrator {
     }
 
     public CalibratedCostModel fit() {
-        Map<RuntimeFormat, LatencyFit> fits = new EnumMap<>(RuntimeFormat.class);
-        layerData.forEach((format, data) -> fits.put(format, LatencyFit.fit(profile.costOf(format), data)));
         EnergyScale energyScale = EnergyScale.fit(energy);
-        CalibratedCostModel layersOnly = new CalibratedCostModel(prior, fits, 0, 0, energyScale);
+        // backfitting: the per-format fits see each layer's time less its offset, the offsets what the fits
+        // leave; a few rounds keep one badly served layer from dragging every layer of its format along
+        Map<RuntimeFormat, LatencyFit> fits = new EnumMap<>(RuntimeFormat.class);
+        Map<String, Double> offsets = new java.util.TreeMap<>();
+        for (int round = 0; round < BACKFIT_ROUNDS; round++) {
+            fits.clear();
+            for (Map.Entry<RuntimeFormat, List<LatencyFit.Observation>> e : layerData.entrySet()) {
+                List<LatencyFit.Observation> adjusted = new ArrayList<>();
+                byLayer.forEach((key, data) -> {
+                    if (key.startsWith(e.getKey().id() + "/")) {
+                        double offset = offsets.getOrDefault(key, 0.0);
+                        data.forEach(o -> adjusted.add(new LatencyFit.Observation(o.features(), o.seconds() - offset)));
+                    }
+                });
+                fits.put(e.getKey(), LatencyFit.fit(profile.costOf(e.getKey()), adjusted));
+            }
+            byLayer.forEach((key, data) -> {
+                LatencyFit fit = fits.get(RuntimeFormat.of(key.substring(0, key.indexOf('/'))));
+                double residual = data.stream().mapToDouble(o -> o.seconds() - fit.predictSeconds(o.features())).sum();
+                offsets.put(key, residual / (data.size() + OFFSET_SHRINK));
+            });
+        }
+        CalibratedCostModel layersOnly = new CalibratedCostModel(prior, fits, 0, 0, energyScale, offsets);
         // what the layers leave unexplained = r0 + r_switch × (format switches between consecutive layers)
         int n = endToEnd.size();
         double[] residual = new double[n];
@@ -73,7 +103,7 @@ public final class Calibrator {
         }
         double perSwitch = var > 0 ? Math.max(0, cov / var) : 0;
         double remainder = Math.max(0, meanR - perSwitch * meanS);
-        return new CalibratedCostModel(prior, fits, remainder, perSwitch, energyScale);
+        return new CalibratedCostModel(prior, fits, remainder, perSwitch, energyScale, offsets);
     }
 
     private int switches(EndToEnd e) {

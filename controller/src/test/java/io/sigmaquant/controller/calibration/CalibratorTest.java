@@ -144,6 +144,34 @@ class CalibratorTest {
         assertThat(again.cost(l, 4).energyMj()).isCloseTo(model.cost(l, 4).energyMj(), within(1e-12));
     }
 
+    /**
+     * Verifies that a layer the per-format fit cannot explain — one kernel 3 ms slower than its features say,
+     * as ONNX Runtime's float MaxPool after a float Conv feeding integer layers is — keeps most of that excess
+     * as its own offset, while the other layers stay close to the fit.
+     */
+    @Test
+    void fit_oneLayerSlowerThanItsFeatures_isRememberedAsItsOffset() {
+        Calibrator c = new Calibrator(prior);
+        Random r = new Random(6);
+        List<Layer> resnet = layers.subList(0, 10); // one model: layer names are unique within it
+        Layer odd = resnet.get(0);
+        for (int rep = 0; rep < 3; rep++) {
+            for (Layer l : resnet) {
+                c.addLayer(l, 32, trueMicros(l, 32, r) + (l == odd ? 3000 : 0));
+            }
+        }
+        CalibratedCostModel model = c.fit();
+        double oddMs = model.cost(odd, 32).latencyMs();
+        double truthMs = (trueMicros(odd, 32, new Random(1)) + 3000) / 1e3;
+        // three observations, shrunk by one: three quarters of the excess is kept
+        assertThat(oddMs).isCloseTo(truthMs, within(0.3 * truthMs));
+        Layer normal = resnet.get(5);
+        double normalTruth = trueMicros(normal, 32, new Random(1)) / 1e3;
+        assertThat(model.cost(normal, 32).latencyMs()).isCloseTo(normalTruth, within(Math.max(0.5 * normalTruth, 0.3)));
+        CalibratedCostModel again = CalibratedCostModel.fromExport(prior, model.export());
+        assertThat(again.cost(odd, 32).latencyMs()).isCloseTo(oddMs, within(1e-9));
+    }
+
     /** Verifies that without metered energy the prior's energies stand. */
     @Test
     void fit_noMeteredEnergy_keepsThePriorEnergy() {

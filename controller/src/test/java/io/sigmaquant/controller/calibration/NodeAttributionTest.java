@@ -72,6 +72,35 @@ class NodeAttributionTest {
         assertThat(a.otherMicros()).isPositive(); // quantize/transpose/add kernels belong to no layer
     }
 
+    /**
+     * Verifies that a pooling kernel is charged to the layer before it: in a VGG whose first Conv stays float
+     * and feeds integer layers, ONNX Runtime runs the MaxPool after it as a plain float kernel, and that cost
+     * belongs to the first layer's choice of format.
+     */
+    @Test
+    void attribute_poolAfterFloatLayer_chargedToThatLayer() throws Exception {
+        ModelProto vggModel = OnnxModels.load(Fixtures.model("vgg"));
+        ModelAnalysis vgg = ModelAnalyzer.analyze(vggModel);
+        InputBatches vggCalib = new InputBatches(DataDirectory.load(Fixtures.data(), DataDirectory.Split.CALIB).limit(64),
+                Preprocessing.resolve(vggModel, null, null, null), vgg.input());
+        Map<String, Integer> bits = new java.util.LinkedHashMap<>();
+        vgg.layers().forEach(l -> bits.put(l.name(), 8));
+        String first = vgg.layers().get(0).name();
+        bits.put(first, 32);
+        ModelProto mixed = QdqExporter.export(vgg, bits, new ExportOptions(ActivationType.UINT8, 17, 1), vggCalib).model();
+        List<JobResult.NodeTime> nodes = profile(mixed);
+        List<String> names = vgg.layers().stream().map(Layer::name).toList();
+        NodeAttribution attribution = new NodeAttribution(mixed.getGraph(), names);
+        List<JobResult.NodeTime> pools = nodes.stream().filter(n -> n.op().contains("MaxPool")).toList();
+        assertThat(pools).isNotEmpty();
+        JobResult.NodeTime firstPool = pools.stream().filter(n -> n.node().contains("features.3/MaxPool")).findFirst()
+                .orElseThrow();
+        assertThat(attribution.layerOf(firstPool.node())).contains(first);
+        NodeAttribution.Attribution a = attribution.attribute(nodes);
+        assertThat(a.layerMicros().get(first)).isGreaterThanOrEqualTo(firstPool.micros());
+        assertThat(a.totalMicros()).isCloseTo(nodes.stream().mapToDouble(JobResult.NodeTime::micros).sum(), within(1e-6));
+    }
+
     /** Per-node kernel µs of one profiled run after a warm-up, as the agent reports them. */
     private List<JobResult.NodeTime> profile(ModelProto model) throws Exception {
         String trace;
