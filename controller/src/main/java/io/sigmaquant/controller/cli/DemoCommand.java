@@ -95,11 +95,11 @@ final class DemoCommand implements Callable<Integer> {
                 err.flush();
             }, 500);
             client.downloadAll(runId, work);
-            return finish(status, work, (System.nanoTime() - start) / 1e9);
+            return finish(status, work, (System.nanoTime() - start) / 1e9, latencyFraction, maxSize);
         }
     }
 
-    private int finish(JsonNode status, Path work, double seconds) throws java.io.IOException {
+    private int finish(JsonNode status, Path work, double seconds, double fraction, String size) throws java.io.IOException {
         PrintWriter w = spec.commandLine().getOut();
         JsonNode run = status.get("run");
         if (run.get("status").asText().equals("failed")) {
@@ -117,7 +117,9 @@ final class DemoCommand implements Callable<Integer> {
                     Output.bytes(Math.round(it.get("sizeBytes").asDouble())),
                     it.get("meetsBudgets").asBoolean() ? "yes" : "no"));
         }
-        w.println();
+        double floatMs = report.get("iterations").get(0).get("measuredMs").asDouble();
+        w.printf(Locale.ROOT, "%nbudgets: latency %.3f ms (%.2f × the float model's measured %.3f ms), size %s%n%n",
+                fraction * floatMs, fraction, floatMs, size);
         Output.table(w, rows);
         w.println();
         List<List<String>> layers = new ArrayList<>();
