@@ -3,6 +3,7 @@ package io.sigmaquant.agent.testing;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -24,9 +25,17 @@ public final class MqttRecorder implements MqttCallback, AutoCloseable {
 
     public final MqttAsyncClient client;
     public final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Consumer<Received> listener;
 
     /** Connects with MQTT 5; {@code sessionExpiry} 0 ends the session with the connection. */
     public MqttRecorder(String url, String clientId, boolean cleanStart, long sessionExpiry) throws MqttException {
+        this(url, clientId, cleanStart, sessionExpiry, m -> { });
+    }
+
+    /** The same, handing each message to {@code listener} as it arrives (on Paho's thread). */
+    public MqttRecorder(String url, String clientId, boolean cleanStart, long sessionExpiry, Consumer<Received> listener)
+            throws MqttException {
+        this.listener = listener;
         client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         client.setCallback(this);
         MqttConnectionOptions o = new MqttConnectionOptions();
@@ -55,7 +64,9 @@ public final class MqttRecorder implements MqttCallback, AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        received.add(new Received(topic, message.getPayload()));
+        Received m = new Received(topic, message.getPayload());
+        received.add(m);
+        listener.accept(m);
     }
 
     @Override
