@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service's HTTP API (documented in {@code /openapi.yaml}): agents, runs, their results and artifacts,
- * the model store and Prometheus metrics. Refused requests get a 4xx and {@code {"error": "..."}}; blocking
+ * the model store, Prometheus metrics, and a read-only dashboard over the API at {@code /}. Refused requests get a 4xx and {@code {"error": "..."}}; blocking
  * work (the store, model checks) runs off the event loop.
  */
 public final class HttpApi {
@@ -54,7 +54,8 @@ public final class HttpApi {
     public Router router(Path uploadsDir) {
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
-        router.get("/openapi.yaml").handler(this::openApi);
+        router.get("/").handler(ctx -> resource(ctx, "/dashboard/index.html", "text/html; charset=utf-8"));
+        router.get("/openapi.yaml").handler(ctx -> resource(ctx, "/openapi.yaml", "application/yaml"));
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/api/agents").handler(ctx -> json(ctx, 200, fleet.all()));
@@ -151,10 +152,10 @@ public final class HttpApi {
                 .onFailure(e -> fail(ctx, e));
     }
 
-    private void openApi(RoutingContext ctx) {
-        try (InputStream in = HttpApi.class.getResourceAsStream("/openapi.yaml")) {
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(new String(in.readAllBytes(),
-                    StandardCharsets.UTF_8));
+    private static void resource(RoutingContext ctx, String name, String contentType) {
+        try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType)
+                    .end(io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -174,13 +174,30 @@ class ServiceApiTest {
         doc.get("paths").fieldNames().forEachRemaining(documented::add);
         assertThat(documented).containsExactlyInAnyOrder("/api/agents", "/api/device-classes", "/api/runs",
                 "/api/runs/{id}", "/api/runs/{id}/report", "/api/runs/{id}/model", "/api/runs/{id}/cost-model",
-                "/api/runs/{id}/benchmark", "/models/{sha256}", "/metrics", "/health");
+                "/api/runs/{id}/benchmark", "/models/{sha256}", "/metrics", "/health", "/");
         // every documented GET answers something other than "no such endpoint"
         for (String path : documented) {
             String concrete = path.replace("{id}", UUID.randomUUID().toString()).replace("{sha256}", "0".repeat(64));
             assertThat(get(concrete).body()).as(path).doesNotContain("no such endpoint");
         }
         assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
+    }
+
+    /** Verifies that the dashboard is served and reads only endpoints the API has. */
+    @Test
+    void dashboard_servedAndUsesDocumentedEndpoints() throws Exception {
+        HttpResponse<String> r = get("/");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("json\\(\"(/api/[a-z-]+)").matcher(r.body());
+        Set<String> used = new HashSet<>();
+        while (m.find()) {
+            used.add(m.group(1));
+        }
+        assertThat(used).contains("/api/agents", "/api/runs");
+        for (String path : used) {
+            assertThat(get(path).statusCode()).as(path).isEqualTo(200);
+        }
     }
 
     @Test

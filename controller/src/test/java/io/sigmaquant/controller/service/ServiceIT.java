@@ -98,6 +98,16 @@ class ServiceIT {
         JsonNode costModel = new ObjectMapper().readTree(out.resolve("cost-model.json").toFile());
         assertThat(costModel.get("latencyFits").has("w8a8")).isTrue();
 
+        // the service's meters saw the run: jobs dispatched and answered, iterations, prediction errors
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(serve.url() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(counter(metrics, "sigmaquant_jobs_total{state=\"succeeded\"}")).isEqualTo(iterations.size());
+        assertThat(counter(metrics, "sigmaquant_loop_iterations_total{kind=\"calibration\"}")).isEqualTo(3);
+        assertThat(counter(metrics, "sigmaquant_prediction_error_count")).isEqualTo(iterations.size());
+        assertThat(counter(metrics, "sigmaquant_measurement_seconds_count")).isEqualTo(iterations.size());
+        assertThat(counter(metrics, "sigmaquant_agents_online")).isEqualTo(2);
+
         serve.stop();
         serve = startServe();
         RunClient client = new RunClient(serve.url());
@@ -109,6 +119,13 @@ class ServiceIT {
         client.downloadAll(runId, again);
         assertThat(new ObjectMapper().readTree(again.resolve("cost-model.json").toFile())).isEqualTo(costModel);
         assertThat(again.resolve("model.onnx")).hasSameBinaryContentAs(out.resolve("model.onnx"));
+    }
+
+    /** The value of one Prometheus sample, e.g. {@code sigmaquant_jobs_total{state="succeeded"}}. */
+    private static double counter(String scrape, String sample) {
+        return scrape.lines().filter(l -> l.startsWith(sample + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(sample.length() + 1).trim())).findFirst().orElseThrow(() -> new AssertionError(
+                "no sample " + sample + " in\n" + scrape));
     }
 
     /**
