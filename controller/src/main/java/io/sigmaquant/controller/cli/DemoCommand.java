@@ -61,6 +61,7 @@ final class DemoCommand implements Callable<Integer> {
     Path out;
 
     @Override
+    @SuppressWarnings("try") // the agent only has to run while the service does
     public Integer call() throws Exception {
         // the demo's own progress is the output; the components' start-up narration would bury it
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");

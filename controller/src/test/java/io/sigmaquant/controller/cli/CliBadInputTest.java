@@ -1,6 +1,5 @@
 package io.sigmaquant.controller.cli;
 
-import static io.sigmaquant.controller.testing.TestGraphs.intsAttr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
