@@ -19,11 +19,11 @@ import java.util.Map;
 public final class Calibrator {
     private final PriorCostModel prior;
     private final DeviceProfile profile;
-    private final Map<RuntimeFormat, List<LatencyFit.Observation>> layerData = new EnumMap<>(RuntimeFormat.class);
+    /** Measured layer times by format, then by layer (the layer for its offset). */
+    private final Map<RuntimeFormat, Map<String, List<LatencyFit.Observation>>> layerData =
+            new EnumMap<>(RuntimeFormat.class);
     private final List<EndToEnd> endToEnd = new ArrayList<>();
     private final List<EnergyScale.Observation> energy = new ArrayList<>();
-    /** Observations per (format, layer), for the per-layer offsets. */
-    private final Map<String, List<LatencyFit.Observation>> byLayer = new java.util.TreeMap<>();
 
     /** Shrinkage of a layer's offset toward zero, in observations. */
     static final double OFFSET_SHRINK = 1.0;
@@ -42,8 +42,8 @@ public final class Calibrator {
         RuntimeFormat format = profile.formatOf(bits);
         LatencyFit.Observation o = new LatencyFit.Observation(
                 LayerFeatures.of(layer, bits, format, profile.costOf(format), prior.batch()), micros * 1e-6);
-        layerData.computeIfAbsent(format, f -> new ArrayList<>()).add(o);
-        byLayer.computeIfAbsent(CalibratedCostModel.offsetKey(format, layer.name()), k -> new ArrayList<>()).add(o);
+        layerData.computeIfAbsent(format, f -> new java.util.LinkedHashMap<>())
+                .computeIfAbsent(layer.name(), l -> new ArrayList<>()).add(o);
     }
 
     /** One configuration's measured end-to-end median. */
@@ -65,21 +65,17 @@ public final class Calibrator {
         Map<RuntimeFormat, LatencyFit> fits = new EnumMap<>(RuntimeFormat.class);
         Map<String, Double> offsets = new java.util.TreeMap<>();
         for (int round = 0; round < BACKFIT_ROUNDS; round++) {
-            fits.clear();
-            for (Map.Entry<RuntimeFormat, List<LatencyFit.Observation>> e : layerData.entrySet()) {
+            layerData.forEach((format, byLayer) -> {
                 List<LatencyFit.Observation> adjusted = new ArrayList<>();
-                byLayer.forEach((key, data) -> {
-                    if (key.startsWith(e.getKey().id() + "/")) {
-                        double offset = offsets.getOrDefault(key, 0.0);
-                        data.forEach(o -> adjusted.add(new LatencyFit.Observation(o.features(), o.seconds() - offset)));
-                    }
+                byLayer.forEach((layer, data) -> {
+                    double offset = offsets.getOrDefault(CalibratedCostModel.offsetKey(format, layer), 0.0);
+                    data.forEach(o -> adjusted.add(new LatencyFit.Observation(o.features(), o.seconds() - offset)));
                 });
-                fits.put(e.getKey(), LatencyFit.fit(profile.costOf(e.getKey()), adjusted));
-            }
-            byLayer.forEach((key, data) -> {
-                LatencyFit fit = fits.get(RuntimeFormat.of(key.substring(0, key.indexOf('/'))));
-                double residual = data.stream().mapToDouble(o -> o.seconds() - fit.predictSeconds(o.features())).sum();
-                offsets.put(key, residual / (data.size() + OFFSET_SHRINK));
+                LatencyFit fit = LatencyFit.fit(profile.costOf(format), adjusted);
+                fits.put(format, fit);
+                byLayer.forEach((layer, data) -> offsets.put(CalibratedCostModel.offsetKey(format, layer), data.stream()
+                        .mapToDouble(o -> o.seconds() - fit.predictSeconds(o.features())).sum()
+                        / (data.size() + OFFSET_SHRINK)));
             });
         }
         CalibratedCostModel layersOnly = new CalibratedCostModel(prior, fits, 0, 0, energyScale, offsets);

@@ -2,14 +2,14 @@ package io.sigmaquant.controller.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sigmaquant.controller.files.JsonFiles;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
 /** Prints command results as JSON ({@code --json}) or as aligned text tables. */
 final class Output {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = JsonFiles.JSON;
 
     private Output() {
     }
@@ -24,11 +24,7 @@ final class Output {
     }
 
     static byte[] toJson(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
+        return JsonFiles.bytes(value);
     }
 
     /** A table: the first row is the header; numeric-looking cells are right-aligned. */

@@ -3,6 +3,7 @@ package io.sigmaquant.controller.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.data.DataDirectory;
 import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.controller.run.RunRequest;
 import java.io.ByteArrayOutputStream;
@@ -162,25 +163,18 @@ public final class RunClient {
     }
 
     /**
-     * The calibration split of a data folder under the names the server expects ({@code calib-*}); a folder with
-     * only the full training split ({@code train-*}) sends that.
+     * The calibration split of a data folder (as {@code DataDirectory} finds it: {@code calib-*}, else
+     * {@code train-*}), under the names the server expects ({@code calib-*}, keeping {@code .gz}).
      */
     public static Map<String, Path> calibrationFiles(Path dataDir) {
+        DataDirectory.SplitFiles f = DataDirectory.files(dataDir, DataDirectory.Split.CALIB);
         Map<String, Path> files = new LinkedHashMap<>();
-        for (String prefix : new String[] {"calib", "train"}) {
-            for (String kind : new String[] {"images-idx3-ubyte", "labels-idx1-ubyte"}) {
-                for (String ext : new String[] {"", ".gz"}) {
-                    Path p = dataDir.resolve(prefix + "-" + kind + ext);
-                    if (Files.isRegularFile(p)) {
-                        files.putIfAbsent("calib-" + kind + ext, p);
-                    }
-                }
-            }
-            if (!files.isEmpty()) {
-                return files;
-            }
-        }
-        throw new UserInputException("no calibration split in " + dataDir + ": expected calib-images-idx3-ubyte and "
-                + "calib-labels-idx1-ubyte (or train-*, optionally .gz)");
+        files.put(uploadName(f.images(), "calib-images-idx3-ubyte"), f.images());
+        files.put(uploadName(f.labels(), "calib-labels-idx1-ubyte"), f.labels());
+        return files;
+    }
+
+    private static String uploadName(Path file, String base) {
+        return file.getFileName().toString().endsWith(".gz") ? base + ".gz" : base;
     }
 }

@@ -26,7 +26,17 @@ public final class DataDirectory {
     private DataDirectory() {
     }
 
+    /** The IDX files of one split as found on disk. */
+    public record SplitFiles(Path images, Path labels) {
+    }
+
     public static LabelledImages load(Path dir, Split split) {
+        SplitFiles f = files(dir, split);
+        return LabelledImages.of(IdxFile.read(f.images()), IdxFile.read(f.labels()), dir.toString());
+    }
+
+    /** Where a split's images and labels are, by the first prefix that has both. */
+    public static SplitFiles files(Path dir, Split split) {
         if (!Files.isDirectory(dir)) {
             throw new UserInputException("data folder not found: " + dir);
         }
@@ -34,7 +44,7 @@ public final class DataDirectory {
             Path images = find(dir, prefix + "-images-idx3-ubyte");
             Path labels = find(dir, prefix + "-labels-idx1-ubyte");
             if (images != null && labels != null) {
-                return LabelledImages.of(IdxFile.read(images), IdxFile.read(labels), dir.toString());
+                return new SplitFiles(images, labels);
             }
         }
         throw new UserInputException("no " + split.name().toLowerCase() + " split in " + dir + ": expected "

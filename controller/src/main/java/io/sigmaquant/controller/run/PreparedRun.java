@@ -46,8 +46,7 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         try {
             profile = DeviceProfiles.load(r.deviceClass());
         } catch (ProfileException e) {
-            throw new UserInputException("unknown device class '" + r.deviceClass() + "'; known: "
-                    + String.join(", ", DeviceProfiles.BUNDLED), e);
+            throw unknownDeviceClass(r.deviceClass());
         }
         byte[] bytes;
         try {
@@ -72,6 +71,12 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         }
         run.requireSizeReachable();
         return run;
+    }
+
+    /** The refusal of a device class that is not a bundled profile, naming those that are. */
+    public static UserInputException unknownDeviceClass(String id) {
+        return new UserInputException("unknown device class '" + id + "'; known: " + String.join(", ",
+                DeviceProfiles.BUNDLED));
     }
 
     /** The same run with its input files moved (from a staging folder to the run's own). */

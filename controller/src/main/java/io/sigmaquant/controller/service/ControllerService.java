@@ -115,7 +115,7 @@ public final class ControllerService implements AutoCloseable {
                     brokerUrl, broker != null ? ", embedded" : "", resumed);
             return service;
         } catch (Exception | Error e) {
-            closeQuietly(runs, vertx, connection, store, broker);
+            closeAll(runs, vertx, connection, store, broker);
             throw e;
         }
     }
@@ -151,10 +151,10 @@ public final class ControllerService implements AutoCloseable {
 
     @Override
     public void close() {
-        closeQuietly(runs, vertx, fleetConnection, store, broker);
+        closeAll(runs, vertx, fleetConnection, store, broker);
     }
 
-    private static void closeQuietly(RunManager runs, Vertx vertx, FleetConnection connection, RunStore store,
+    private static void closeAll(RunManager runs, Vertx vertx, FleetConnection connection, RunStore store,
                                      EmbeddedBroker broker) {
         if (runs != null) {
             runs.close();

@@ -9,6 +9,7 @@ import io.sigmaquant.controller.store.ModelStore;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.profiles.DeviceProfiles;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
@@ -42,6 +43,9 @@ public final class HttpApi {
     private final FleetRegistry fleet;
     private final ModelStore models;
     private final ServiceMetrics metrics;
+    /** Read once at start-up, so that the event loop never touches the jar. */
+    private final Buffer dashboard = resource("/dashboard/index.html");
+    private final Buffer openApi = resource("/openapi.yaml");
 
     public HttpApi(Vertx vertx, RunManager runs, FleetRegistry fleet, ModelStore models, ServiceMetrics metrics) {
         this.vertx = vertx;
@@ -54,8 +58,10 @@ public final class HttpApi {
     public Router router(Path uploadsDir) {
         Router router = Router.router(vertx);
         router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
-        router.get("/").handler(ctx -> resource(ctx, "/dashboard/index.html", "text/html; charset=utf-8"));
-        router.get("/openapi.yaml").handler(ctx -> resource(ctx, "/openapi.yaml", "application/yaml"));
+        router.get("/").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+                .end(dashboard));
+        router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml")
+                .end(openApi));
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/api/agents").handler(ctx -> json(ctx, 200, fleet.all()));
@@ -148,21 +154,21 @@ public final class HttpApi {
                         ? " (it did not converge: " + r.reason() + ")" : ""));
             }
             return p;
-        }).onSuccess(p -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType).sendFile(p.toString()))
+        }, false).onSuccess(p -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType).sendFile(p.toString()))
                 .onFailure(e -> fail(ctx, e));
     }
 
-    private static void resource(RoutingContext ctx, String name, String contentType) {
+    private static Buffer resource(String name) {
         try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType)
-                    .end(io.vertx.core.buffer.Buffer.buffer(in.readAllBytes()));
+            return Buffer.buffer(in.readAllBytes());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("the jar lacks " + name, e);
         }
     }
 
     private <T> void blocking(RoutingContext ctx, int status, Callable<T> work) {
-        vertx.executeBlocking(work).onSuccess(v -> json(ctx, status, v)).onFailure(e -> fail(ctx, e));
+        // unordered: a status poll need not wait behind another request's model check
+        vertx.executeBlocking(work, false).onSuccess(v -> json(ctx, status, v)).onFailure(e -> fail(ctx, e));
     }
 
     private static void fail(RoutingContext ctx, Throwable e) {
@@ -181,7 +187,7 @@ public final class HttpApi {
             return;
         }
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(io.vertx.core.buffer.Buffer.buffer(JsonFiles.bytes(body)));
+                .end(Buffer.buffer(JsonFiles.bytes(body)));
     }
 
     private static void error(RoutingContext ctx, int status, String message) {

@@ -84,9 +84,9 @@ public final class RunManager implements AutoCloseable {
      * @throws UserInputException when the request, the model or the data cannot make a run
      */
     public String submit(RunRequest request, String modelName, Path model, Map<String, Path> calibration) {
+        // only bundled ids: a profile path from a client would read the server's files
         if (request.deviceClass() != null && !DeviceProfiles.BUNDLED.contains(request.deviceClass())) {
-            throw new UserInputException("unknown device class '" + request.deviceClass() + "'; known: "
-                    + String.join(", ", DeviceProfiles.BUNDLED));
+            throw PreparedRun.unknownDeviceClass(request.deviceClass());
         }
         for (String name : calibration.keySet()) {
             if (!CALIBRATION_FILES.contains(name)) {
