@@ -80,11 +80,19 @@ public record AllocationProblem(List<String> layers, int[] bits, double[][] d, d
 
     public boolean feasible(int[] choice) {
         for (Resource r : Resource.values()) {
-            if (total(r, choice) > budgets.limit(r) * (1 + 1e-12)) {
+            if (total(r, choice) > toleratedLimit(budgets.limit(r))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * A budget with the relative tolerance every allocator allows: 1e-12, far below any real difference and
+     * enough that a total summed in another order still meets a budget set to exactly that total.
+     */
+    static double toleratedLimit(double limit) {
+        return limit * (1 + 1e-12);
     }
 
     /** Refuses budgets below what any allocation can reach, naming the smallest achievable value of each. */
@@ -101,6 +109,18 @@ public record AllocationProblem(List<String> layers, int[] bits, double[][] d, d
         if (violated.length() > 0) {
             throw new InfeasibleBudgetException("infeasible budgets: " + violated);
         }
+    }
+
+    /** The smallest achievable total of each budgeted resource alone, for messages. */
+    public String minimumsText() {
+        StringBuilder s = new StringBuilder();
+        for (Resource r : Resource.values()) {
+            if (budgets.has(r)) {
+                s.append(s.length() == 0 ? "" : ", ").append(r.label()).append(" ≥ ")
+                        .append(Allocation.format(minimum(r))).append(' ').append(r.unit());
+            }
+        }
+        return s.toString();
     }
 
     public int indexOfBits(int b) {

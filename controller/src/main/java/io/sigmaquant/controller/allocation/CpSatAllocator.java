@@ -10,18 +10,36 @@ import com.google.ortools.sat.LinearExpr;
 /**
  * The exact reference: the same objective (min Σ D_l(b_l) under every budget) as a multiple-choice
  * knapsack solved by OR-Tools CP-SAT. Whole-number costs (bytes) are used as they are; fractional ones
- * (ms, mJ) and D are scaled to integers, costs rounding up and budgets down, so an allocation CP-SAT accepts
+ * (ms, mJ) are scaled to integers, costs rounding up and budgets down, so an allocation CP-SAT accepts
  * always meets the real budgets.
+ *
+ * <p>It first runs the default allocator. That allocation's Σ D = UB sets the objective's integer scale
+ * (resolution relative to what matters, not to the worst allocation), removes every choice with D above UB,
+ * which no better allocation can use, and is CP-SAT's starting hint. The {@code exact} method also tells
+ * CP-SAT the Lagrangian lower bound; {@link #reference} leaves the bound out, so that a mistake in it could not
+ * make the benchmark's optimum agree with the heuristic it judges: a hint only tells CP-SAT where to start.
  */
 public final class CpSatAllocator implements Allocator {
-    /** Integer range the scaled totals are spread over; far inside a long, fine enough to be exact in practice. */
-    private static final double SCALE_RANGE = 1e9;
+    /** Integer range of the scaled costs and of the scaled UB: far inside a long, and exact in practice. */
+    private static final double SCALE_RANGE = 1e12;
     private static volatile boolean loaded;
 
     private final double timeLimitSeconds;
+    private final boolean bounded;
+    private final SigmaQuantAllocator heuristic = new SigmaQuantAllocator(SigmaQuantOptions.defaults());
 
     public CpSatAllocator(double timeLimitSeconds) {
+        this(timeLimitSeconds, true);
+    }
+
+    private CpSatAllocator(double timeLimitSeconds, boolean bounded) {
         this.timeLimitSeconds = timeLimitSeconds;
+        this.bounded = bounded;
+    }
+
+    /** CP-SAT without the heuristic's lower bound: the benchmark's independent reference. */
+    public static CpSatAllocator reference(double timeLimitSeconds) {
+        return new CpSatAllocator(timeLimitSeconds, false);
     }
 
     @Override
@@ -33,62 +51,112 @@ public final class CpSatAllocator implements Allocator {
     public Allocation allocate(AllocationProblem p) {
         long start = System.nanoTime();
         p.requireEachBudgetReachable();
+        Allocation known = knownAllocation(p);
+        if (known != null && known.objective() <= 0) {
+            return Allocation.of(name(), p, known.choice(), "OPTIMAL", start, 0, known.considered());
+        }
         loadNatives();
         int n = p.size();
         int m = p.choices();
         CpModel model = new CpModel();
         BoolVar[][] x = new BoolVar[n][m];
         BoolVar[] all = new BoolVar[n * m];
+        // with every D ≥ 0, a choice whose D alone exceeds a known Σ D cannot be part of anything better
+        double upper = known == null || !nonNegative(p.d()) ? Double.POSITIVE_INFINITY
+                : known.objective() * (1 + 1e-9);
         for (int l = 0; l < n; l++) {
             for (int j = 0; j < m; j++) {
                 x[l][j] = model.newBoolVar("x_" + l + "_" + j);
                 all[l * m + j] = x[l][j];
+                if (p.d()[l][j] > upper) {
+                    model.addEquality(x[l][j], 0); // alone it already loses to the known allocation
+                }
             }
             model.addExactlyOne(x[l]);
         }
         for (Resource r : Resource.values()) {
-            if (!p.budgets().has(r)) {
-                continue;
+            if (p.budgets().has(r)) {
+                addBudget(model, all, p, r);
             }
-            double scale = integral(p.cost()[r.ordinal()]) ? 1 : scale(p.cost()[r.ordinal()]);
-            long[] coef = new long[n * m];
-            for (int l = 0; l < n; l++) {
-                for (int j = 0; j < m; j++) {
-                    coef[l * m + j] = (long) Math.ceil(p.cost()[r.ordinal()][l][j] * scale);
-                }
-            }
-            long capacity = (long) Math.floor((p.budgets().limit(r) - p.remainder()[r.ordinal()]) * scale);
-            model.addLessOrEqual(LinearExpr.weightedSum(all, coef), capacity);
         }
-        double dScale = scale(p.d());
+        double dScale = Double.isInfinite(upper) ? scale(p.d()) : SCALE_RANGE / upper;
         long[] objective = new long[n * m];
         for (int l = 0; l < n; l++) {
             for (int j = 0; j < m; j++) {
-                objective[l * m + j] = Math.round(Math.max(0, p.d()[l][j]) * dScale);
+                objective[l * m + j] = Math.round(Math.max(0, Math.min(p.d()[l][j], upper)) * dScale);
             }
         }
-        model.minimize(LinearExpr.weightedSum(all, objective));
+        LinearExpr sum = LinearExpr.weightedSum(all, objective);
+        model.minimize(sum);
+        if (known != null) {
+            for (int l = 0; l < n; l++) {
+                for (int j = 0; j < m; j++) {
+                    model.addHint(x[l][j], known.choice()[l] == j ? 1 : 0);
+                }
+            }
+            if (bounded && !Double.isNaN(known.lowerBound())) {
+                // valid for every allocation within budget; rounding of the n terms may lose up to n/2 units
+                model.addGreaterOrEqual(sum, (long) Math.floor(known.lowerBound() * dScale) - n);
+            }
+        }
+        return solve(model, x, p, start);
+    }
 
+    private Allocation knownAllocation(AllocationProblem p) {
+        try {
+            return heuristic.allocate(p);
+        } catch (InfeasibleBudgetException e) {
+            return null; // CP-SAT decides on its own
+        }
+    }
+
+    private Allocation solve(CpModel model, BoolVar[][] x, AllocationProblem p, long start) {
         CpSolver solver = new CpSolver();
         solver.getParameters().setMaxTimeInSeconds(timeLimitSeconds)
                 .setNumWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()));
         CpSolverStatus status = solver.solve(model);
         if (status == CpSolverStatus.INFEASIBLE) {
             throw new InfeasibleBudgetException("budgets cannot all be met together (CP-SAT proved it); each alone "
-                    + "is reachable: " + minimums(p));
+                    + "is reachable: " + p.minimumsText());
         }
         if (status != CpSolverStatus.OPTIMAL && status != CpSolverStatus.FEASIBLE) {
             throw new IllegalStateException("CP-SAT found no allocation within " + timeLimitSeconds + " s: " + status);
         }
-        int[] choice = new int[n];
-        for (int l = 0; l < n; l++) {
-            for (int j = 0; j < m; j++) {
+        int[] choice = new int[p.size()];
+        for (int l = 0; l < p.size(); l++) {
+            for (int j = 0; j < p.choices(); j++) {
                 if (solver.booleanValue(x[l][j])) {
                     choice[l] = j;
                 }
             }
         }
         return Allocation.of(name(), p, choice, status.name(), start);
+    }
+
+    private static void addBudget(CpModel model, BoolVar[] all, AllocationProblem p, Resource r) {
+        int n = p.size();
+        int m = p.choices();
+        double[][] cost = p.cost()[r.ordinal()];
+        double scale = integral(cost) ? 1 : scale(cost);
+        long[] coef = new long[n * m];
+        for (int l = 0; l < n; l++) {
+            for (int j = 0; j < m; j++) {
+                coef[l * m + j] = (long) Math.ceil(cost[l][j] * scale);
+            }
+        }
+        long capacity = (long) Math.floor((p.budgets().limit(r) - p.remainder()[r.ordinal()]) * scale);
+        model.addLessOrEqual(LinearExpr.weightedSum(all, coef), capacity);
+    }
+
+    private static boolean nonNegative(double[][] d) {
+        for (double[] row : d) {
+            for (double v : row) {
+                if (v < 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Byte counts are whole numbers: then no scaling is needed and the budget boundary is exact. */
@@ -110,22 +178,11 @@ public final class CpSatAllocator implements Allocator {
         for (double[] row : values) {
             double max = 0;
             for (double v : row) {
-                max = Math.max(max, v);
+                max = Math.max(max, Math.abs(v));
             }
             total += max;
         }
         return SCALE_RANGE / Math.max(total, 1e-30);
-    }
-
-    private static String minimums(AllocationProblem p) {
-        StringBuilder s = new StringBuilder();
-        for (Resource r : Resource.values()) {
-            if (p.budgets().has(r)) {
-                s.append(s.length() == 0 ? "" : ", ").append(r.label()).append(" ≥ ")
-                        .append(Allocation.format(p.minimum(r))).append(' ').append(r.unit());
-            }
-        }
-        return s.toString();
     }
 
     private static void loadNatives() {

@@ -1,178 +1,163 @@
 package io.sigmaquant.controller.allocation;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The SigmaQuant heuristic as this project reconstructs it (DESIGN §3).
+ * The default method: SigmaQuant's two phases plus what makes the answer reliable on any model.
  * <ol>
- *   <li>Phase 1: exact 1-D k-means over (log) σ; clusters ordered by centroid take a window of k consecutive
- *       allowed bitwidths, larger σ → more bits; the window sits as high as the budgets allow.</li>
- *   <li>Phase 2: while a budget is violated, make the move (any other bitwidth for one layer; usually a lower
- *       one, but costs need not fall with bits, e.g. weight-only int8 is slower than fp32) with the least ΔD
- *       per unit of normalised violation removed; then, while slack remains, the move (any higher
- *       bitwidth) with the most ΔD removed per unit of normalised cost added that stays within budget;
- *       finally, pairs of moves (raise one layer, lower another) that lower Σ D and stay within budget
- *       ({@link SwapRefinement}), which undoes the greedy's overshoots.</li>
+ *   <li>Starts: σ clustering and the KL Phase 2 greedy passes of the paper method
+ *       ({@link SigmaQuantPaperAllocator}), every uniform allocation within budget, and the roundings of the
+ *       Lagrangian relaxation (the LP relaxation over each layer's lower convex hull), repaired and raised by
+ *       Phase 2.</li>
+ *   <li>Pair-move local search ({@link SwapRefinement}) from the best start.</li>
+ *   <li>{@link BoundedSearch}: a dynamic programme over the layers the Lagrangian bound leaves open, which
+ *       either finds a better allocation or proves that none exists (status OPTIMAL).</li>
+ *   <li>With several budgets and no proof yet: {@link PartialRelaxation} and {@link NeighbourhoodSearch}, then
+ *       the bounded search again.</li>
+ *   <li>Where nothing was proven, the paper method's full answer (its pair-move search from its own start).</li>
  * </ol>
+ * The answer is the best allocation within budget among all of these, so it is never worse than the paper
+ * method or than any uniform allocation that meets the budgets; it carries the proven lower bound and the Σ D
+ * of each start, so reports can show what each contributed.
  */
 public final class SigmaQuantAllocator implements Allocator {
+    public static final String NAME = "sigmaquant";
+
+    /** Bounded searches in a row while each finds something better. */
+    private static final int MAX_SEARCH_PASSES = 2;
+
+    private final SigmaQuantPaperAllocator paper;
     private final SigmaQuantOptions options;
 
     public SigmaQuantAllocator(SigmaQuantOptions options) {
         this.options = options;
+        this.paper = new SigmaQuantPaperAllocator(options);
     }
 
     @Override
     public String name() {
-        return "sigmaquant";
+        return NAME;
     }
 
     @Override
     public Allocation allocate(AllocationProblem p) {
         long start = System.nanoTime();
         p.requireEachBudgetReachable();
-        int[] choice = phase1(p);
-        repairUntilFeasible(p, choice);
-        if (!p.feasible(choice)) {
-            throw new InfeasibleBudgetException("budgets cannot all be met together: " + violations(p, choice));
+        Incumbent best = new Incumbent(p);
+        int[] greedy = paper.greedyPhases(p);
+        best.offer("sigma-clustering", greedy);
+        for (int j = 0; j < p.choices(); j++) {
+            int[] uniform = new int[p.size()];
+            Arrays.fill(uniform, j);
+            best.offer("uniform:" + p.bits()[j], uniform);
         }
-        raiseWhileSlack(p, choice);
-        new SwapRefinement(p, choice).run();
-        return Allocation.of(name(), p, choice, "HEURISTIC", start);
+        LagrangianRelaxation.Result relaxation = new LagrangianRelaxation(p).solve();
+        LagrangianHeuristic.repairedRoundings(p, relaxation, options.moveRule()).forEach(c -> best.offer("lagrangian", c));
+        if (best.choice() != null) {
+            ResourceTotals totals = new ResourceTotals(p, best.choice().clone());
+            if (new SwapRefinement(p, totals).run() > 0) {
+                best.offer("local-search", totals.choice());
+            }
+        }
+        BoundedSearch.Result search = searchUntilNoBetter(p, relaxation, best);
+        if (!search.proven() && relaxation.resources().length > 1) {
+            search = searchHarder(p, relaxation, best);
+        }
+        if (!search.proven() && p.feasible(greedy)) {
+            // not proven optimal: compare with the paper method's own answer too, so it can never be better
+            new SwapRefinement(p, new ResourceTotals(p, greedy)).run();
+            best.offer(SigmaQuantPaperAllocator.NAME, greedy);
+        }
+        if (best.choice() == null) {
+            throw new InfeasibleBudgetException(search.proven() || relaxation.infeasible()
+                    ? "budgets cannot all be met together; each alone is reachable: " + p.minimumsText()
+                    : "no allocation found that meets every budget together (each alone is reachable: "
+                            + p.minimumsText() + "); the exact method may still find one");
+        }
+        double bound = search.proven() ? best.objective() : Math.min(relaxation.bound(), best.objective());
+        return Allocation.of(name(), p, best.choice(), search.proven() ? "OPTIMAL" : "HEURISTIC", start, bound,
+                best.considered());
     }
 
-    /** Phase 1 on its own, for reports and tests. */
-    public int[] phase1(AllocationProblem p) {
-        int n = p.size();
-        double[] x = new double[n];
-        for (int l = 0; l < n; l++) {
-            double s = Math.max(p.sigma()[l], 1e-12);
-            x[l] = options.sigmaScale() == SigmaQuantOptions.SigmaScale.LOG ? Math.log(s) : s;
-        }
-        int kMax = Math.min(p.choices(), n);
-        SigmaClustering.Clusters clusters = options.kRule() == SigmaQuantOptions.KRule.FIXED
-                ? SigmaClustering.kMeans(x, Math.min(options.fixedK(), kMax))
-                : SigmaClustering.bestByBic(x, kMax);
-        int[] choice = new int[n];
-        for (int offset = p.choices() - clusters.k(); offset >= 0; offset--) {
-            for (int l = 0; l < n; l++) {
-                choice[l] = offset + clusters.clusterOf()[l];
-            }
-            if (p.feasible(choice)) {
-                return choice;
+    /**
+     * Two or three budgets that the bounded search could not close: one budget kept exact with the others
+     * priced ({@link PartialRelaxation}, which also finds allocations where the greedy repair finds none), then
+     * large-neighbourhood moves, then the bounded search again from the better incumbent.
+     */
+    private BoundedSearch.Result searchHarder(AllocationProblem p, LagrangianRelaxation.Result relaxation,
+                                              Incumbent best) {
+        List<int[]> partial = new PartialRelaxation(p, relaxation, options.moveRule()).candidates();
+        partial.forEach(c -> best.offer("partial-relaxation", c));
+        if (best.choice() != null) {
+            List<int[]> others = new ArrayList<>(partial);
+            others.addAll(relaxation.roundings());
+            int[] improved = best.choice().clone();
+            if (new NeighbourhoodSearch(p, relaxation).improve(improved, others)) {
+                best.offer("neighbourhood-search", improved);
             }
         }
-        return choice; // lowest window; Phase 2 lowers further
+        return searchUntilNoBetter(p, relaxation, best);
     }
 
-    private void repairUntilFeasible(AllocationProblem p, int[] choice) {
-        double violation = violation(p, choice);
-        while (violation > 0) {
-            int bestLayer = -1;
-            int bestChoice = -1;
-            double bestScore = Double.POSITIVE_INFINITY;
-            double bestViolation = violation;
-            for (int l = 0; l < p.size(); l++) {
-                int current = choice[l];
-                // one step at a time: the nearest choice below (or, where costs do not fall with bits, above)
-                // that removes violation, so a large layer is not thrown far down for a small overshoot
-                for (int direction : new int[] {-1, 1}) {
-                    for (int j = current + direction; j >= 0 && j < p.choices(); j += direction) {
-                        choice[l] = j;
-                        double v = violation(p, choice);
-                        choice[l] = current;
-                        double removed = violation - v;
-                        if (removed <= 1e-15) {
-                            continue;
-                        }
-                        double deltaD = p.d()[l][j] - p.d()[l][current];
-                        double score = options.moveRule() == SigmaQuantOptions.MoveRule.RATIO ? deltaD / removed : deltaD;
-                        if (score < bestScore) {
-                            bestScore = score;
-                            bestLayer = l;
-                            bestChoice = j;
-                            bestViolation = v;
-                        }
-                        break;
-                    }
-                }
+    /**
+     * Runs the bounded search again while it improves: each better allocation lowers the bar, which prunes more
+     * of the next search (and may turn it into a proof); pair moves polish what it finds.
+     */
+    private static BoundedSearch.Result searchUntilNoBetter(AllocationProblem p,
+                                                            LagrangianRelaxation.Result relaxation, Incumbent best) {
+        BoundedSearch search = new BoundedSearch(p, relaxation);
+        for (int pass = 0; ; pass++) {
+            BoundedSearch.Result result = search.run(best.choice(), best.objective());
+            if (result.choice() != null) {
+                best.offer("bounded-search", result.choice());
             }
-            if (bestLayer < 0) {
-                return; // no move reduces the violation: the caller reports it
+            if (result.choice() == null || result.proven() || pass == MAX_SEARCH_PASSES - 1) {
+                return result;
             }
-            choice[bestLayer] = bestChoice;
-            violation = bestViolation;
+            ResourceTotals totals = new ResourceTotals(p, result.choice().clone());
+            if (new SwapRefinement(p, totals).run() > 0) {
+                best.offer("local-search", totals.choice());
+            }
         }
     }
 
-    private void raiseWhileSlack(AllocationProblem p, int[] choice) {
-        while (true) {
-            int bestLayer = -1;
-            int bestChoice = -1;
-            double bestScore = 0;
-            for (int l = 0; l < p.size(); l++) {
-                int current = choice[l];
-                for (int j = current + 1; j < p.choices(); j++) {
-                    double gain = p.d()[l][current] - p.d()[l][j];
-                    if (gain <= 0) {
-                        continue;
-                    }
-                    choice[l] = j;
-                    boolean fits = p.feasible(choice);
-                    choice[l] = current;
-                    if (!fits) {
-                        continue;
-                    }
-                    double added = normalisedIncrease(p, l, current, j);
-                    double score = options.moveRule() == SigmaQuantOptions.MoveRule.DELTA ? gain
-                            : added <= 0 ? Double.MAX_VALUE / 2 + gain : gain / added;
-                    if (score > bestScore) {
-                        bestScore = score;
-                        bestLayer = l;
-                        bestChoice = j;
-                    }
-                }
-            }
-            if (bestLayer < 0) {
+    /** The best allocation within budget offered so far, and the best Σ D offered by each origin. */
+    private static final class Incumbent {
+        private final AllocationProblem p;
+        private final Map<String, Double> considered = new LinkedHashMap<>();
+        private int[] choice;
+        private double objective = Double.POSITIVE_INFINITY;
+
+        Incumbent(AllocationProblem p) {
+            this.p = p;
+        }
+
+        void offer(String origin, int[] candidate) {
+            if (!p.feasible(candidate)) {
                 return;
             }
-            choice[bestLayer] = bestChoice;
-        }
-    }
-
-    private static double normalisedIncrease(AllocationProblem p, int l, int from, int to) {
-        double added = 0;
-        for (Resource r : Resource.values()) {
-            if (p.budgets().has(r)) {
-                double[] c = p.cost()[r.ordinal()][l];
-                added += (c[to] - c[from]) / p.budgets().limit(r);
+            double d = p.objective(candidate);
+            considered.merge(origin, d, Math::min);
+            if (d < objective) {
+                objective = d;
+                choice = candidate.clone();
             }
         }
-        return added;
-    }
 
-    /** Σ over budgeted resources of the relative overshoot. */
-    static double violation(AllocationProblem p, int[] choice) {
-        double v = 0;
-        for (Resource r : Resource.values()) {
-            if (p.budgets().has(r)) {
-                double limit = p.budgets().limit(r);
-                v += Math.max(0, p.total(r, choice) - limit) / limit;
-            }
+        int[] choice() {
+            return choice;
         }
-        return v;
-    }
 
-    static String violations(AllocationProblem p, int[] choice) {
-        StringBuilder s = new StringBuilder();
-        for (Resource r : Resource.values()) {
-            if (p.budgets().has(r) && p.total(r, choice) > p.budgets().limit(r)) {
-                s.append(s.length() == 0 ? "" : "; ").append(r.flag()).append(' ')
-                        .append(Allocation.format(p.budgets().limit(r))).append(' ').append(r.unit())
-                        .append(" (smallest achievable alone: ").append(Allocation.format(p.minimum(r)))
-                        .append(' ').append(r.unit()).append(')');
-            }
+        double objective() {
+            return objective;
         }
-        return s.toString() + " at " + Arrays.toString(choice);
+
+        List<Allocation.Candidate> considered() {
+            return considered.entrySet().stream().map(e -> new Allocation.Candidate(e.getKey(), e.getValue())).toList();
+        }
     }
 }

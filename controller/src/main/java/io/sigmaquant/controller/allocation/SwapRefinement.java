@@ -1,104 +1,85 @@
 package io.sigmaquant.controller.allocation;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 
 /**
- * Local search after Phase 2's greedy passes: repeatedly apply the single move or the pair of moves — one layer to a higher-D-
- * gain choice, another to a choice that pays for it — with the largest net decrease of Σ D that keeps every
- * budget. Moves are scanned cheapest-loss first, so each raise stops at the first partner that fits.
+ * Local search after Phase 2's greedy passes: repeatedly apply the single move or the pair of moves — one
+ * layer to a choice with lower D, another to a choice that pays for it — with the largest net decrease of Σ D
+ * that keeps every budget. Moves that lose D are scanned cheapest-loss first, so each gain stops at the first
+ * partner that fits.
  */
 final class SwapRefinement {
     private static final int MAX_ROUNDS = 10_000;
 
-    private record Move(int layer, int to, double deltaD, double[] deltaCost) {
-    }
-
     private final AllocationProblem p;
-    private final int[] choice;
-    private final double[] totals;
-    private final double[] limits;
+    private final ResourceTotals totals;
 
-    SwapRefinement(AllocationProblem p, int[] choice) {
+    SwapRefinement(AllocationProblem p, ResourceTotals totals) {
         this.p = p;
-        this.choice = choice;
-        Resource[] resources = Resource.values();
-        this.totals = new double[resources.length];
-        this.limits = new double[resources.length];
-        for (Resource r : resources) {
-            totals[r.ordinal()] = p.total(r, choice);
-            limits[r.ordinal()] = p.budgets().limit(r) * (1 + 1e-12);
-        }
+        this.totals = totals;
     }
 
-    void run() {
+    /** Improves the tracked choice in place; returns the number of rounds that improved it. */
+    int run() {
+        int[] choice = totals.choice();
+        int n = p.size();
+        int m = p.choices();
+        int[] gains = new int[n * m];
+        Integer[] losses = new Integer[n * m];
+        double[] deltaD = new double[n * m];
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            List<Move> gains = new ArrayList<>();
-            List<Move> losses = new ArrayList<>();
-            for (int l = 0; l < p.size(); l++) {
-                for (int j = 0; j < p.choices(); j++) {
+            int gainCount = 0;
+            int lossCount = 0;
+            for (int l = 0; l < n; l++) {
+                for (int j = 0; j < m; j++) {
                     if (j != choice[l]) {
-                        Move m = move(l, j);
-                        (m.deltaD() < 0 ? gains : losses).add(m);
+                        int move = l * m + j;
+                        deltaD[move] = p.d()[l][j] - p.d()[l][choice[l]];
+                        if (deltaD[move] < 0) {
+                            gains[gainCount++] = move;
+                        } else {
+                            losses[lossCount++] = move;
+                        }
                     }
                 }
             }
-            losses.sort(Comparator.comparingDouble(Move::deltaD));
-            Move bestGain = null;
-            Move bestLoss = null;
-            double bestNet = -1e-15;
-            for (Move g : gains) {
-                if (g.deltaD() < bestNet && fits(g, null)) {
-                    bestNet = g.deltaD(); // a raise that now fits on its own
-                    bestGain = g;
-                    bestLoss = null;
+            Arrays.sort(losses, 0, lossCount, Comparator.comparingDouble(move -> deltaD[move]));
+            int bestGain = -1;
+            int bestLoss = -1;
+            // an improvement must beat rounding noise, relative to Σ D so that scaling D scales nothing else
+            double bestNet = -1e-12 * Math.max(Math.abs(p.objective(choice)), Double.MIN_NORMAL);
+            for (int g = 0; g < gainCount; g++) {
+                int gain = gains[g];
+                int gl = gain / m;
+                int gj = gain % m;
+                if (deltaD[gain] < bestNet && totals.fits(gl, gj)) {
+                    bestNet = deltaD[gain]; // a gain that now fits on its own
+                    bestGain = gain;
+                    bestLoss = -1;
                 }
-                for (Move loss : losses) {
-                    double net = g.deltaD() + loss.deltaD();
+                for (int k = 0; k < lossCount; k++) {
+                    int loss = losses[k];
+                    double net = deltaD[gain] + deltaD[loss];
                     if (net >= bestNet) {
                         break; // losses only grow from here
                     }
-                    if (loss.layer() != g.layer() && fits(g, loss)) {
+                    if (loss / m != gl && totals.fits(gl, gj, loss / m, loss % m)) {
                         bestNet = net;
-                        bestGain = g;
+                        bestGain = gain;
                         bestLoss = loss;
                         break;
                     }
                 }
             }
-            if (bestGain == null) {
-                return;
+            if (bestGain < 0) {
+                return round;
             }
-            apply(bestGain);
-            if (bestLoss != null) {
-                apply(bestLoss);
-            }
-        }
-    }
-
-    private Move move(int l, int to) {
-        double[] dc = new double[totals.length];
-        for (Resource r : Resource.values()) {
-            double[] c = p.cost()[r.ordinal()][l];
-            dc[r.ordinal()] = c[to] - c[choice[l]];
-        }
-        return new Move(l, to, p.d()[l][to] - p.d()[l][choice[l]], dc);
-    }
-
-    private boolean fits(Move a, Move b) {
-        for (int r = 0; r < totals.length; r++) {
-            if (totals[r] + a.deltaCost()[r] + (b == null ? 0 : b.deltaCost()[r]) > limits[r]) {
-                return false;
+            totals.apply(bestGain / m, bestGain % m);
+            if (bestLoss >= 0) {
+                totals.apply(bestLoss / m, bestLoss % m);
             }
         }
-        return true;
-    }
-
-    private void apply(Move m) {
-        for (int r = 0; r < totals.length; r++) {
-            totals[r] += m.deltaCost()[r];
-        }
-        choice[m.layer()] = m.to();
+        return MAX_ROUNDS;
     }
 }

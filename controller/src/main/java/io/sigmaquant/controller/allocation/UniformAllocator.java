@@ -27,7 +27,7 @@ public final class UniformAllocator implements Allocator {
         Arrays.fill(choice, j);
         if (!p.feasible(choice)) {
             throw new InfeasibleBudgetException("uniform " + bits + "-bit breaks the budgets: "
-                    + SigmaQuantAllocator.violations(p, choice).replaceAll(" at \\[.*", ""));
+                    + SigmaQuantPaperAllocator.violations(p, choice));
         }
         return Allocation.of(name(), p, choice, "UNIFORM", start);
     }

@@ -2,44 +2,77 @@ package io.sigmaquant.controller.bench;
 
 import io.sigmaquant.controller.allocation.Allocation;
 import io.sigmaquant.controller.allocation.AllocationProblem;
+import io.sigmaquant.controller.allocation.Allocator;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.CpSatAllocator;
+import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
 import io.sigmaquant.controller.allocation.Resource;
 import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
 import io.sigmaquant.controller.allocation.SigmaQuantOptions;
+import io.sigmaquant.controller.allocation.SigmaQuantPaperAllocator;
 import io.sigmaquant.controller.allocation.UniformAllocator;
 import io.sigmaquant.controller.planning.AccuracyCheck;
+import io.sigmaquant.controller.planning.AllocationPlanner;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Accuracy against packed size for uniform, SigmaQuant and exact allocations: the budget levels are the
- * packed sizes of the uniform models, so each mixed allocation competes with a uniform model of its size.
+ * Accuracy against packed size for uniform, the paper method, the default allocator and exact allocations:
+ * the budget levels are the packed sizes of the uniform models, so each mixed allocation competes with a
+ * uniform model of its size. Then the size at equal accuracy: the smallest model within a point of FP32.
  */
 public final class TradeoffBenchmark {
+    /** The accuracy the size-at-equal-accuracy comparison keeps: within this many points of FP32. */
+    public static final double EQUAL_ACCURACY_DROP = 1.0;
+
+    /** Every level, and the size at equal accuracy. */
+    public record Result(List<TradeoffPoint> points, EqualAccuracy equalAccuracy) {
+    }
+
     private TradeoffBenchmark() {
     }
 
     /** @param open the problem without budgets (size costs on the packed basis) */
-    public static List<TradeoffPoint> run(AllocationProblem open, AccuracyCheck check, double exactTimeLimitS) {
+    public static Result run(AllocationProblem open, AccuracyCheck check, double exactTimeLimitS) {
+        Allocator paper = new SigmaQuantPaperAllocator(SigmaQuantOptions.defaults());
+        Allocator sigmaquant = new SigmaQuantAllocator(SigmaQuantOptions.defaults());
+        Allocator exact = CpSatAllocator.reference(exactTimeLimitS);
         List<TradeoffPoint> points = new ArrayList<>();
-        SigmaQuantAllocator sigmaquant = new SigmaQuantAllocator(SigmaQuantOptions.defaults());
-        CpSatAllocator exact = new CpSatAllocator(exactTimeLimitS);
+        Integer uniformBits = null;
+        Double uniformBytes = null;
+        Double uniformTop1 = null;
+        double floor = check.fp32Top1() - EQUAL_ACCURACY_DROP;
         for (int b : open.bits()) {
             if (b == 32) {
                 continue;
             }
-            Allocation uniform = new UniformAllocator(b).allocate(open);
-            double budget = open.total(Resource.SIZE, uniform.choice());
+            Allocation u = new UniformAllocator(b).allocate(open);
+            double budget = open.total(Resource.SIZE, u.choice());
             AllocationProblem p = open.withBudgets(Budgets.of(budget, null, null));
-            Allocation sq = sigmaquant.allocate(p);
-            Allocation ex = exact.allocate(p);
-            double gap = ex.objective() > 0 ? 100 * (sq.objective() - ex.objective()) / ex.objective() : 0;
-            points.add(new TradeoffPoint(b, budget, check.top1(uniform.bits(p)), uniform.objective(),
-                    p.total(Resource.SIZE, sq.choice()), check.top1(sq.bits(p)), sq.objective(), sq.elapsedMs(),
-                    p.total(Resource.SIZE, ex.choice()), check.top1(ex.bits(p)), ex.objective(), ex.status(),
-                    ex.elapsedMs(), gap));
+            TradeoffPoint point = new TradeoffPoint(b, budget, measure(p, u, check), measure(p, paper.allocate(p), check),
+                    measure(p, sigmaquant.allocate(p), check), measure(p, exact.allocate(p), check));
+            points.add(point);
+            if (uniformBits == null && point.uniform().top1() >= floor) {
+                uniformBits = b;
+                uniformBytes = budget;
+                uniformTop1 = point.uniform().top1();
+            }
         }
-        return points;
+        Allocation smallest;
+        try {
+            smallest = AllocationPlanner.minimise(open, Resource.SIZE, sigmaquant, check, EQUAL_ACCURACY_DROP)
+                    .allocation();
+        } catch (InfeasibleBudgetException e) {
+            smallest = null; // no allocation keeps the accuracy, even the largest
+        }
+        EqualAccuracy equal = new EqualAccuracy(check.fp32Top1(), EQUAL_ACCURACY_DROP, uniformBits, uniformBytes,
+                uniformTop1, smallest == null ? null : open.total(Resource.SIZE, smallest.choice()),
+                smallest == null ? Double.NaN : check.top1(smallest.bits(open)));
+        return new Result(points, equal);
+    }
+
+    private static TradeoffPoint.Measured measure(AllocationProblem p, Allocation a, AccuracyCheck check) {
+        return new TradeoffPoint.Measured(p.total(Resource.SIZE, a.choice()), check.top1(a.bits(p)), a.objective(),
+                a.elapsedMs(), a.status());
     }
 }

@@ -33,8 +33,10 @@ final class AllocationOptions {
             description = "accuracy-floor mode: the smallest resource that keeps --max-accuracy-drop")
     String minimize;
 
-    @Option(names = "--method", paramLabel = "sigmaquant|exact|uniform:B", defaultValue = "sigmaquant",
-            description = "sigmaquant (default), exact (OR-Tools CP-SAT) or uniform:B")
+    @Option(names = "--method", paramLabel = "sigmaquant|sigmaquant-paper|exact|uniform:B", defaultValue = "sigmaquant",
+            description = "sigmaquant (default: the paper's method plus Lagrangian starts, local search and a bounded "
+                    + "search that proves optimality where it can), sigmaquant-paper (σ clustering and Phase 2 as "
+                    + "published), exact (OR-Tools CP-SAT) or uniform:B")
     String method;
 
     @Option(names = "--k-rule", paramLabel = "bic|fixed:K", defaultValue = "bic",
@@ -90,7 +92,8 @@ final class AllocationOptions {
     }
 
     Allocator allocator() {
-        return AllocatorChoice.parse(method, method.equals("sigmaquant") ? sigmaQuantOptions() : null, timeLimit, "--method");
+        boolean sigmaQuant = method.startsWith("sigmaquant");
+        return AllocatorChoice.parse(method, sigmaQuant ? sigmaQuantOptions() : null, timeLimit, "--method");
     }
 
     SigmaQuantOptions sigmaQuantOptions() {

@@ -21,7 +21,8 @@ import java.util.Map;
 
 /** What {@code allocate} prints (JSON keys as in the issue) and the config it writes. */
 record AllocationReport(String model, String profile, String method, String status, Map<String, Integer> bits,
-                        Predicted predicted, Map<String, Double> budgets, double objective, double elapsedMs,
+                        Predicted predicted, Map<String, Double> budgets, double objective, Double lowerBound,
+                        List<Allocation.Candidate> considered, double elapsedMs,
                         String sensitivityMode, String sensitivitySource, String costModel, AccuracyGate gate,
                         List<AllocationPlanner.SearchStep> search) {
 
@@ -37,7 +38,8 @@ record AllocationReport(String model, String profile, String method, String stat
         Map<String, Double> budgets = new LinkedHashMap<>();
         p.budgets().limits().forEach((r, v) -> budgets.put(r.label(), v));
         return new AllocationReport(model.toString(), device.id(), a.method(), a.status(), a.bits(p), predicted,
-                budgets, a.objective(), a.elapsedMs(), table.mode(), table.source(), costs.describe(), plan.gate(),
+                budgets, a.objective(), Double.isNaN(a.lowerBound()) ? null : a.lowerBound(), a.considered(),
+                a.elapsedMs(), table.mode(), table.source(), costs.describe(), plan.gate(),
                 plan.search());
     }
 
@@ -67,6 +69,16 @@ record AllocationReport(String model, String profile, String method, String stat
                 predicted.energyMj(), objective);
         if (!budgets.isEmpty()) {
             out.printf(Locale.ROOT, "budgets: %s%n", budgets);
+        }
+        if (!considered.isEmpty()) {
+            out.printf(Locale.ROOT, "considered (ΣD of the best from each start): %s%n", String.join(", ",
+                    considered.stream().map(c -> String.format(Locale.ROOT, "%s %.4e", c.origin(), c.objective()))
+                            .toList()));
+        }
+        if (lowerBound != null) {
+            out.printf(Locale.ROOT, "lower bound on ΣD: %.4e (%s)%n", lowerBound, status.equals("OPTIMAL")
+                    ? "proven optimal" : String.format(Locale.ROOT, "within %.2f %% of the optimum",
+                    objective <= 0 ? 0 : 100 * Math.max(0, objective - lowerBound) / objective));
         }
         if (gate != null) {
             out.printf(Locale.ROOT, "measured top-1: %.2f%% (FP32 %.2f%%, drop %.2f points%s) on %d images%n",
