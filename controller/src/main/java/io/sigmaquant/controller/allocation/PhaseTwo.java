@@ -1,7 +1,7 @@
 package io.sigmaquant.controller.allocation;
 
 /**
- * SigmaQuant's Phase 2 greedy passes over one choice vector (DESIGN §3):
+ * SigmaQuant's Phase 2 greedy passes over one choice vector (docs/ALLOCATION.md):
  * <ul>
  *   <li>{@link #repair()}: while a budget is violated, make the move with the least ΔD per unit of normalised
  *       violation removed (usually a lower bitwidth, but costs need not fall with bits: weight-only int8 is

@@ -1,7 +1,7 @@
 package io.sigmaquant.controller.allocation;
 
 /**
- * The named knobs of the SigmaQuant heuristic (DESIGN §3); {@link #defaults()} documents the defaults.
+ * The named knobs of the SigmaQuant methods (docs/ALLOCATION.md); {@link #defaults()} documents the defaults.
  *
  * @param kRule      how Phase 1 picks the number of σ clusters
  * @param fixedK     k when {@code kRule} is FIXED

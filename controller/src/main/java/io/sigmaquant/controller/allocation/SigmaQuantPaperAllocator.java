@@ -1,7 +1,7 @@
 package io.sigmaquant.controller.allocation;
 
 /**
- * The SigmaQuant method as the paper describes it and this project reconstructs it (DESIGN §3), kept
+ * The SigmaQuant method as the paper describes it and this project reconstructs it (docs/ALLOCATION.md), kept
  * reproducible as {@code --method sigmaquant-paper}; the default {@link SigmaQuantAllocator} starts from its
  * answer and adds what makes it reliable.
  * <ol>

@@ -25,8 +25,8 @@ public final class CorpusBenchmark {
      * @param equalsUniform   whether the default's allocation has the Σ D of the best uniform one within budget
      */
     public record Outcome(String family, long seed, int layers, int budgets, boolean exactFeasible, boolean agreed,
-                          String exactStatus, double exact, double sigmaquant, double paper, double sigmaquantMs,
-                          double paperMs, double exactMs, boolean equalsUniform) {
+                          String exactStatus, String sigmaquantStatus, double exact, double sigmaquant, double paper,
+                          double sigmaquantMs, double paperMs, double exactMs, boolean equalsUniform) {
         public double gap() {
             return gap(sigmaquant);
         }
@@ -46,8 +46,15 @@ public final class CorpusBenchmark {
         }
     }
 
-    /** Per-family statistics (gaps in %, times in ms). */
-    public record Summary(String family, int problems, int feasible, int agreed, double gapMedian, double gapP99,
+    /**
+     * Per-family statistics (gaps in %, times in ms).
+     *
+     * @param feasible       problems where CP-SAT found an allocation
+     * @param exactProven    of those, how many it proved optimal within its time limit
+     * @param sigmaquantProven how many the default proved optimal itself (status OPTIMAL)
+     */
+    public record Summary(String family, int problems, int feasible, int exactProven, int sigmaquantProven,
+                          int agreed, double gapMedian, double gapP99,
                           double gapMax, double withinOnePercent, double paperGapMedian, double paperWithinOnePercent,
                           double sigmaquantMedianMs, double sigmaquantMaxMs, double exactMedianMs,
                           double equalsUniform) {
@@ -63,8 +70,8 @@ public final class CorpusBenchmark {
         boolean equalsUniform = sq != null && !Double.isNaN(bestUniform)
                 && Math.abs(sq.objective() - bestUniform) <= 1e-9 * Math.max(bestUniform, 1e-300);
         return new Outcome(e.family(), e.seed(), p.size(), p.budgets().limits().size(), ex != null, agreed,
-                ex == null ? "INFEASIBLE" : ex.status(), value(ex), value(sq), value(pa), ms(sq), ms(pa), ms(ex),
-                equalsUniform);
+                ex == null ? "INFEASIBLE" : ex.status(), sq == null ? "INFEASIBLE" : sq.status(), value(ex), value(sq),
+                value(pa), ms(sq), ms(pa), ms(ex), equalsUniform);
     }
 
     public static Summary summarise(String family, List<Outcome> outcomes) {
@@ -75,8 +82,10 @@ public final class CorpusBenchmark {
                 .toArray();
         double[] exMs = outcomes.stream().mapToDouble(Outcome::exactMs).filter(v -> !Double.isNaN(v)).sorted()
                 .toArray();
-        return new Summary(family, outcomes.size(), solved.size(), (int) outcomes.stream().filter(Outcome::agreed)
-                .count(), quantile(gaps, 0.5), quantile(gaps, 0.99), quantile(gaps, 1), share(gaps, 1),
+        return new Summary(family, outcomes.size(), solved.size(),
+                (int) solved.stream().filter(o -> o.exactStatus().equals("OPTIMAL")).count(),
+                (int) outcomes.stream().filter(o -> o.sigmaquantStatus().equals("OPTIMAL")).count(),
+                (int) outcomes.stream().filter(Outcome::agreed).count(), quantile(gaps, 0.5), quantile(gaps, 0.99), quantile(gaps, 1), share(gaps, 1),
                 quantile(paperGaps, 0.5), share(paperGaps, 1), quantile(sqMs, 0.5), quantile(sqMs, 1),
                 quantile(exMs, 0.5), solved.isEmpty() ? Double.NaN
                         : (double) solved.stream().filter(Outcome::equalsUniform).count() / solved.size());

@@ -9,7 +9,7 @@ import io.sigmaquant.controller.allocation.Budgets;
  * body part {@code request} of {@code POST /api/runs}; absent fields take the defaults of {@link #withDefaults}.
  *
  * @param latencyFraction when set, the latency budget is this fraction of the measured float model
- * @param method          sigmaquant (default), exact or uniform:B
+ * @param method          sigmaquant (default), sigmaquant-paper, exact or uniform:B
  * @param sensitivityMode outputs (default with calibration images) or weights (data-free)
  * @param holdout         benchmark: random configurations measured after the loop to check its predictions
  * @param compareRandom   benchmark: at most this many random configurations, to count what random search needs
@@ -63,8 +63,8 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
         if (minDurationMs != null && minDurationMs < 0) {
             throw new UserInputException("minDurationMs must not be negative: " + minDurationMs);
         }
-        if (method != null && !method.matches("sigmaquant|exact|uniform:[0-9]{1,2}")) {
-            throw new UserInputException("method must be sigmaquant, exact or uniform:B, not '" + method + "'");
+        if (method != null && !method.matches("sigmaquant|sigmaquant-paper|exact|uniform:[0-9]{1,2}")) {
+            throw new UserInputException("method must be sigmaquant, sigmaquant-paper, exact or uniform:B, not '" + method + "'");
         }
         if (sensitivityMode != null && !sensitivityMode.equals("outputs") && !sensitivityMode.equals("weights")) {
             throw new UserInputException("sensitivityMode must be outputs or weights, not '" + sensitivityMode + "'");
