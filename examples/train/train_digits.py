@@ -21,7 +21,6 @@ the lowest bitwidth. DIGITS_L1 (default 2e-4) is the L1 strength that keeps its 
 """
 import json
 import os
-import struct
 
 import numpy as np
 import onnx
@@ -30,20 +29,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.datasets import load_digits
 
+from train_fixtures import write_idx   # same IDX layout as the fixtures' data
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OPSET = 17
 SEED = 20260227
 SCALE = 1.0 / 255.0
-
-
-def write_idx(path, array):
-    array = np.ascontiguousarray(array, dtype=np.uint8)
-    header = struct.pack(">I", 0x0800 | array.ndim) + struct.pack(">" + "I" * array.ndim, *array.shape)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(header)
-        f.write(array.tobytes())
-    os.replace(tmp, path)
 
 
 def set_metadata(proto, meta, producer, doc):

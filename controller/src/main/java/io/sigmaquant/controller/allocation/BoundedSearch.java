@@ -104,15 +104,9 @@ final class BoundedSearch {
         for (int s = stages - 1; s >= 0; s--) {
             int[] e = open.get(s);
             for (int i = 0; i < k; i++) {
-                double lo = Double.POSITIVE_INFINITY;
-                double hi = Double.NEGATIVE_INFINITY;
-                for (int v = 1; v < e.length; v++) {
-                    double c = p.cost()[res[i]][e[0]][e[v]];
-                    lo = Math.min(lo, c);
-                    hi = Math.max(hi, c);
-                }
-                minRest[s][i] = minRest[s + 1][i] + lo;
-                maxRest[s][i] = maxRest[s + 1][i] + hi;
+                double[] range = costRange(e, i);
+                minRest[s][i] = minRest[s + 1][i] + range[0];
+                maxRest[s][i] = maxRest[s + 1][i] + range[1];
             }
             work += e.length - 1;
         }
@@ -237,18 +231,24 @@ final class BoundedSearch {
         return rc;
     }
 
+    /** The smallest and largest cost of budgeted resource i among an open layer's viable choices. */
+    private double[] costRange(int[] e, int i) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int v = 1; v < e.length; v++) {
+            double c = p.cost()[res[i]][e[0]][e[v]];
+            lo = Math.min(lo, c);
+            hi = Math.max(hi, c);
+        }
+        return new double[] {lo, hi};
+    }
+
     /** How far apart an open layer's viable choices are, in budget fractions: wide layers go first. */
     private double spread(int[] e) {
         double total = 0;
         for (int i = 0; i < k; i++) {
-            double lo = Double.POSITIVE_INFINITY;
-            double hi = Double.NEGATIVE_INFINITY;
-            for (int v = 1; v < e.length; v++) {
-                double c = p.cost()[res[i]][e[0]][e[v]];
-                lo = Math.min(lo, c);
-                hi = Math.max(hi, c);
-            }
-            total += (hi - lo) / Math.max(Math.abs(capacity[i]), 1e-300);
+            double[] range = costRange(e, i);
+            total += (range[1] - range[0]) / Math.max(Math.abs(capacity[i]), 1e-300);
         }
         return total;
     }

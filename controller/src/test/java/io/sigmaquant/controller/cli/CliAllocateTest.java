@@ -58,10 +58,14 @@ class CliAllocateTest {
     }
 
     @Test
-    void allocate_budgetBelowAnyAllocation_namesTheSmallestAchievable() {
-        CliRun run = allocate("--max-size", "1KiB");
-        assertThat(run.exitCode()).isEqualTo(SigmaQuantCli.EXIT_BAD_INPUT);
-        assertThat(run.err()).contains("--max-size", "smallest achievable");
+    void allocate_budgetBelowAnyAllocation_everyMethodNamesTheSmallestAchievableAndWritesNothing() {
+        for (String method : new String[] {"sigmaquant", "sigmaquant-paper", "exact", "uniform:2"}) {
+            Path out = tmp.resolve(method.replace(':', '-') + ".json");
+            CliRun run = allocate("--max-size", "1KiB", "--method", method, "--out", out);
+            assertThat(run.exitCode()).as(method).isEqualTo(SigmaQuantCli.EXIT_BAD_INPUT);
+            assertThat(run.err().strip()).as(method).contains("--max-size", "smallest achievable").doesNotContain("\n");
+            assertThat(out).as(method).doesNotExist();
+        }
     }
 
     @Test
