@@ -5,17 +5,18 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.client.RunClient;
 import io.sigmaquant.controller.fleet.FleetConnection;
 import io.sigmaquant.controller.fleet.FleetRegistry;
-import io.sigmaquant.controller.loop.Dispatcher;
+import io.sigmaquant.controller.fleet.DispatchListener;
+import io.sigmaquant.controller.fleet.JobDispatcher;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopReport;
-import io.sigmaquant.controller.loop.Workloads;
+import io.sigmaquant.controller.fleet.Workloads;
 import io.sigmaquant.controller.run.LoopBenchmark;
 import io.sigmaquant.controller.run.PreparedRun;
 import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.sensitivity.SensitivityCache;
-import io.sigmaquant.controller.store.ModelHttpServer;
-import io.sigmaquant.controller.store.ModelStore;
+import io.sigmaquant.controller.artifacts.ModelHttpServer;
+import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.store.StoreRecorder;
 import java.io.PrintWriter;
@@ -205,7 +206,7 @@ final class OptimizeCommand implements Callable<Integer> {
         String runId = UUID.randomUUID().toString();
         PrintWriter err = spec.commandLine().getErr();
         FleetRegistry registry = new FleetRegistry();
-        Dispatcher[] dispatcher = new Dispatcher[1];
+        JobDispatcher[] dispatcher = new JobDispatcher[1];
         try (RunStore runStore = RunStore.open(storeUrl != null ? storeUrl : RunStore.embeddedUrl(out), storeUser,
                 storePassword);
              ModelHttpServer http = ModelHttpServer.start(store, httpHost, httpPort);
@@ -214,7 +215,7 @@ final class OptimizeCommand implements Callable<Integer> {
             Map<String, Double> budgetView = new LinkedHashMap<>();
             prepared.request().budgets().limits().forEach((r, v) -> budgetView.put(r.label(), v));
             runStore.createRun(runId, model.toString(), prepared.profile().id(), budgetView);
-            dispatcher[0] = new Dispatcher(registry, fleet::publish);
+            dispatcher[0] = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
             dispatcher[0].onLateResult((job, r) -> runStore.recordMeasurement(runId, Workloads.bits(job), r));
             RunExecution.Infrastructure infra = new RunExecution.Infrastructure(dispatcher[0], store,
                     "http://" + httpHost + ":" + http.port() + "/models/",

@@ -16,12 +16,14 @@ import io.sigmaquant.controller.cost.CostModel;
 import io.sigmaquant.controller.cost.PriorCostModel;
 import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.data.Preprocessing;
+import io.sigmaquant.controller.fleet.Dispatcher;
+import io.sigmaquant.controller.fleet.JobPolicy;
 import io.sigmaquant.controller.planning.ProblemBuilder;
 import io.sigmaquant.controller.quant.ExportOptions;
 import io.sigmaquant.controller.quant.QdqExporter;
 import io.sigmaquant.controller.quant.QuantizedModel;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
-import io.sigmaquant.controller.store.ModelStore;
+import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
@@ -258,8 +260,8 @@ public final class ClosedLoop {
                 "loop-" + UUID.randomUUID(), 1, new MeasurementJob.ModelRef(settings.modelBaseUrl() + sha, sha,
                 bytes.length), input(), settings.measurement(), System.currentTimeMillis()
                 + settings.lease().toMillis(), workload(bits));
-        Dispatcher.Measured measured = dispatcher.measure(settings.deviceClass(), job, settings.lease(),
-                settings.maxAttempts(), settings.waitForAgent());
+        Dispatcher.Measured measured = dispatcher.measure(settings.deviceClass(), job,
+                new JobPolicy(settings.lease(), settings.maxAttempts(), settings.waitForAgent()));
         recorder.measured(measured, bits);
         return absorb(bits, q, measured, predictedMs, index, kind, calibrator, budgets, learn, sha);
     }

@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.loop;
 
 import io.sigmaquant.controller.calibration.CalibratedCostModel;
+import io.sigmaquant.controller.fleet.Dispatcher;
 import java.util.Map;
 
 /** Where the loop writes what it measured and learned as it goes (the store; nothing in tests). */

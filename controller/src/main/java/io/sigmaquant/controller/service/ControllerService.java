@@ -4,10 +4,10 @@ import io.sigmaquant.controller.broker.EmbeddedBroker;
 import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.controller.fleet.FleetConnection;
 import io.sigmaquant.controller.fleet.FleetRegistry;
-import io.sigmaquant.controller.loop.Dispatcher;
-import io.sigmaquant.controller.loop.Workloads;
+import io.sigmaquant.controller.fleet.JobDispatcher;
+import io.sigmaquant.controller.fleet.Workloads;
 import io.sigmaquant.controller.run.RunExecution;
-import io.sigmaquant.controller.store.ModelStore;
+import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.store.RunStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -46,14 +46,14 @@ public final class ControllerService implements AutoCloseable {
     private final RunStore store;
     private final FleetConnection fleetConnection;
     private final FleetRegistry fleet;
-    private final Dispatcher dispatcher;
+    private final JobDispatcher dispatcher;
     private final RunManager runs;
     private final Vertx vertx;
     private final HttpServer http;
     private final String brokerUrl;
 
     private ControllerService(EmbeddedBroker broker, RunStore store, FleetConnection fleetConnection, FleetRegistry fleet,
-                              Dispatcher dispatcher, RunManager runs, Vertx vertx, HttpServer http, String brokerUrl) {
+                              JobDispatcher dispatcher, RunManager runs, Vertx vertx, HttpServer http, String brokerUrl) {
         this.broker = broker;
         this.store = store;
         this.fleetConnection = fleetConnection;
@@ -84,10 +84,10 @@ public final class ControllerService implements AutoCloseable {
             ModelStore models = new ModelStore(data.resolve("models"));
             FleetRegistry fleet = new FleetRegistry();
             ServiceMetrics metrics = new ServiceMetrics(fleet);
-            Dispatcher[] dispatcher = new Dispatcher[1];
+            JobDispatcher[] dispatcher = new JobDispatcher[1];
             connection = new FleetConnection(brokerUrl, controllerId(data), fleet::update, m -> dispatcher[0].onReply(m),
                     SESSION_EXPIRY_SECONDS);
-            dispatcher[0] = new Dispatcher(fleet, connection::publish, metrics);
+            dispatcher[0] = new JobDispatcher(fleet, connection::publish, metrics);
             RunStore recordTo = store;
             dispatcher[0].onLateResult((job, result) -> recordTo.recordMeasurement(job.correlationId(), Workloads.bits(job),
                     result));
@@ -145,7 +145,7 @@ public final class ControllerService implements AutoCloseable {
         return runs;
     }
 
-    public Dispatcher dispatcher() {
+    public JobDispatcher dispatcher() {
         return dispatcher;
     }
 

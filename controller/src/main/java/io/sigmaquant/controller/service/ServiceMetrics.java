@@ -7,7 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sigmaquant.controller.fleet.FleetRegistry;
-import io.sigmaquant.controller.loop.Dispatcher;
+import io.sigmaquant.controller.fleet.AttemptFailure;
+import io.sigmaquant.controller.fleet.DispatchListener;
 import io.sigmaquant.controller.loop.LoopIteration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * flight, measurement latency (dispatch to result), loop iterations, the cost model's prediction error, and
  * agents online.
  */
-public final class ServiceMetrics implements Dispatcher.Listener {
+public final class ServiceMetrics implements DispatchListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Timer measurement;
@@ -65,11 +66,11 @@ public final class ServiceMetrics implements Dispatcher.Listener {
     }
 
     @Override
-    public void attemptFailed(String why) {
-        if (!why.equals("publish")) {
+    public void attemptFailed(AttemptFailure why) {
+        if (why != AttemptFailure.PUBLISH) {
             inFlight.decrementAndGet();
         }
-        jobs(why).increment();
+        jobs(why.label()).increment();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.sigmaquant.controller.store;
 
 import io.sigmaquant.controller.calibration.CalibratedCostModel;
-import io.sigmaquant.controller.loop.Dispatcher;
+import io.sigmaquant.controller.fleet.Dispatcher;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopRecorder;
 import java.util.Map;

@@ -6,11 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.agent.testing.TestBroker;
 import io.sigmaquant.controller.cli.CliRunner;
+import io.sigmaquant.controller.fleet.DispatchListener;
+import io.sigmaquant.controller.fleet.Dispatcher;
 import io.sigmaquant.controller.fleet.FleetConnection;
 import io.sigmaquant.controller.fleet.FleetRegistry;
+import io.sigmaquant.controller.fleet.JobDispatcher;
+import io.sigmaquant.controller.fleet.JobPolicy;
+import io.sigmaquant.controller.fleet.Workloads;
 import io.sigmaquant.controller.model.OnnxModels;
-import io.sigmaquant.controller.store.ModelHttpServer;
-import io.sigmaquant.controller.store.ModelStore;
+import io.sigmaquant.controller.artifacts.ModelHttpServer;
+import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.testing.AgentProcesses;
 import io.sigmaquant.controller.testing.Fixtures;
@@ -94,11 +99,11 @@ class ClosedLoopIT {
         byte[] model = Files.readAllBytes(Fixtures.model("resnet"));
         String sha = store.put(model);
         FleetRegistry registry = new FleetRegistry();
-        Dispatcher[] dispatcher = new Dispatcher[1];
+        JobDispatcher[] dispatcher = new JobDispatcher[1];
         try (ModelHttpServer http = ModelHttpServer.start(store, "127.0.0.1", 0);
              FleetConnection fleet = new FleetConnection(broker.url(), "it-controller", registry::update,
                      m -> dispatcher[0].onReply(m))) {
-            dispatcher[0] = new Dispatcher(registry, fleet::publish);
+            dispatcher[0] = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
             RunStore runs = RunStore.open(RunStore.embeddedUrl(work.resolve("kill-store")), "sa", "");
             runs.createRun("kill-run", "resnet.onnx", "x86-64-generic", java.util.Map.of());
             dispatcher[0].onLateResult((late, r) -> runs.recordMeasurement("kill-run", Workloads.bits(late), r));
@@ -109,7 +114,8 @@ class ClosedLoopIT {
                     new MeasurementJob.Settings(1, 5, 20, 6000, true), System.currentTimeMillis() + 60_000, List.of());
             CompletableFuture<Dispatcher.Measured> measured = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return dispatcher[0].measure("x86-64-generic", job, Duration.ofSeconds(20), 3, Duration.ofSeconds(30));
+                    return dispatcher[0].measure("x86-64-generic", job,
+                            new JobPolicy(Duration.ofSeconds(20), 3, Duration.ofSeconds(30)));
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }

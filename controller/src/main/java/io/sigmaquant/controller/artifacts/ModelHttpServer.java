@@ -1,4 +1,4 @@
-package io.sigmaquant.controller.store;
+package io.sigmaquant.controller.artifacts;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,6 +1,5 @@
-package io.sigmaquant.controller.loop;
+package io.sigmaquant.controller.fleet;
 
-import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.protocol.message.JobError;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
@@ -17,49 +16,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends measurement jobs to agents of a device class and waits for their results. Each attempt holds a lease;
- * when it runs out, or the agent answers with an error, the job is sent again — a new attempt — to another
- * online agent of the class, up to a maximum. Replies are taken once per (job id, attempt): a late result of
- * an abandoned attempt is noted and never counted twice.
+ * Sends measurement jobs to agents of a device class over MQTT and waits for their results. Each attempt holds
+ * a lease; when it runs out, or the agent answers with an error, the job is sent again — a new attempt — to
+ * another online agent of the class, up to a maximum. Replies are taken once per (job id, attempt): a late
+ * result of an abandoned attempt is handed to the late-result sink and never counted twice.
  */
-public final class Dispatcher {
-    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+public final class JobDispatcher implements Dispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
+    /** How often an attempt looks again for an online agent of its class. */
+    private static final long AGENT_POLL_MS = 200;
 
     /** Publishes a job to one agent. */
     public interface Publisher {
         void publish(String agentId, MeasurementJob job) throws Exception;
-    }
-
-    /** What happens to jobs, for metrics; every method may be called from any thread. */
-    public interface Listener {
-        Listener NONE = new Listener() {
-        };
-
-        default void dispatched(String agentId) {
-        }
-
-        /** An attempt produced a result after {@code elapsedNanos}. */
-        default void succeeded(long elapsedNanos) {
-        }
-
-        /** An attempt failed: "error" (the agent said so), "timeout" (the lease ran out) or "publish". */
-        default void attemptFailed(String why) {
-        }
-
-        /** Every attempt of a job failed. */
-        default void jobFailed() {
-        }
-
-        default void lateResult() {
-        }
-    }
-
-    /** A result and the agent that produced it. */
-    public record Measured(JobResult result, String agentId) {
     }
 
     private final FleetRegistry registry;
@@ -71,14 +45,10 @@ public final class Dispatcher {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicInteger lateResults = new AtomicInteger();
     private volatile BiConsumer<MeasurementJob, JobResult> lateResultSink = (j, r) -> { };
-    private volatile java.util.function.Consumer<JobResult> unknownResultSink = r -> { };
-    private final Listener listener;
+    private volatile Consumer<JobResult> unknownResultSink = r -> { };
+    private final DispatchListener listener;
 
-    public Dispatcher(FleetRegistry registry, Publisher publisher) {
-        this(registry, publisher, Listener.NONE);
-    }
-
-    public Dispatcher(FleetRegistry registry, Publisher publisher, Listener listener) {
+    public JobDispatcher(FleetRegistry registry, Publisher publisher, DispatchListener listener) {
         this.registry = registry;
         this.publisher = publisher;
         this.listener = listener;
@@ -115,17 +85,13 @@ public final class Dispatcher {
         }
     }
 
-    /**
-     * @param job       the first attempt; later attempts copy it with another attempt number
-     * @param lease     how long one attempt may take
-     * @param waitAgent how long to wait for an online agent of the class
-     */
-    public Measured measure(String deviceClass, MeasurementJob job, Duration lease, int maxAttempts, Duration waitAgent)
-            throws InterruptedException {
+    @Override
+    public Measured measure(String deviceClass, MeasurementJob job, JobPolicy policy) throws InterruptedException {
+        Duration lease = policy.lease();
         Set<String> failedOn = new HashSet<>();
         StringBuilder reasons = new StringBuilder();
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            String agent = pickAgent(deviceClass, failedOn, waitAgent);
+        for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
+            String agent = pickAgent(deviceClass, failedOn, policy.waitForAgent());
             MeasurementJob a = withAttempt(job, attempt, lease);
             CompletableFuture<Message> reply = new CompletableFuture<>();
             String key = key(a.jobId(), attempt);
@@ -142,19 +108,19 @@ public final class Dispatcher {
                     return new Measured(r, agent);
                 }
                 JobError e = (JobError) m;
-                listener.attemptFailed("error");
+                listener.attemptFailed(AttemptFailure.ERROR);
                 reasons.append(String.format("attempt %d on %s: %s (%s); ", attempt, agent, e.code(), e.reason()));
             } catch (TimeoutException e) {
-                listener.attemptFailed("timeout");
+                listener.attemptFailed(AttemptFailure.TIMEOUT);
                 reasons.append(String.format("attempt %d on %s: no result within %d s; ", attempt, agent,
                         lease.toSeconds()));
             } catch (InterruptedException e) {
                 throw e;
             } catch (ExecutionException | RuntimeException e) {
-                listener.attemptFailed("error");
+                listener.attemptFailed(AttemptFailure.ERROR);
                 reasons.append(String.format("attempt %d on %s: %s; ", attempt, agent, e.getMessage()));
             } catch (Exception e) {
-                listener.attemptFailed("publish");
+                listener.attemptFailed(AttemptFailure.PUBLISH);
                 reasons.append(String.format("attempt %d on %s: publishing failed: %s; ", attempt, agent, e.getMessage()));
             } finally {
                 if (pending.remove(key) != null && !done) {
@@ -173,7 +139,7 @@ public final class Dispatcher {
     }
 
     /** Where results of jobs this controller did not send (or sent before a restart) go. */
-    public void onUnknownResult(java.util.function.Consumer<JobResult> sink) {
+    public void onUnknownResult(Consumer<JobResult> sink) {
         this.unknownResultSink = sink;
     }
 
@@ -194,7 +160,7 @@ public final class Dispatcher {
                 throw new JobFailedException("no online agent of device class " + deviceClass + " within "
                         + wait.toSeconds() + " s");
             }
-            Thread.sleep(200);
+            Thread.sleep(AGENT_POLL_MS);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.sigmaquant.controller.store;
+package io.sigmaquant.controller.artifacts;
 
 import io.sigmaquant.controller.files.AtomicFile;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.sigmaquant.controller.loop;
+package io.sigmaquant.controller.fleet;
 
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.sigmaquant.controller.loop;
+package io.sigmaquant.controller.fleet;
 
 /** Every attempt of a measurement job failed or timed out. */
 public class JobFailedException extends RuntimeException {
