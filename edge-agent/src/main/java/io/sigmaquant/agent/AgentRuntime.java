@@ -25,7 +25,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** Wires a running agent: profile, energy meter, cache, executor, job service, MQTT session, metrics. */
 public final class AgentRuntime implements AutoCloseable {
@@ -50,14 +49,12 @@ public final class AgentRuntime implements AutoCloseable {
             executor = new MeasuringExecutor(c.agentId(), new ModelFetcher(cache, c.maxModelBytes()), cache, measurer,
                     meter.id());
         }
-        AtomicReference<JobService> service = new AtomicReference<>();
         String plugTopic = c.energy().startsWith("mqtt-plug:") ? c.energy().substring("mqtt-plug:".length()) : null;
-        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), status(c, profile, executor),
-                payload -> service.get().onMessage(payload), plugTopic, plug::accept);
+        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), status(c, profile, executor), plugTopic,
+                plug::accept);
         this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
                 System::currentTimeMillis);
-        service.set(jobs);
-        connection.connect(); // only now: the first job may arrive the moment the session resumes
+        connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
         this.metricsPort = c.metricsPort() >= 0 ? metrics.serve("127.0.0.1", c.metricsPort()) : -1;
     }
 

@@ -206,18 +206,17 @@ final class OptimizeCommand implements Callable<Integer> {
         String runId = UUID.randomUUID().toString();
         PrintWriter err = spec.commandLine().getErr();
         FleetRegistry registry = new FleetRegistry();
-        JobDispatcher[] dispatcher = new JobDispatcher[1];
         try (RunStore runStore = RunStore.open(storeUrl != null ? storeUrl : RunStore.embeddedUrl(out), storeUser,
                 storePassword);
              ModelHttpServer http = ModelHttpServer.start(store, httpHost, httpPort);
-             FleetConnection fleet = new FleetConnection(broker, "sigmaquant-controller-" + UUID.randomUUID(),
-                     registry::update, m -> dispatcher[0].onReply(m))) {
+             FleetConnection fleet = new FleetConnection(broker, "sigmaquant-controller-" + UUID.randomUUID(), 0)) {
             Map<String, Double> budgetView = new LinkedHashMap<>();
             prepared.request().budgets().limits().forEach((r, v) -> budgetView.put(r.label(), v));
             runStore.createRun(runId, model.toString(), prepared.profile().id(), budgetView);
-            dispatcher[0] = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
-            dispatcher[0].onLateResult((job, r) -> runStore.recordMeasurement(runId, Workloads.bits(job), r));
-            RunExecution.Infrastructure infra = new RunExecution.Infrastructure(dispatcher[0], store,
+            JobDispatcher dispatcher = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
+            dispatcher.onLateResult((job, r) -> runStore.recordMeasurement(runId, Workloads.bits(job), r));
+            fleet.connect(registry::update, dispatcher::onReply);
+            RunExecution.Infrastructure infra = new RunExecution.Infrastructure(dispatcher, store,
                     "http://" + httpHost + ":" + http.port() + "/models/",
                     cacheDir != null ? cacheDir : SensitivityCache.defaultDir(), Duration.ofSeconds(60));
             RunExecution.Outcome outcome = RunExecution.run(runId, prepared, budgets.allocator(), infra,

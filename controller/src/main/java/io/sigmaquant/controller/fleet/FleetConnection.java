@@ -30,71 +30,33 @@ public final class FleetConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetConnection.class);
 
     private final MqttAsyncClient client;
+    private final MqttConnectionOptions options = new MqttConnectionOptions();
     private final MessageCodec codec = new MessageCodec();
     /** Our own bound on QoS 1 publishes in flight, below Paho's window. */
     private final Semaphore inFlight = new Semaphore(8);
 
-    /** A session that ends with the connection (an in-process {@code optimize}). */
-    public FleetConnection(String brokerUrl, String clientId, Consumer<AgentStatus> onStatus, Consumer<Message> onReply)
-            throws MqttException {
-        this(brokerUrl, clientId, onStatus, onReply, 0);
-    }
-
     /**
+     * A session that is opened by {@link #connect}, so that whatever takes the replies can be built first.
+     *
      * @param sessionExpirySeconds when positive, the broker keeps the session — and queues the agents' replies —
      *                             this long while the controller is away (a restart of the service), so that
-     *                             results sent meanwhile are not lost; the client id must then be stable
+     *                             results sent meanwhile are not lost; the client id must then be stable. Zero:
+     *                             the session ends with the connection (an in-process {@code optimize}).
      */
-    public FleetConnection(String brokerUrl, String clientId, Consumer<AgentStatus> onStatus, Consumer<Message> onReply,
-                           long sessionExpirySeconds) throws MqttException {
+    public FleetConnection(String brokerUrl, String clientId, long sessionExpirySeconds) throws MqttException {
         client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
-        client.setCallback(new MqttCallback() {
-            @Override
-            public void messageArrived(String topic, MqttMessage message) {
-                try {
-                    Message m = codec.decode(message.getPayload());
-                    if (m instanceof AgentStatus s) {
-                        onStatus.accept(s);
-                    } else {
-                        onReply.accept(m);
-                    }
-                } catch (ProtocolException e) {
-                    LOG.warn("ignoring an unreadable message on {}: {}", topic, e.getMessage());
-                }
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-                try {
-                    client.subscribe(new String[] {Topics.statusFilter(), Topics.sharedResultsFilter()}, new int[] {1, 1});
-                } catch (MqttException e) {
-                    LOG.warn("subscribing failed: {}", e.getMessage());
-                }
-            }
-
-            @Override
-            public void disconnected(MqttDisconnectResponse response) {
-                LOG.warn("disconnected from the broker: {}", response.getReasonString());
-            }
-
-            @Override
-            public void mqttErrorOccurred(MqttException e) {
-                LOG.warn("MQTT error: {}", e.getMessage());
-            }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
-        });
-        MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(sessionExpirySeconds <= 0);
         options.setSessionExpiryInterval(sessionExpirySeconds);
         options.setAutomaticReconnect(true);
         options.setAutomaticReconnectDelay(1, 30);
+    }
+
+    /**
+     * Connects and subscribes to every agent's status and to the shared replies; waits up to 15 s for the
+     * broker. A resumed session may deliver queued replies at once, so both consumers must be ready.
+     */
+    public void connect(Consumer<AgentStatus> onStatus, Consumer<Message> onReply) throws MqttException {
+        client.setCallback(new Callback(onStatus, onReply));
         client.connect(options).waitForCompletion(15_000);
     }
 
@@ -131,6 +93,59 @@ public final class FleetConnection implements AutoCloseable {
             client.close();
         } catch (MqttException e) {
             LOG.warn("closing the MQTT session: {}", e.getMessage());
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+        private final Consumer<AgentStatus> onStatus;
+        private final Consumer<Message> onReply;
+
+        Callback(Consumer<AgentStatus> onStatus, Consumer<Message> onReply) {
+            this.onStatus = onStatus;
+            this.onReply = onReply;
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            try {
+                Message m = codec.decode(message.getPayload());
+                if (m instanceof AgentStatus s) {
+                    onStatus.accept(s);
+                } else {
+                    onReply.accept(m);
+                }
+            } catch (ProtocolException e) {
+                LOG.warn("ignoring an unreadable message on {}: {}", topic, e.getMessage());
+            }
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String uri) {
+            try {
+                client.subscribe(new String[] {Topics.statusFilter(), Topics.sharedResultsFilter()}, new int[] {1, 1});
+            } catch (MqttException e) {
+                LOG.warn("subscribing failed: {}", e.getMessage());
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            LOG.warn("disconnected from the broker: {}", response.getReasonString());
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {
+            LOG.warn("MQTT error: {}", e.getMessage());
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // publish waits for its own token
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            // no enhanced authentication
         }
     }
 }

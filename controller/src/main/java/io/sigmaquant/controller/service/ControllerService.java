@@ -84,18 +84,17 @@ public final class ControllerService implements AutoCloseable {
             ModelStore models = new ModelStore(data.resolve("models"));
             FleetRegistry fleet = new FleetRegistry();
             ServiceMetrics metrics = new ServiceMetrics(fleet);
-            JobDispatcher[] dispatcher = new JobDispatcher[1];
-            connection = new FleetConnection(brokerUrl, controllerId(data), fleet::update, m -> dispatcher[0].onReply(m),
-                    SESSION_EXPIRY_SECONDS);
-            dispatcher[0] = new JobDispatcher(fleet, connection::publish, metrics);
+            connection = new FleetConnection(brokerUrl, controllerId(data), SESSION_EXPIRY_SECONDS);
+            JobDispatcher dispatcher = new JobDispatcher(fleet, connection::publish, metrics);
             RunStore recordTo = store;
-            dispatcher[0].onLateResult((job, result) -> recordTo.recordMeasurement(job.correlationId(), Workloads.bits(job),
+            dispatcher.onLateResult((job, result) -> recordTo.recordMeasurement(job.correlationId(), Workloads.bits(job),
                     result));
-            dispatcher[0].onUnknownResult(result -> {
+            dispatcher.onUnknownResult(result -> {
                 if (recordTo.run(result.correlationId()).isPresent()) {
                     recordTo.recordMeasurement(result.correlationId(), Map.of(), result); // its configuration is unknown here
                 }
             });
+            connection.connect(fleet::update, dispatcher::onReply);
             vertx = Vertx.vertx();
             // bind first: the model URL the agents are given needs the port
             Path uploads = Files.createDirectories(data.resolve("uploads"));
@@ -103,12 +102,12 @@ public final class ControllerService implements AutoCloseable {
             HttpServer http = vertx.createHttpServer().requestHandler(router).listen(c.httpPort(), c.httpHost()).await();
             String advertised = c.advertisedHost() != null ? c.advertisedHost()
                     : c.httpHost().equals("0.0.0.0") ? "127.0.0.1" : c.httpHost();
-            RunExecution.Infrastructure infra = new RunExecution.Infrastructure(dispatcher[0], models,
+            RunExecution.Infrastructure infra = new RunExecution.Infrastructure(dispatcher, models,
                     "http://" + advertised + ":" + http.actualPort() + "/models/", data.resolve("sensitivity-cache"),
                     c.waitForAgent());
             runs = new RunManager(data, store, infra, metrics, c.concurrentRuns());
             router.route().subRouter(new HttpApi(vertx, runs, fleet, models, metrics).router(uploads));
-            ControllerService service = new ControllerService(broker, store, connection, fleet, dispatcher[0], runs,
+            ControllerService service = new ControllerService(broker, store, connection, fleet, dispatcher, runs,
                     vertx, http, brokerUrl);
             int resumed = runs.resumeUnfinished();
             LOG.info("serving on http://{}:{} (MQTT {}{}); {} run(s) resumed", c.httpHost(), http.actualPort(),

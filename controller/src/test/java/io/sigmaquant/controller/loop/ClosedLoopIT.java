@@ -99,14 +99,13 @@ class ClosedLoopIT {
         byte[] model = Files.readAllBytes(Fixtures.model("resnet"));
         String sha = store.put(model);
         FleetRegistry registry = new FleetRegistry();
-        JobDispatcher[] dispatcher = new JobDispatcher[1];
         try (ModelHttpServer http = ModelHttpServer.start(store, "127.0.0.1", 0);
-             FleetConnection fleet = new FleetConnection(broker.url(), "it-controller", registry::update,
-                     m -> dispatcher[0].onReply(m))) {
-            dispatcher[0] = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
+             FleetConnection fleet = new FleetConnection(broker.url(), "it-controller", 0)) {
+            JobDispatcher dispatcher = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
+            fleet.connect(registry::update, dispatcher::onReply);
             RunStore runs = RunStore.open(RunStore.embeddedUrl(work.resolve("kill-store")), "sa", "");
             runs.createRun("kill-run", "resnet.onnx", "x86-64-generic", java.util.Map.of());
-            dispatcher[0].onLateResult((late, r) -> runs.recordMeasurement("kill-run", Workloads.bits(late), r));
+            dispatcher.onLateResult((late, r) -> runs.recordMeasurement("kill-run", Workloads.bits(late), r));
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> registry.online("x86-64-generic").size() == 2);
             MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, "kill", "kill-job", 1,
                     new MeasurementJob.ModelRef("http://127.0.0.1:" + http.port() + "/models/" + sha, sha, model.length),
@@ -114,7 +113,7 @@ class ClosedLoopIT {
                     new MeasurementJob.Settings(1, 5, 20, 6000, true), System.currentTimeMillis() + 60_000, List.of());
             CompletableFuture<Dispatcher.Measured> measured = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return dispatcher[0].measure("x86-64-generic", job,
+                    return dispatcher.measure("x86-64-generic", job,
                             new JobPolicy(Duration.ofSeconds(20), 3, Duration.ofSeconds(30)));
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
@@ -127,7 +126,7 @@ class ClosedLoopIT {
             assertThat(m.agentId()).isEqualTo("agent-b");
             assertThat(m.result().attempt()).isEqualTo(2);
             assertThat(m.result().latency().runs()).isGreaterThanOrEqualTo(20);
-            assertThat(dispatcher[0].lateResults()).isZero();
+            assertThat(dispatcher.lateResults()).isZero();
             assertThat(runs.recordMeasurement("kill-run", java.util.Map.of(), m.result())).isTrue();
             assertThat(runs.recordMeasurement("kill-run", java.util.Map.of(), m.result())).as("once").isFalse();
             assertThat(runs.run("kill-run").orElseThrow().measurements()).isEqualTo(1);

@@ -48,14 +48,19 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
     private final MqttConnectionOptions options;
     private volatile boolean open = true;
 
+    private final AgentStatus online;
+    private final String plugTopic;
+    private final Consumer<byte[]> onPlug;
+
     /**
+     * A session opened by {@link #connect}; replies may be sent from here on (they wait in the outbox).
+     *
      * @param online    the retained status to publish on every connect
-     * @param onJob     receives each payload of the jobs topic (on Paho's thread; must not block)
      * @param plugTopic a smart plug's topic to follow, or null
      * @param onPlug    receives the plug's payloads
      */
-    public MqttAgentConnection(String brokerUrl, String agentId, AgentStatus online, Consumer<byte[]> onJob,
-                               String plugTopic, Consumer<byte[]> onPlug) throws MqttException {
+    public MqttAgentConnection(String brokerUrl, String agentId, AgentStatus online, String plugTopic,
+                               Consumer<byte[]> onPlug) throws MqttException {
         this.agentId = agentId;
         this.client = new MqttAsyncClient(brokerUrl, "sigmaquant-agent-" + agentId, new MemoryPersistence());
         DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
@@ -64,7 +69,9 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         buffer.setPersistBuffer(false);
         buffer.setDeleteOldestMessages(false);
         client.setBufferOpts(buffer);
-        client.setCallback(new Callback(online, onJob, plugTopic, onPlug));
+        this.online = online;
+        this.plugTopic = plugTopic;
+        this.onPlug = onPlug;
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(false);
         options.setSessionExpiryInterval(SESSION_EXPIRY_S);
@@ -81,8 +88,13 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         publisher.start();
     }
 
-    /** Connects (jobs may arrive from here on) and waits up to 15 s for the broker's answer. */
-    public void connect() throws MqttException {
+    /**
+     * Connects (jobs may arrive from here on) and waits up to 15 s for the broker's answer.
+     *
+     * @param onJob receives each payload of the jobs topic (on Paho's thread; must not block)
+     */
+    public void connect(Consumer<byte[]> onJob) throws MqttException {
+        client.setCallback(new Callback(onJob));
         client.connect(options).waitForCompletion(15_000);
     }
 
@@ -160,16 +172,10 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
     }
 
     private final class Callback implements MqttCallback {
-        private final AgentStatus online;
         private final Consumer<byte[]> onJob;
-        private final String plugTopic;
-        private final Consumer<byte[]> onPlug;
 
-        Callback(AgentStatus online, Consumer<byte[]> onJob, String plugTopic, Consumer<byte[]> onPlug) {
-            this.online = online;
+        Callback(Consumer<byte[]> onJob) {
             this.onJob = onJob;
-            this.plugTopic = plugTopic;
-            this.onPlug = onPlug;
         }
 
         @Override
