@@ -2,6 +2,7 @@ package io.sigmaquant.controller.allocation;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A multiple-choice problem: pick one bitwidth per layer to minimise Σ D_l(b_l) under the budgets.
@@ -97,17 +98,13 @@ public record AllocationProblem(List<String> layers, int[] bits, double[][] d, d
 
     /** Refuses budgets below what any allocation can reach, naming the smallest achievable value of each. */
     public void requireEachBudgetReachable() {
-        StringBuilder violated = new StringBuilder();
-        for (Resource r : Resource.values()) {
-            if (budgets.has(r) && minimum(r) > budgets.limit(r)) {
-                violated.append(violated.length() == 0 ? "" : "; ").append(r.flag()).append(' ')
-                        .append(Allocation.format(budgets.limit(r))).append(' ').append(r.unit())
-                        .append(" is below the smallest achievable ").append(Allocation.format(minimum(r)))
-                        .append(' ').append(r.unit());
-            }
-        }
-        if (violated.length() > 0) {
-            throw new InfeasibleBudgetException("infeasible budgets: " + violated);
+        List<Resource> violated = Arrays.stream(Resource.values())
+                .filter(r -> budgets.has(r) && minimum(r) > budgets.limit(r)).toList();
+        if (!violated.isEmpty()) {
+            throw new InfeasibleBudgetException(names -> "infeasible budgets: " + violated.stream()
+                    .map(r -> names.apply(r) + " " + Allocation.format(budgets.limit(r)) + " " + r.unit()
+                            + " is below the smallest achievable " + Allocation.format(minimum(r)) + " " + r.unit())
+                    .collect(Collectors.joining("; ")));
         }
     }
 

@@ -9,7 +9,7 @@ public record Budgets(Map<Resource, Double> limits) {
         limits = limits.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(limits));
         limits.forEach((r, v) -> {
             if (!(v > 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException(r.flag() + " must be a positive number: " + v);
+                throw new IllegalArgumentException(r.budgetName() + " must be a positive number: " + v);
             }
         });
     }

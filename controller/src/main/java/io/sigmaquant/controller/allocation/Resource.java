@@ -1,19 +1,21 @@
 package io.sigmaquant.controller.allocation;
 
-/** A budgeted resource and the unit its values are in. */
+/**
+ * A budgeted resource and the unit its values are in. Messages name a budget by {@link #budgetName}; a front
+ * end that calls it something else (the command line: its flag) renders them again through
+ * {@link InfeasibleBudgetException#naming}.
+ */
 public enum Resource {
-    SIZE("size", "bytes", "--max-size"),
-    LATENCY("latency", "ms", "--max-latency-ms"),
-    ENERGY("energy", "mJ", "--max-energy-mj");
+    SIZE("size", "bytes"),
+    LATENCY("latency", "ms"),
+    ENERGY("energy", "mJ");
 
     private final String label;
     private final String unit;
-    private final String flag;
 
-    Resource(String label, String unit, String flag) {
+    Resource(String label, String unit) {
         this.label = label;
         this.unit = unit;
-        this.flag = flag;
     }
 
     public String label() {
@@ -24,7 +26,8 @@ public enum Resource {
         return unit;
     }
 
-    public String flag() {
-        return flag;
+    /** "size budget", as messages name the limit on this resource. */
+    public String budgetName() {
+        return label + " budget";
     }
 }

@@ -1,5 +1,7 @@
 package io.sigmaquant.controller.allocation;
 
+import java.util.function.Function;
+
 /**
  * The SigmaQuant method as the paper describes it and this project reconstructs it (docs/ALLOCATION.md), kept
  * reproducible as {@code --method sigmaquant-paper}; the default {@link SigmaQuantAllocator} starts from its
@@ -33,8 +35,8 @@ public final class SigmaQuantPaperAllocator implements Allocator {
         p.requireEachBudgetReachable();
         int[] choice = phases(p);
         if (!p.feasible(choice)) {
-            throw new InfeasibleBudgetException("budgets cannot all be met together: its Phase 2 stopped with "
-                    + violations(p, choice) + "; each alone is reachable: " + p.minimumsText());
+            throw new InfeasibleBudgetException(names -> "budgets cannot all be met together: its Phase 2 stopped with "
+                    + violations(p, choice, names) + "; each alone is reachable: " + p.minimumsText());
         }
         return Allocation.of(name(), p, choice, "HEURISTIC", start);
     }
@@ -83,11 +85,12 @@ public final class SigmaQuantPaperAllocator implements Allocator {
         return choice; // lowest window; Phase 2 lowers further
     }
 
-    static String violations(AllocationProblem p, int[] choice) {
+    /** Each budget {@code choice} breaks, named by {@code names}, with the smallest value it can reach alone. */
+    static String violations(AllocationProblem p, int[] choice, Function<Resource, String> names) {
         StringBuilder s = new StringBuilder();
         for (Resource r : Resource.values()) {
             if (p.budgets().has(r) && p.total(r, choice) > p.budgets().limit(r)) {
-                s.append(s.length() == 0 ? "" : "; ").append(r.flag()).append(' ')
+                s.append(s.length() == 0 ? "" : "; ").append(names.apply(r)).append(' ')
                         .append(Allocation.format(p.budgets().limit(r))).append(' ').append(r.unit())
                         .append(" (smallest achievable alone: ").append(Allocation.format(p.minimum(r)))
                         .append(' ').append(r.unit()).append(')');

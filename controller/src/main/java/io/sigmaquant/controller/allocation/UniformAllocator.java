@@ -26,8 +26,8 @@ public final class UniformAllocator implements Allocator {
         int[] choice = new int[p.size()];
         Arrays.fill(choice, j);
         if (!p.feasible(choice)) {
-            throw new InfeasibleBudgetException("uniform " + bits + "-bit breaks the budgets: "
-                    + SigmaQuantPaperAllocator.violations(p, choice));
+            throw new InfeasibleBudgetException(names -> "uniform " + bits + "-bit breaks the budgets: "
+                    + SigmaQuantPaperAllocator.violations(p, choice, names));
         }
         return Allocation.of(name(), p, choice, "UNIFORM", start);
     }

@@ -65,6 +65,15 @@ final class AllocationOptions {
         return Budgets.of(size, maxLatencyMs, maxEnergyMj);
     }
 
+    /** The flag that sets a budget: the command line's name for it in messages. */
+    static String flag(Resource r) {
+        return switch (r) {
+            case SIZE -> "--max-size";
+            case LATENCY -> "--max-latency-ms";
+            case ENERGY -> "--max-energy-mj";
+        };
+    }
+
     private static void check(Double v, String flag) {
         if (v != null && !(v > 0 && Double.isFinite(v))) {
             throw new UserInputException(flag + " must be a positive number: " + v);

@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.cli;
 
 import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
 import io.sigmaquant.profiles.ProfileException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -26,8 +27,11 @@ public final class SigmaQuantCli {
         CommandLine cli = new CommandLine(new SigmaQuantCli());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserInputException || ex instanceof ProfileException) {
+                // budgets are named by the flags that set them here, by the resource elsewhere
+                String message = ex instanceof InfeasibleBudgetException i ? i.naming(AllocationOptions::flag)
+                        : ex.getMessage();
                 PrintWriter err = commandLine.getErr();
-                err.println("sigmaquant: " + ex.getMessage().lines().findFirst().orElse("bad input"));
+                err.println("sigmaquant: " + message.lines().findFirst().orElse("bad input"));
                 err.flush();
                 return EXIT_BAD_INPUT;
             }

@@ -3,6 +3,8 @@ package io.sigmaquant.controller.run;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Allocation;
+import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
+import io.sigmaquant.controller.allocation.Resource;
 import io.sigmaquant.controller.analysis.Layer;
 import io.sigmaquant.controller.analysis.ModelAnalysis;
 import io.sigmaquant.controller.analysis.ModelAnalyzer;
@@ -96,9 +98,10 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
                     .orElseThrow();
         }
         if (smallest > request.maxSizeBytes()) {
-            throw new UserInputException("impossible budget: maxSizeBytes " + Allocation.format(request.maxSizeBytes())
-                    + " is below the smallest model " + profile.id() + " allows, "
-                    + Allocation.format(Math.ceil(smallest)) + " bytes");
+            double limit = smallest;
+            throw new InfeasibleBudgetException(names -> "impossible budget: " + names.apply(Resource.SIZE) + " "
+                    + Allocation.format(request.maxSizeBytes()) + " bytes is below the smallest model " + profile.id()
+                    + " allows, " + Allocation.format(Math.ceil(limit)) + " bytes");
         }
     }
 

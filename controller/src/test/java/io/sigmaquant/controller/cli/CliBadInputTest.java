@@ -66,6 +66,15 @@ class CliBadInputTest {
                 "ftp://host", "--max-size", "40KiB", "--out", tmp.resolve("o")), "http(s) URL");
     }
 
+    /** The same check refuses a run over HTTP naming the size budget (ServiceApiTest); here it names the flag. */
+    @Test
+    void optimize_sizeBelowTheSmallestModel_isRefusedNamingTheFlag() throws Exception {
+        assertRefused(CliRun.of("optimize", Fixtures.model("resnet"), "--device-class", "x86-64-generic", "--broker",
+                "tcp://127.0.0.1:1", "--max-size", "1KiB", "--data", Fixtures.data(), "--out", tmp.resolve("o")),
+                "--max-size 1024 bytes is below the smallest model");
+        assertThat(tmp.resolve("o")).doesNotExist();
+    }
+
     @Test
     void quantize_fileThatIsNotOnnx_isRefused() throws Exception {
         Path notOnnx = write("picture.onnx", "GIF89a not a model at all".repeat(10).getBytes());
