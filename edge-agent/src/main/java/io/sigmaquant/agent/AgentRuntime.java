@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import io.sigmaquant.agent.energy.CommandRunner;
 import io.sigmaquant.agent.energy.EnergyMeter;
 import io.sigmaquant.agent.energy.EnergyMeters;
+import io.sigmaquant.agent.energy.EnergySpec;
 import io.sigmaquant.agent.energy.MqttPlugPower;
 import io.sigmaquant.agent.fetch.ModelCache;
 import io.sigmaquant.agent.fetch.ModelFetcher;
@@ -38,20 +39,20 @@ public final class AgentRuntime implements AutoCloseable {
     private AgentRuntime(AgentConfig c) throws Exception {
         DeviceProfile profile = DeviceProfiles.load(c.profile());
         MqttPlugPower plug = new MqttPlugPower();
+        EnergySpec energy = EnergySpec.parse(c.energy());
         JobExecutor executor;
         if (c.simulate()) {
             executor = new SimulatedExecutor(c.agentId(), profile, c.agentId().hashCode());
         } else {
-            EnergyMeter meter = EnergyMeters.select(c.energy(), c.sysfsRoot(), CommandRunner.SYSTEM, profile, plug);
+            EnergyMeter meter = EnergyMeters.select(energy, c.sysfsRoot(), CommandRunner.SYSTEM, profile, plug);
             ModelCache cache = new ModelCache(c.cacheDir(), c.cacheCapBytes());
             Measurer measurer = new Measurer(meter, new SystemProbe(c.sysfsRoot(), CommandRunner.SYSTEM), Clock.SYSTEM,
                     c.cacheDir());
             executor = new MeasuringExecutor(c.agentId(), new ModelFetcher(cache, c.maxModelBytes()), cache, measurer,
                     meter.id());
         }
-        String plugTopic = c.energy().startsWith("mqtt-plug:") ? c.energy().substring("mqtt-plug:".length()) : null;
-        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), status(c, profile, executor), plugTopic,
-                plug::accept);
+        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), status(c, profile, executor),
+                energy.plugTopic(), plug::accept);
         this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
                 System::currentTimeMillis);
         connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes

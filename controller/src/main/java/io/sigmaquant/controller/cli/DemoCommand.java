@@ -7,6 +7,7 @@ import io.sigmaquant.agent.AgentRuntime;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.client.RunClient;
 import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.service.ControllerService;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -103,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
     private int finish(JsonNode status, Path work, double seconds, double fraction, String size) throws java.io.IOException {
         PrintWriter w = spec.commandLine().getOut();
         JsonNode run = status.get("run");
-        if (run.get("status").asText().equals("failed")) {
+        if (RunStatus.fromWire(run.get("status").asText()) == RunStatus.FAILED) {
             w.printf("demo failed: %s%n", run.get("reason").asText());
             w.flush();
             return 1;

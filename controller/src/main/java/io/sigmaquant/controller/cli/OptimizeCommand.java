@@ -14,6 +14,7 @@ import io.sigmaquant.controller.run.LoopBenchmark;
 import io.sigmaquant.controller.run.PreparedRun;
 import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.sensitivity.SensitivityCache;
 import io.sigmaquant.controller.artifacts.ModelHttpServer;
 import io.sigmaquant.controller.artifacts.ModelStore;
@@ -181,13 +182,14 @@ final class OptimizeCommand implements Callable<Integer> {
         }, pollMs);
         JsonNode run = status.get("run");
         PrintWriter w = spec.commandLine().getOut();
-        if (run.get("status").asText().equals("failed")) {
+        RunStatus state = RunStatus.fromWire(run.get("status").asText());
+        if (state == RunStatus.FAILED) {
             w.printf("run %s failed: %s%n", runId, run.get("reason").asText());
             w.flush();
             return 1;
         }
         client.downloadAll(runId, out);
-        boolean converged = run.get("status").asText().equals("converged");
+        boolean converged = state == RunStatus.CONVERGED;
         LoopReport report = Output.JSON.readValue(out.resolve("report.json").toFile(), LoopReport.class);
         w.printf("%s: %s (%d measurements)%n", converged ? "converged" : "NOT converged", run.get("reason").asText(),
                 report.measurements());
@@ -212,7 +214,7 @@ final class OptimizeCommand implements Callable<Integer> {
              FleetConnection fleet = new FleetConnection(broker, "sigmaquant-controller-" + UUID.randomUUID(), 0)) {
             Map<String, Double> budgetView = new LinkedHashMap<>();
             prepared.request().budgets().limits().forEach((r, v) -> budgetView.put(r.label(), v));
-            runStore.createRun(runId, model.toString(), prepared.profile().id(), budgetView);
+            runStore.createRun(runId, model.toString(), prepared.profile().id(), budgetView, RunStatus.RUNNING);
             JobDispatcher dispatcher = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
             dispatcher.onLateResult((job, r) -> runStore.recordMeasurement(runId, Workloads.bits(job), r));
             fleet.connect(registry::update, dispatcher::onReply);

@@ -6,6 +6,7 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.data.DataDirectory;
 import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.run.RunStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -87,9 +88,8 @@ public final class RunClient {
                     onIteration.accept(it);
                 }
             }
-            String state = status.get("run").get("status").asText();
-            boolean ended = !state.equals("queued") && !state.equals("running");
-            if (ended && (status.get("resultsReady").asBoolean() || state.equals("failed"))) {
+            RunStatus state = RunStatus.fromWire(status.get("run").get("status").asText());
+            if (state.finished() && (status.get("resultsReady").asBoolean() || state == RunStatus.FAILED)) {
                 return status;
             }
             Thread.sleep(pollMs);

@@ -113,7 +113,7 @@ public final class ClosedLoop {
         List<LoopIteration> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Map<String, Integer> bits = randomBits(allowed, random);
-            Measurement m = measure(bits, finalModel, i + 1, "held-out", null, finalBudgets, false);
+            Measurement m = measure(bits, finalModel, i + 1, IterationKind.HELD_OUT, null, finalBudgets, false);
             out.add(m.iteration(Double.NaN));
             progress.accept(out.get(out.size() - 1));
         }
@@ -128,7 +128,7 @@ public final class ClosedLoop {
         Random random = new Random(seed);
         List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
         for (int i = 1; i <= limit; i++) {
-            Measurement m = measure(randomBits(allowed, random), finalModel, i, "random", null, finalBudgets, false);
+            Measurement m = measure(randomBits(allowed, random), finalModel, i, IterationKind.RANDOM, null, finalBudgets, false);
             progress.accept(m.iteration(Double.NaN));
             if (m.meets()) {
                 return i;
@@ -156,13 +156,13 @@ public final class ClosedLoop {
             model = calibrator.fit();
             iterations.add(m.iteration(fitError(model)));
             budgets = budgetsAfter(budgets, p.bits(), p.result());
-            candidatesBefore += "candidate".equals(p.kind()) ? 1 : 0;
+            candidatesBefore += p.kind() == IterationKind.CANDIDATE ? 1 : 0;
         }
         for (Map<String, Integer> config : calibrationConfigs(allowed)) {
             if (earlier.stream().anyMatch(p -> p.bits().equals(config))) {
                 continue;
             }
-            Measurement m = measure(config, model, iterations.size() + 1, "calibration", calibrator, budgets);
+            Measurement m = measure(config, model, iterations.size() + 1, IterationKind.CALIBRATION, calibrator, budgets);
             model = calibrator.fit();
             iterations.add(m.iteration(fitError(model)));
             record(iterations.get(iterations.size() - 1), m, model);
@@ -182,7 +182,7 @@ public final class ClosedLoop {
                         iterations.size(), last.bits(), null, iterations, model.describe(), export(model));
             }
             Map<String, Integer> bits = a.bits(p);
-            Measurement m = measure(bits, model, iterations.size() + 1, "candidate", calibrator, budgets);
+            Measurement m = measure(bits, model, iterations.size() + 1, IterationKind.CANDIDATE, calibrator, budgets);
             model = calibrator.fit();
             LoopIteration it = m.iteration(fitError(model));
             iterations.add(it);
@@ -234,7 +234,7 @@ public final class ClosedLoop {
         return config;
     }
 
-    private record Measurement(int index, String kind, Map<String, Integer> bits, Dispatcher.Measured measured,
+    private record Measurement(int index, IterationKind kind, Map<String, Integer> bits, Dispatcher.Measured measured,
                                double predictedMs, double sizeBytes, boolean meets, String sha256) {
         LoopIteration iteration(double fitError) {
             JobResult r = measured.result();
@@ -243,13 +243,13 @@ public final class ClosedLoop {
         }
     }
 
-    private Measurement measure(Map<String, Integer> bits, CostModel model, int index, String kind,
+    private Measurement measure(Map<String, Integer> bits, CostModel model, int index, IterationKind kind,
                                 Calibrator calibrator, Budgets budgets) throws InterruptedException {
         return measure(bits, model, index, kind, calibrator, budgets, true);
     }
 
     /** @param learn false for held-out and random-search measurements, which must not feed the fit */
-    private Measurement measure(Map<String, Integer> bits, CostModel model, int index, String kind,
+    private Measurement measure(Map<String, Integer> bits, CostModel model, int index, IterationKind kind,
                                 Calibrator calibrator, Budgets budgets, boolean learn) throws InterruptedException {
         QuantizedModel q = QdqExporter.export(analysis, bits, export, calibrationImages);
         byte[] bytes = q.model().toByteArray();
@@ -268,7 +268,7 @@ public final class ClosedLoop {
 
     /** Attributes a result's node times to layers, feeds the fit (unless a benchmark) and checks the budgets. */
     private Measurement absorb(Map<String, Integer> bits, QuantizedModel q, Dispatcher.Measured measured,
-                               double predictedMs, int index, String kind, Calibrator calibrator, Budgets budgets,
+                               double predictedMs, int index, IterationKind kind, Calibrator calibrator, Budgets budgets,
                                boolean learn, String sha) {
         JobResult r = measured.result();
         NodeAttribution.Attribution attribution = new NodeAttribution(q.model().getGraph(),

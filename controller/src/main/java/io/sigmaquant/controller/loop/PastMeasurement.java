@@ -7,6 +7,6 @@ import java.util.Map;
  * A measurement a run made before the controller restarted, as the store kept it: the loop replays it into
  * the fit instead of measuring it again.
  */
-public record PastMeasurement(String kind, Map<String, Integer> bits, JobResult result, String agentId,
+public record PastMeasurement(IterationKind kind, Map<String, Integer> bits, JobResult result, String agentId,
                               double predictedMs) {
 }

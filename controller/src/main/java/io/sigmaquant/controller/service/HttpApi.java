@@ -4,6 +4,7 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.files.JsonFiles;
 import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.artifacts.ModelHttpServer;
 import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.store.RunStore;
@@ -87,12 +88,12 @@ public final class HttpApi {
     }
 
     /** A run with its iterations so far. */
-    public record RunStatus(RunStore.StoredRun run, List<RunStore.StoredIteration> iterations, boolean resultsReady) {
+    public record RunDetails(RunStore.StoredRun run, List<RunStore.StoredIteration> iterations, boolean resultsReady) {
     }
 
-    private RunStatus status(String id) {
+    private RunDetails status(String id) {
         RunStore.StoredRun r = runs.require(id);
-        return new RunStatus(r, runs.store().iterations(id), Files.exists(runs.outDir(id).resolve("report.json")));
+        return new RunDetails(r, runs.store().iterations(id), Files.exists(runs.outDir(id).resolve("report.json")));
     }
 
     private void submit(RoutingContext ctx) {
@@ -143,7 +144,7 @@ public final class HttpApi {
             RunStore.StoredRun r = runs.require(id);
             Path p = runs.outDir(id).resolve(file);
             if (!Files.isRegularFile(p)) {
-                if (r.status().equals("failed")) {
+                if (r.status() == RunStatus.FAILED) {
                     throw ApiException.notFound("run " + id + " failed and has no results: " + r.reason());
                 }
                 if (!Files.exists(runs.outDir(id).resolve("report.json"))) {

@@ -11,6 +11,7 @@ import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.controller.run.PreparedRun;
 import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.store.StoreRecorder;
 import io.sigmaquant.profiles.DeviceProfiles;
@@ -111,7 +112,7 @@ public final class RunManager implements AutoCloseable {
             AtomicFile.write(input.resolve("model-name"), modelName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             prepared = prepared.withFiles(dir.resolve("input/model.onnx"), data == null ? null : dir.resolve("input/data"));
-            store.createRun(id, modelName, prepared.profile().id(), budgetView(prepared.request()), "queued");
+            store.createRun(id, modelName, prepared.profile().id(), budgetView(prepared.request()), RunStatus.QUEUED);
             PreparedRun queued = prepared;
             pool.submit(() -> execute(id, queued, List.of()));
             LOG.info("run {} queued: {} on {}", id, modelName, prepared.profile().id());
@@ -133,7 +134,7 @@ public final class RunManager implements AutoCloseable {
                 Path data = Files.isDirectory(input.resolve("data")) ? input.resolve("data") : null;
                 PreparedRun prepared = PreparedRun.check(request, input.resolve("model.onnx"), data);
                 List<PastMeasurement> earlier = store.pastMeasurements(r.id());
-                store.setStatus(r.id(), "queued", "resumed after a controller restart with " + earlier.size()
+                store.setStatus(r.id(), RunStatus.QUEUED, "resumed after a controller restart with " + earlier.size()
                         + " earlier measurements");
                 pool.submit(() -> execute(r.id(), prepared, earlier));
                 resumed++;
@@ -146,13 +147,13 @@ public final class RunManager implements AutoCloseable {
     }
 
     private void execute(String id, PreparedRun run, List<PastMeasurement> earlier) {
-        store.setStatus(id, "running", null);
+        store.setStatus(id, RunStatus.RUNNING, null);
         try {
             var allocator = AllocatorChoice.parse(run.request().method(), SigmaQuantOptions.defaults(), 30, "method");
             RunExecution.Outcome outcome = RunExecution.run(id, run, allocator, infra,
                     new StoreRecorder(store, id, run.profile().id()), earlier, metrics::iteration, outDir(id));
             store.finishRun(id, outcome.report().converged(), outcome.report().reason());
-            metrics.runFinished(outcome.report().converged() ? "converged" : "not-converged");
+            metrics.runFinished(RunStatus.of(outcome.report().converged()));
             LOG.info("run {} {}: {}", id, outcome.report().converged() ? "converged" : "did not converge",
                     outcome.report().reason());
         } catch (InterruptedException e) {
@@ -161,7 +162,7 @@ public final class RunManager implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("run {} failed: {}", id, e.getMessage());
             store.failRun(id, e.getMessage());
-            metrics.runFinished("failed");
+            metrics.runFinished(RunStatus.FAILED);
         }
     }
 

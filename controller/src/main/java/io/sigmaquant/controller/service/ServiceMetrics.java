@@ -10,6 +10,7 @@ import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.fleet.AttemptFailure;
 import io.sigmaquant.controller.fleet.DispatchListener;
 import io.sigmaquant.controller.loop.LoopIteration;
+import io.sigmaquant.controller.run.RunStatus;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -86,14 +87,14 @@ public final class ServiceMetrics implements DispatchListener {
     /** One loop measurement: counted by kind; its prediction error recorded. */
     public void iteration(LoopIteration it) {
         Counter.builder("sigmaquant.loop.iterations").description("closed-loop measurements by kind")
-                .tag("kind", it.kind()).register(registry).increment();
+                .tag("kind", it.kind().wire()).register(registry).increment();
         if (it.measuredMs() > 0 && Double.isFinite(it.predictedMs())) {
             predictionError.record(Math.abs(it.predictedMs() - it.measuredMs()) / it.measuredMs());
         }
     }
 
-    public void runFinished(String outcome) {
-        Counter.builder("sigmaquant.runs").description("runs finished by outcome").tag("outcome", outcome)
+    public void runFinished(RunStatus outcome) {
+        Counter.builder("sigmaquant.runs").description("runs finished by outcome").tag("outcome", outcome.wire())
                 .register(registry).increment();
     }
 }

@@ -3,7 +3,9 @@ package io.sigmaquant.controller.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.loop.IterationKind;
 import io.sigmaquant.controller.loop.PastMeasurement;
+import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.protocol.message.JobResult;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -50,18 +52,14 @@ public final class RunStore implements AutoCloseable {
         return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("sigmaquant");
     }
 
-    public void createRun(String id, String model, String deviceClass, Map<String, Double> budgets) {
-        createRun(id, model, deviceClass, budgets, "running");
-    }
-
-    public void createRun(String id, String model, String deviceClass, Map<String, Double> budgets, String status) {
+    public void createRun(String id, String model, String deviceClass, Map<String, Double> budgets, RunStatus status) {
         update("INSERT INTO runs (id, model, device_class, budgets_json, status, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                id, model, deviceClass, json(budgets), status, System.currentTimeMillis());
+                id, model, deviceClass, json(budgets), status.wire(), System.currentTimeMillis());
     }
 
     public void finishRun(String id, boolean converged, String reason) {
         update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?",
-                converged ? "converged" : "not-converged", reason, System.currentTimeMillis(), id);
+                RunStatus.of(converged).wire(), reason, System.currentTimeMillis(), id);
     }
 
     /** Records a result and its node times; returns false when that (job id, attempt) was recorded before. */
@@ -99,10 +97,10 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    public void recordIteration(String runId, int index, String kind, double predictedMs, double measuredMs,
+    public void recordIteration(String runId, int index, IterationKind kind, double predictedMs, double measuredMs,
                                 String jobId, int attempt) {
         update("INSERT INTO iterations (run_id, idx, kind, predicted_ms, measured_ms, job_id, attempt) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)", runId, index, kind, predictedMs, measuredMs, jobId, attempt);
+                + "VALUES (?, ?, ?, ?, ?, ?, ?)", runId, index, kind.wire(), predictedMs, measuredMs, jobId, attempt);
     }
 
     /** Saves a new version of a device class's calibrated cost model and returns its version. */
@@ -120,19 +118,19 @@ public final class RunStore implements AutoCloseable {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    /** Sets a run's state (queued, running, interrupted, ...) and why. */
-    public void setStatus(String id, String status, String reason) {
-        update("UPDATE runs SET status = ?, reason = ? WHERE id = ?", status, reason, id);
+    /** Sets a run's state and why. */
+    public void setStatus(String id, RunStatus status, String reason) {
+        update("UPDATE runs SET status = ?, reason = ? WHERE id = ?", status.wire(), reason, id);
     }
 
     /** Ends a run that could not finish (bad input found late, no agent, an error). */
     public void failRun(String id, String reason) {
-        update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?", "failed", reason,
+        update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?", RunStatus.FAILED.wire(), reason,
                 System.currentTimeMillis(), id);
     }
 
     /** A stored run with what it measured. */
-    public record StoredRun(String id, String model, String deviceClass, Map<String, Double> budgets, String status,
+    public record StoredRun(String id, String model, String deviceClass, Map<String, Double> budgets, RunStatus status,
                             String reason, long createdAtMs, Long finishedAtMs, int measurements, int iterations) {
     }
 
@@ -152,7 +150,9 @@ public final class RunStore implements AutoCloseable {
 
     /** Runs a controller left queued or running when it stopped. */
     public List<StoredRun> unfinishedRuns() {
-        return query(RUN_COLUMNS + "WHERE r.status IN ('queued', 'running') ORDER BY r.created_at_ms", RunStore::storedRun);
+        List<RunStatus> unfinished = RunStatus.unfinished();
+        return query(RUN_COLUMNS + "WHERE r.status IN (" + String.join(", ", java.util.Collections.nCopies(unfinished.size(),
+                "?")) + ") ORDER BY r.created_at_ms", RunStore::storedRun, unfinished.stream().map(RunStatus::wire).toArray());
     }
 
     private static StoredRun storedRun(ResultSet rs) throws SQLException {
@@ -161,7 +161,7 @@ public final class RunStore implements AutoCloseable {
         try {
             Map<String, Double> budgets = JSON.readValue(rs.getString(4),
                     new com.fasterxml.jackson.core.type.TypeReference<Map<String, Double>>() { });
-            return new StoredRun(rs.getString(1), rs.getString(2), rs.getString(3), budgets, rs.getString(5),
+            return new StoredRun(rs.getString(1), rs.getString(2), rs.getString(3), budgets, RunStatus.fromWire(rs.getString(5)),
                     rs.getString(6), rs.getLong(7), finishedAt, rs.getInt(9), rs.getInt(10));
         } catch (JsonProcessingException e) {
             throw new SQLException("unreadable budgets of run " + rs.getString(1), e);
@@ -169,14 +169,14 @@ public final class RunStore implements AutoCloseable {
     }
 
     /** One loop iteration as stored, with the measurement it refers to. */
-    public record StoredIteration(int index, String kind, double predictedMs, double measuredMs, String jobId,
+    public record StoredIteration(int index, IterationKind kind, double predictedMs, double measuredMs, String jobId,
                                   int attempt, String agentId, Map<String, Integer> bits) {
     }
 
     public List<StoredIteration> iterations(String runId) {
         return query("SELECT i.idx, i.kind, i.predicted_ms, i.measured_ms, i.job_id, i.attempt, m.agent_id, m.bits_json "
                 + "FROM iterations i JOIN measurements m ON m.job_id = i.job_id AND m.attempt = i.attempt "
-                + "WHERE i.run_id = ? ORDER BY i.idx", rs -> new StoredIteration(rs.getInt(1), rs.getString(2),
+                + "WHERE i.run_id = ? ORDER BY i.idx", rs -> new StoredIteration(rs.getInt(1), IterationKind.fromWire(rs.getString(2)),
                 rs.getDouble(3), rs.getDouble(4), rs.getString(5), rs.getInt(6), rs.getString(7), bits(rs.getString(8))),
                 runId);
     }
@@ -187,7 +187,7 @@ public final class RunStore implements AutoCloseable {
                 + "JOIN measurements m ON m.job_id = i.job_id AND m.attempt = i.attempt WHERE i.run_id = ? ORDER BY i.idx",
                 rs -> {
                     try {
-                        return new PastMeasurement(rs.getString(1), bits(rs.getString(2)),
+                        return new PastMeasurement(IterationKind.fromWire(rs.getString(1)), bits(rs.getString(2)),
                                 JSON.readValue(rs.getString(3), JobResult.class), rs.getString(4), rs.getDouble(5));
                     } catch (JsonProcessingException e) {
                         throw new SQLException("unreadable stored result", e);

@@ -14,6 +14,7 @@ import io.sigmaquant.controller.fleet.JobDispatcher;
 import io.sigmaquant.controller.fleet.JobPolicy;
 import io.sigmaquant.controller.fleet.Workloads;
 import io.sigmaquant.controller.model.OnnxModels;
+import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.artifacts.ModelHttpServer;
 import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.store.RunStore;
@@ -85,7 +86,7 @@ class ClosedLoopIT {
         String runId = r.out().replaceAll("(?s).*\\(run ([0-9a-f-]+) in the store\\).*", "$1");
         try (RunStore store = RunStore.open(RunStore.embeddedUrl(out), "sa", "")) {
             RunStore.StoredRun run = store.run(runId).orElseThrow();
-            assertThat(run.status()).isEqualTo("converged");
+            assertThat(run.status()).isEqualTo(RunStatus.CONVERGED);
             assertThat(run.measurements()).isEqualTo(report.get("measurements").asInt());
             assertThat(run.iterations()).isEqualTo(iterations.size());
             assertThat(store.latestCostModel("x86-64-generic")).isPresent();
@@ -104,7 +105,7 @@ class ClosedLoopIT {
             JobDispatcher dispatcher = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
             fleet.connect(registry::update, dispatcher::onReply);
             RunStore runs = RunStore.open(RunStore.embeddedUrl(work.resolve("kill-store")), "sa", "");
-            runs.createRun("kill-run", "resnet.onnx", "x86-64-generic", java.util.Map.of());
+            runs.createRun("kill-run", "resnet.onnx", "x86-64-generic", java.util.Map.of(), RunStatus.RUNNING);
             dispatcher.onLateResult((late, r) -> runs.recordMeasurement("kill-run", Workloads.bits(late), r));
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> registry.online("x86-64-generic").size() == 2);
             MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, "kill", "kill-job", 1,

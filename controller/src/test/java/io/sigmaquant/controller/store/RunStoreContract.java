@@ -2,6 +2,8 @@ package io.sigmaquant.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sigmaquant.controller.loop.IterationKind;
+import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.JobResult;
 import java.util.List;
@@ -30,7 +32,7 @@ abstract class RunStoreContract {
     @Test
     void recordMeasurement_sameJobAndAttemptTwice_isStoredOnce() {
         try (RunStore store = open()) {
-            store.createRun("run-1", "resnet.onnx", "x86-64-generic", Map.of("latency", 2.0));
+            store.createRun("run-1", "resnet.onnx", "x86-64-generic", Map.of("latency", 2.0), RunStatus.RUNNING);
             assertThat(store.recordMeasurement("run-1", Map.of("/stem/Conv", 8), result("job-1", 1))).isTrue();
             assertThat(store.recordMeasurement("run-1", Map.of("/stem/Conv", 8), result("job-1", 1))).isFalse();
             assertThat(store.recordMeasurement("run-1", Map.of("/stem/Conv", 8), result("job-1", 2))).isTrue();
@@ -42,16 +44,16 @@ abstract class RunStoreContract {
     @Test
     void reopen_afterARestart_keepsRunsMeasurementsAndCostModels() {
         try (RunStore store = open()) {
-            store.createRun("run-2", "vgg.onnx", "raspberry-pi-5", Map.of("size", 1e5));
+            store.createRun("run-2", "vgg.onnx", "raspberry-pi-5", Map.of("size", 1e5), RunStatus.RUNNING);
             store.recordMeasurement("run-2", Map.of("/fc/Gemm", 4), result("job-2", 1));
-            store.recordIteration("run-2", 1, "calibration", 1.2, 1.5, "job-2", 1);
+            store.recordIteration("run-2", 1, IterationKind.CALIBRATION, 1.2, 1.5, "job-2", 1);
             assertThat(store.saveCostModel("raspberry-pi-5", Map.of("remainderMs", 0.1))).isEqualTo(1);
             assertThat(store.saveCostModel("raspberry-pi-5", Map.of("remainderMs", 0.2))).isEqualTo(2);
             store.finishRun("run-2", true, "done");
         }
         try (RunStore again = open()) {
             RunStore.StoredRun run = again.run("run-2").orElseThrow();
-            assertThat(run.status()).isEqualTo("converged");
+            assertThat(run.status()).isEqualTo(RunStatus.CONVERGED);
             assertThat(run.measurements()).isEqualTo(1);
             assertThat(run.iterations()).isEqualTo(1);
             assertThat(again.latestCostModel("raspberry-pi-5")).hasValueSatisfying(j -> assertThat(j).contains("0.2"));

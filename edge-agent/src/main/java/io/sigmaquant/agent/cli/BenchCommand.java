@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sigmaquant.agent.energy.CommandRunner;
 import io.sigmaquant.agent.energy.EnergyMeter;
 import io.sigmaquant.agent.energy.EnergyMeters;
+import io.sigmaquant.agent.energy.EnergySpec;
 import io.sigmaquant.agent.energy.MqttPlugPower;
 import io.sigmaquant.agent.measure.Clock;
 import io.sigmaquant.agent.measure.LatencyStats;
@@ -85,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch must be positive: " + batch);
         }
         OrtSessions.ModelInput input = OrtSessions.describe(model).withBatch(batch);
-        EnergyMeter meter = EnergyMeters.select(energy, Path.of("/"), CommandRunner.SYSTEM, DeviceProfiles.load(profile),
+        EnergyMeter meter = EnergyMeters.select(EnergySpec.parse(energy), Path.of("/"), CommandRunner.SYSTEM, DeviceProfiles.load(profile),
                 new MqttPlugPower());
         Path work = Files.createTempDirectory("sigmaquant-bench");
         Measurement m = new Measurer(meter, new SystemProbe(Path.of("/"), CommandRunner.SYSTEM), Clock.SYSTEM, work)

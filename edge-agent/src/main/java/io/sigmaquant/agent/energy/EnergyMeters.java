@@ -21,27 +21,24 @@ public final class EnergyMeters {
     }
 
     /**
-     * @param spec auto, rapl, jetson-ina3221, rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate
      * @param root filesystem root for sysfs (normally "/"; a recorded tree in tests)
      * @param plug where an MQTT plug's readings arrive (used for mqtt-plug)
      */
-    public static EnergyMeter select(String spec, Path root, CommandRunner commands, DeviceProfile profile,
+    public static EnergyMeter select(EnergySpec spec, Path root, CommandRunner commands, DeviceProfile profile,
                                      MqttPlugPower plug) {
-        String kind = spec.startsWith("mqtt-plug:") ? "mqtt-plug" : spec;
-        return switch (kind) {
-            case "auto" -> detect(root, commands).orElseGet(() -> estimate(profile));
-            case "rapl" -> rapl(root).orElseThrow(() -> unavailable("rapl", "no readable "
+        String id = spec.meter().id();
+        return switch (spec.meter()) {
+            case AUTO -> detect(root, commands).orElseGet(() -> estimate(profile));
+            case RAPL -> rapl(root).orElseThrow(() -> unavailable(id, "no readable "
                     + "/sys/class/powercap/intel-rapl:*/energy_uj"));
-            case "jetson-ina3221" -> jetson(root).orElseThrow(() -> unavailable(kind, "no INA3221 under "
+            case JETSON_INA3221 -> jetson(root).orElseThrow(() -> unavailable(id, "no INA3221 under "
                     + "/sys/bus/i2c/drivers/ina3221 or ina3221x"));
-            case "rpi5-pmic" -> command("rpi5-pmic", CommandPowerSources.PMIC_COMMAND, commands,
-                    CommandPowerSources.pmic(commands)).orElseThrow(() -> unavailable(kind, "vcgencmd pmic_read_adc failed"));
-            case "nvml" -> command("nvml", CommandPowerSources.NVML_COMMAND, commands,
-                    CommandPowerSources.nvml(commands)).orElseThrow(() -> unavailable(kind, "nvidia-smi failed"));
-            case "mqtt-plug" -> new SampledEnergyMeter("mqtt-plug", plug, SAMPLE_PERIOD_MS);
-            case "estimate" -> estimate(profile);
-            default -> throw new IllegalArgumentException("unknown energy meter '" + spec + "'; use auto, rapl, "
-                    + "jetson-ina3221, rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate");
+            case RPI5_PMIC -> command(id, CommandPowerSources.PMIC_COMMAND, commands,
+                    CommandPowerSources.pmic(commands)).orElseThrow(() -> unavailable(id, "vcgencmd pmic_read_adc failed"));
+            case NVML -> command(id, CommandPowerSources.NVML_COMMAND, commands,
+                    CommandPowerSources.nvml(commands)).orElseThrow(() -> unavailable(id, "nvidia-smi failed"));
+            case MQTT_PLUG -> new SampledEnergyMeter(id, plug, SAMPLE_PERIOD_MS);
+            case ESTIMATE -> estimate(profile);
         };
     }
 

@@ -33,7 +33,8 @@ class EnergyMeterReadersTest {
         Path zones = root.resolve("sys/class/powercap");
         assertThat(RaplEnergyMeter.packageZones(zones)).extracting(p -> p.getFileName().toString())
                 .containsExactly("intel-rapl:0", "intel-rapl:1");
-        EnergyMeter meter = EnergyMeters.select("rapl", root, Boards.NO_COMMANDS, DeviceProfiles.load("x86-64-generic"), null);
+        EnergyMeter meter = EnergyMeters.select(EnergySpec.parse("rapl"), root, Boards.NO_COMMANDS,
+                DeviceProfiles.load("x86-64-generic"), null);
         EnergyMeter.Window w = meter.start();
         // package 0 wraps: 262143000000 → 328850 + 1000000 µJ past max_energy_range_uj 262143328850
         Files.writeString(zones.resolve("intel-rapl:0/energy_uj"), "1000000");
@@ -86,13 +87,14 @@ class EnergyMeterReadersTest {
     @Test
     void autoDetection_followsTheDocumentedOrder() {
         var profile = DeviceProfiles.load("raspberry-pi-5");
-        assertThat(EnergyMeters.select("auto", Boards.root("x86-rapl"), Boards.NO_COMMANDS, profile, null).id())
+        assertThat(EnergyMeters.select(EnergySpec.parse("auto"), Boards.root("x86-rapl"), Boards.NO_COMMANDS, profile, null).id())
                 .isEqualTo("rapl");
-        assertThat(EnergyMeters.select("auto", Boards.root("jetson-orin-nano"), Boards.NO_COMMANDS, profile, null).id())
+        assertThat(EnergyMeters.select(EnergySpec.parse("auto"), Boards.root("jetson-orin-nano"), Boards.NO_COMMANDS, profile,
+                null).id())
                 .isEqualTo("jetson-ina3221");
-        assertThat(EnergyMeters.select("auto", Boards.root("raspberry-pi-5"), Boards.recorded("raspberry-pi-5", PI5),
+        assertThat(EnergyMeters.select(EnergySpec.parse("auto"), Boards.root("raspberry-pi-5"), Boards.recorded("raspberry-pi-5", PI5),
                 profile, null).id()).isEqualTo("rpi5-pmic");
-        EnergyMeter fallback = EnergyMeters.select("auto", tmp, Boards.NO_COMMANDS, profile, null);
+        EnergyMeter fallback = EnergyMeters.select(EnergySpec.parse("auto"), tmp, Boards.NO_COMMANDS, profile, null);
         assertThat(fallback.id()).isEqualTo("estimate");
         assertThat(fallback.estimated()).isTrue();
     }
@@ -100,9 +102,9 @@ class EnergyMeterReadersTest {
     @Test
     void explicitMeterThatIsAbsent_isRefusedWithTheReason() {
         var profile = DeviceProfiles.load("raspberry-pi-5");
-        assertThatThrownBy(() -> EnergyMeters.select("rapl", tmp, Boards.NO_COMMANDS, profile, null))
+        assertThatThrownBy(() -> EnergyMeters.select(EnergySpec.parse("rapl"), tmp, Boards.NO_COMMANDS, profile, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("energy_uj");
-        assertThatThrownBy(() -> EnergyMeters.select("joulemeter", tmp, Boards.NO_COMMANDS, profile, null))
+        assertThatThrownBy(() -> EnergyMeters.select(EnergySpec.parse("joulemeter"), tmp, Boards.NO_COMMANDS, profile, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown");
     }
 
