@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtEnvironment;
 import io.sigmaquant.agent.energy.CommandRunner;
 import io.sigmaquant.agent.energy.EnergyMeter;
 import io.sigmaquant.agent.energy.EnergyMeters;
-import io.sigmaquant.agent.energy.EnergySpec;
 import io.sigmaquant.agent.energy.MqttPlugPower;
 import io.sigmaquant.agent.fetch.ModelCache;
 import io.sigmaquant.agent.fetch.ModelFetcher;
@@ -36,15 +35,14 @@ public final class AgentRuntime implements AutoCloseable {
     private final MqttAgentConnection connection;
     private final int metricsPort;
 
-    private AgentRuntime(AgentConfig c) throws Exception {
+    private AgentRuntime(AgentOptions c) throws Exception {
         DeviceProfile profile = DeviceProfiles.load(c.profile());
         MqttPlugPower plug = new MqttPlugPower();
-        EnergySpec energy = EnergySpec.parse(c.energy());
         JobExecutor executor;
         if (c.simulate()) {
             executor = new SimulatedExecutor(c.agentId(), profile, c.agentId().hashCode());
         } else {
-            EnergyMeter meter = EnergyMeters.select(energy, c.sysfsRoot(), CommandRunner.SYSTEM, profile, plug);
+            EnergyMeter meter = EnergyMeters.select(c.energy(), c.sysfsRoot(), CommandRunner.SYSTEM, profile, plug);
             ModelCache cache = new ModelCache(c.cacheDir(), c.cacheCapBytes());
             Measurer measurer = new Measurer(meter, new SystemProbe(c.sysfsRoot(), CommandRunner.SYSTEM), Clock.SYSTEM,
                     c.cacheDir());
@@ -52,18 +50,18 @@ public final class AgentRuntime implements AutoCloseable {
                     meter.id());
         }
         this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), status(c, profile, executor),
-                energy.plugTopic(), plug::accept);
+                c.energy().plugTopic(), plug::accept);
         this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
                 System::currentTimeMillis);
         connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
         this.metricsPort = c.metricsPort() >= 0 ? metrics.serve("127.0.0.1", c.metricsPort()) : -1;
     }
 
-    public static AgentRuntime start(AgentConfig config) throws Exception {
-        return new AgentRuntime(config);
+    public static AgentRuntime start(AgentOptions options) throws Exception {
+        return new AgentRuntime(new AgentOptions(options));
     }
 
-    private static AgentStatus status(AgentConfig c, DeviceProfile profile, JobExecutor executor) {
+    private static AgentStatus status(AgentOptions c, DeviceProfile profile, JobExecutor executor) {
         long memoryMb = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getTotalMemorySize() / (1024 * 1024) : 0;
         List<String> providers = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.sigmaquant.controller.allocation.Allocator;
 import io.sigmaquant.controller.allocation.AllocatorChoice;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.Resource;
+import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
 import io.sigmaquant.controller.allocation.SigmaQuantOptions;
 import io.sigmaquant.controller.cost.SizeBasis;
 import java.util.Locale;
@@ -33,7 +34,8 @@ final class AllocationOptions {
             description = "accuracy-floor mode: the smallest resource that keeps --max-accuracy-drop")
     String minimize;
 
-    @Option(names = "--method", paramLabel = "sigmaquant|sigmaquant-paper|exact|uniform:B", defaultValue = "sigmaquant",
+    @Option(names = "--method", paramLabel = "sigmaquant|sigmaquant-paper|exact|uniform:B",
+            defaultValue = SigmaQuantAllocator.NAME,
             description = "sigmaquant (default: the paper's method plus Lagrangian starts, local search and a bounded "
                     + "search that proves optimality where it can), sigmaquant-paper (σ clustering and Phase 2 as "
                     + "published), exact (OR-Tools CP-SAT) or uniform:B")

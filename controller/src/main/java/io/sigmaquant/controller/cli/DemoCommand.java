@@ -2,7 +2,7 @@ package io.sigmaquant.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sigmaquant.agent.AgentConfig;
+import io.sigmaquant.agent.AgentOptions;
 import io.sigmaquant.agent.AgentRuntime;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.client.RunClient;
@@ -82,11 +82,13 @@ final class DemoCommand implements Callable<Integer> {
         err.flush();
         try (ControllerService service = ControllerService.start(new ControllerService.Config(work.resolve("service"),
                 "127.0.0.1", 0, "127.0.0.1", null, "127.0.0.1", 0, null, "sa", "", 1, Duration.ofMinutes(2)));
-             AgentRuntime agent = AgentRuntime.start(new AgentConfig(service.brokerUrl(), "demo-agent", profile, "auto",
-                     false, work.resolve("agent-cache"), 512L << 20, 256L << 20, 8, -1, Path.of("/")))) {
+             AgentRuntime agent = AgentRuntime.start(new AgentOptions(service.brokerUrl(), "demo-agent", profile)
+                     .setCacheDir(work.resolve("agent-cache")).setQueueCapacity(8))) {
             RunClient client = new RunClient("http://127.0.0.1:" + service.httpPort());
-            RunRequest request = new RunRequest(profile, ByteSize.parse(maxSize, "--max-size"), null, null,
-                    latencyFraction, "sigmaquant", 6, 0.25, batch, 1, 30, 500L, 120, 3, null, null, null, null, 0, 0);
+            // shorter measurements and fewer iterations than a real run: the demo should take well under a minute
+            RunRequest request = RunRequest.builder(profile).maxSizeBytes(ByteSize.parse(maxSize, "--max-size"))
+                    .latencyFraction(latencyFraction).maxIterations(6).tolerance(0.25).batch(batch).threads(1).runs(30)
+                    .minDurationMs(500L).build();
             String runId = client.submit(request, modelFile, RunClient.calibrationFiles(dataDir));
             err.printf("demo: run %s: %s on %s, budgets: latency %.2f × float (set by the first measurement), size %s%n",
                     runId, modelFile.getFileName(), profile, latencyFraction, maxSize);

@@ -2,6 +2,8 @@ package io.sigmaquant.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.allocation.Budgets;
+import io.sigmaquant.controller.allocation.Resource;
 import io.sigmaquant.controller.client.RunClient;
 import io.sigmaquant.controller.fleet.FleetConnection;
 import io.sigmaquant.controller.fleet.FleetRegistry;
@@ -24,7 +26,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,12 +82,14 @@ final class OptimizeCommand implements Callable<Integer> {
             description = "where model.onnx, report.json and cost-model.json go")
     Path out;
 
-    @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "8", description = "candidates at most (default: ${DEFAULT-VALUE})")
-    int maxIterations;
+    // Loop settings stay null unless given: RunRequest holds their defaults.
+    @Option(names = "--max-iterations", paramLabel = "N",
+            description = "candidates at most (default: " + RunRequest.DEFAULT_MAX_ITERATIONS + ")")
+    Integer maxIterations;
 
-    @Option(names = "--tolerance", paramLabel = "F", defaultValue = "0.15",
-            description = "relative gap between predicted and measured latency accepted (default: ${DEFAULT-VALUE})")
-    double tolerance;
+    @Option(names = "--tolerance", paramLabel = "F", description = "relative gap between predicted and measured "
+            + "latency accepted (default: " + RunRequest.DEFAULT_TOLERANCE + ")")
+    Double tolerance;
 
     @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "in-process runs: address agents reach this machine's model store at (default: ${DEFAULT-VALUE})")
@@ -95,32 +98,34 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0", description = "in-process model store port (default: any free)")
     int httpPort;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "50", description = "timed runs per measurement (default: ${DEFAULT-VALUE})")
-    int runs;
+    @Option(names = "--runs", paramLabel = "N",
+            description = "timed runs per measurement (default: " + RunRequest.DEFAULT_RUNS + ")")
+    Integer runs;
 
-    @Option(names = "--min-duration-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "minimum timed duration per measurement (default: ${DEFAULT-VALUE})")
-    long minDurationMs;
+    @Option(names = "--min-duration-ms", paramLabel = "MS",
+            description = "minimum timed duration per measurement (default: " + RunRequest.DEFAULT_MIN_DURATION_MS + ")")
+    Long minDurationMs;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "threads agents run with (default: the profile's)")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N", description = "threads agents run with (default: the profile's)")
+    Integer threads;
 
-    @Option(names = "--lease-s", paramLabel = "S", defaultValue = "120", description = "time one attempt may take")
-    int leaseSeconds;
+    @Option(names = "--lease-s", paramLabel = "S",
+            description = "time one attempt may take (default: " + RunRequest.DEFAULT_LEASE_SECONDS + ")")
+    Integer leaseSeconds;
 
-    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3", description = "attempts per job")
-    int maxAttempts;
+    @Option(names = "--max-attempts", paramLabel = "N",
+            description = "attempts per job (default: " + RunRequest.DEFAULT_MAX_ATTEMPTS + ")")
+    Integer maxAttempts;
 
-    @Option(names = "--holdout", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--holdout", paramLabel = "N",
             description = "benchmark: after the loop, measure N random configurations and compare them with the "
                     + "calibrated model's predictions")
-    int holdout;
+    Integer holdout;
 
-    @Option(names = "--compare-random", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--compare-random", paramLabel = "N",
             description = "benchmark: after the loop, count how many random configurations (at most N) must be "
                     + "measured to find one that meets the same budgets")
-    int compareRandom;
+    Integer compareRandom;
 
     @Option(names = "--store-url", paramLabel = "JDBC",
             description = "in-process runs: where runs, measurements and cost models are kept: jdbc:postgresql://... "
@@ -133,8 +138,9 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--store-password", paramLabel = "PASSWORD", defaultValue = "", description = "store password")
     String storePassword;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "images per measured inference (default: ${DEFAULT-VALUE})")
-    int batch;
+    @Option(names = "--batch", paramLabel = "N",
+            description = "images per measured inference (default: " + RunRequest.DEFAULT_BATCH + ")")
+    Integer batch;
 
     @Option(names = "--latency-fraction", paramLabel = "F",
             description = "set the latency budget to F × the measured float model (the first measurement)")
@@ -154,12 +160,14 @@ final class OptimizeCommand implements Callable<Integer> {
             throw new UserInputException("give --server URL (submit to a sigmaquant serve) or --broker URL (run here), "
                     + "one of them");
         }
-        var b = budgets.budgets();
-        RunRequest request = new RunRequest(deviceClass, b.has(io.sigmaquant.controller.allocation.Resource.SIZE)
-                ? b.limit(io.sigmaquant.controller.allocation.Resource.SIZE) : null, budgets.maxLatencyMs,
-                budgets.maxEnergyMj, latencyFraction, budgets.method, maxIterations, tolerance, batch, threads, runs,
-                minDurationMs, leaseSeconds, maxAttempts, sensitivityMode, data.scale, data.mean, data.std, holdout,
-                compareRandom).validate();
+        Budgets b = budgets.budgets();
+        RunRequest request = RunRequest.builder(deviceClass)
+                .maxSizeBytes(b.has(Resource.SIZE) ? b.limit(Resource.SIZE) : null).maxLatencyMs(budgets.maxLatencyMs)
+                .maxEnergyMj(budgets.maxEnergyMj).latencyFraction(latencyFraction).method(budgets.method)
+                .maxIterations(maxIterations).tolerance(tolerance).batch(batch).threads(threads).runs(runs)
+                .minDurationMs(minDurationMs).leaseSeconds(leaseSeconds).maxAttempts(maxAttempts)
+                .sensitivityMode(sensitivityMode).preprocessing(data.scale, data.mean, data.std).holdout(holdout)
+                .compareRandom(compareRandom).build().validate();
         if (!Files.isRegularFile(model)) {
             throw new UserInputException("model not found: " + model);
         }
@@ -212,9 +220,8 @@ final class OptimizeCommand implements Callable<Integer> {
                 storePassword);
              ModelHttpServer http = ModelHttpServer.start(store, httpHost, httpPort);
              FleetConnection fleet = new FleetConnection(broker, "sigmaquant-controller-" + UUID.randomUUID(), 0)) {
-            Map<String, Double> budgetView = new LinkedHashMap<>();
-            prepared.request().budgets().limits().forEach((r, v) -> budgetView.put(r.label(), v));
-            runStore.createRun(runId, model.toString(), prepared.profile().id(), budgetView, RunStatus.RUNNING);
+            runStore.createRun(runId, model.toString(), prepared.profile().id(), prepared.request().budgetView(),
+                    RunStatus.RUNNING);
             JobDispatcher dispatcher = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
             dispatcher.onLateResult((job, r) -> runStore.recordMeasurement(runId, Workloads.bits(job), r));
             fleet.connect(registry::update, dispatcher::onReply);

@@ -3,10 +3,14 @@ package io.sigmaquant.controller.run;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Budgets;
+import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What one closed-loop run is asked to do: the device class, the budgets and how to measure. It is the JSON
- * body part {@code request} of {@code POST /api/runs}; absent fields take the defaults of {@link #withDefaults}.
+ * body part {@code request} of {@code POST /api/runs}; absent fields take the {@code DEFAULT_*}
+ * values here. Java callers use {@link #builder}.
  *
  * @param latencyFraction when set, the latency budget is this fraction of the measured float model
  * @param method          sigmaquant (default), sigmaquant-paper, exact or uniform:B
@@ -21,18 +25,33 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
                          String sensitivityMode, Double scale, Double mean, Double std, Integer holdout,
                          Integer compareRandom) {
 
-    /** A request with only a device class; the rest takes defaults. */
-    public static RunRequest forDeviceClass(String deviceClass) {
-        return new RunRequest(deviceClass, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+    // The one home of the loop's defaults: the API, optimize and demo leave a setting null to get these.
+    public static final String DEFAULT_METHOD = SigmaQuantAllocator.NAME;
+    public static final int DEFAULT_MAX_ITERATIONS = 8;
+    public static final double DEFAULT_TOLERANCE = 0.15;
+    public static final int DEFAULT_BATCH = 1;
+    /** Zero: as many threads as the device profile measures with. */
+    public static final int DEFAULT_THREADS = 0;
+    public static final int DEFAULT_RUNS = 50;
+    public static final long DEFAULT_MIN_DURATION_MS = 1000;
+    /** Long enough for a whole measurement of a large model on a slow board, fetch included. */
+    public static final int DEFAULT_LEASE_SECONDS = 120;
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final int DEFAULT_HOLDOUT = 0;
+    public static final int DEFAULT_COMPARE_RANDOM = 0;
+
+    public static Builder builder(String deviceClass) {
+        return new Builder(deviceClass);
     }
 
     /** Fills every absent setting with its default (budgets stay absent: absent means unconstrained). */
     public RunRequest withDefaults() {
         return new RunRequest(deviceClass, maxSizeBytes, maxLatencyMs, maxEnergyMj, latencyFraction,
-                method == null ? "sigmaquant" : method, or(maxIterations, 8), or(tolerance, 0.15), or(batch, 1),
-                or(threads, 0), or(runs, 50), minDurationMs == null ? 1000L : minDurationMs, or(leaseSeconds, 120),
-                or(maxAttempts, 3), sensitivityMode, scale, mean, std, or(holdout, 0), or(compareRandom, 0));
+                or(method, DEFAULT_METHOD), or(maxIterations, DEFAULT_MAX_ITERATIONS), or(tolerance, DEFAULT_TOLERANCE),
+                or(batch, DEFAULT_BATCH), or(threads, DEFAULT_THREADS), or(runs, DEFAULT_RUNS),
+                or(minDurationMs, DEFAULT_MIN_DURATION_MS), or(leaseSeconds, DEFAULT_LEASE_SECONDS),
+                or(maxAttempts, DEFAULT_MAX_ATTEMPTS), sensitivityMode, scale, mean, std, or(holdout, DEFAULT_HOLDOUT),
+                or(compareRandom, DEFAULT_COMPARE_RANDOM));
     }
 
     /** Refuses a request that cannot run, with a message naming the field. */
@@ -77,6 +96,16 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
         return Budgets.of(maxSizeBytes, maxLatencyMs, maxEnergyMj);
     }
 
+    /** The budgets as the store keeps them: by resource label, and the latency fraction when one is given. */
+    public Map<String, Double> budgetView() {
+        Map<String, Double> view = new LinkedHashMap<>();
+        budgets().limits().forEach((r, v) -> view.put(r.label(), v));
+        if (latencyFraction != null) {
+            view.put("latencyFractionOfFloat", latencyFraction);
+        }
+        return view;
+    }
+
     private static void positive(Double v, String field) {
         if (v != null && !(v > 0 && Double.isFinite(v))) {
             throw new UserInputException(field + " must be a positive number: " + v);
@@ -91,5 +120,127 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
 
     private static <T> T or(T v, T dflt) {
         return v == null ? dflt : v;
+    }
+
+    /** Builds a request by name; what is not set stays null and takes its default when the run is checked. */
+    public static final class Builder {
+        private final String deviceClass;
+        private Double maxSizeBytes;
+        private Double maxLatencyMs;
+        private Double maxEnergyMj;
+        private Double latencyFraction;
+        private String method;
+        private Integer maxIterations;
+        private Double tolerance;
+        private Integer batch;
+        private Integer threads;
+        private Integer runs;
+        private Long minDurationMs;
+        private Integer leaseSeconds;
+        private Integer maxAttempts;
+        private String sensitivityMode;
+        private Double scale;
+        private Double mean;
+        private Double std;
+        private Integer holdout;
+        private Integer compareRandom;
+
+        private Builder(String deviceClass) {
+            this.deviceClass = deviceClass;
+        }
+
+        public Builder maxSizeBytes(Double v) {
+            maxSizeBytes = v;
+            return this;
+        }
+
+        public Builder maxLatencyMs(Double v) {
+            maxLatencyMs = v;
+            return this;
+        }
+
+        public Builder maxEnergyMj(Double v) {
+            maxEnergyMj = v;
+            return this;
+        }
+
+        public Builder latencyFraction(Double v) {
+            latencyFraction = v;
+            return this;
+        }
+
+        public Builder method(String v) {
+            method = v;
+            return this;
+        }
+
+        public Builder maxIterations(Integer v) {
+            maxIterations = v;
+            return this;
+        }
+
+        public Builder tolerance(Double v) {
+            tolerance = v;
+            return this;
+        }
+
+        public Builder batch(Integer v) {
+            batch = v;
+            return this;
+        }
+
+        public Builder threads(Integer v) {
+            threads = v;
+            return this;
+        }
+
+        public Builder runs(Integer v) {
+            runs = v;
+            return this;
+        }
+
+        public Builder minDurationMs(Long v) {
+            minDurationMs = v;
+            return this;
+        }
+
+        public Builder leaseSeconds(Integer v) {
+            leaseSeconds = v;
+            return this;
+        }
+
+        public Builder maxAttempts(Integer v) {
+            maxAttempts = v;
+            return this;
+        }
+
+        public Builder sensitivityMode(String v) {
+            sensitivityMode = v;
+            return this;
+        }
+
+        /** Input preprocessing overrides ({@code (pixel·scale − mean) / std}); null keeps the model's metadata. */
+        public Builder preprocessing(Double scale, Double mean, Double std) {
+            this.scale = scale;
+            this.mean = mean;
+            this.std = std;
+            return this;
+        }
+
+        public Builder holdout(Integer v) {
+            holdout = v;
+            return this;
+        }
+
+        public Builder compareRandom(Integer v) {
+            compareRandom = v;
+            return this;
+        }
+
+        public RunRequest build() {
+            return new RunRequest(deviceClass, maxSizeBytes, maxLatencyMs, maxEnergyMj, latencyFraction, method,
+                    maxIterations, tolerance, batch, threads, runs, minDurationMs, leaseSeconds, maxAttempts,
+                    sensitivityMode, scale, mean, std, holdout, compareRandom);
+        }
     }
 }

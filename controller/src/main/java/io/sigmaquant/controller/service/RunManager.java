@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -112,7 +111,7 @@ public final class RunManager implements AutoCloseable {
             AtomicFile.write(input.resolve("model-name"), modelName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             prepared = prepared.withFiles(dir.resolve("input/model.onnx"), data == null ? null : dir.resolve("input/data"));
-            store.createRun(id, modelName, prepared.profile().id(), budgetView(prepared.request()), RunStatus.QUEUED);
+            store.createRun(id, modelName, prepared.profile().id(), prepared.request().budgetView(), RunStatus.QUEUED);
             PreparedRun queued = prepared;
             pool.submit(() -> execute(id, queued, List.of()));
             LOG.info("run {} queued: {} on {}", id, modelName, prepared.profile().id());
@@ -181,15 +180,6 @@ public final class RunManager implements AutoCloseable {
 
     public RunStore store() {
         return store;
-    }
-
-    private static Map<String, Double> budgetView(RunRequest r) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        r.budgets().limits().forEach((res, v) -> m.put(res.label(), v));
-        if (r.latencyFraction() != null) {
-            m.put("latencyFractionOfFloat", r.latencyFraction());
-        }
-        return m;
     }
 
     private static void deleteTree(Path dir) {

@@ -56,8 +56,7 @@ class ServiceApiTest {
     }
 
     static RunRequest request(String deviceClass, Double maxSize, Double latencyMs) {
-        return new RunRequest(deviceClass, maxSize, latencyMs, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+        return RunRequest.builder(deviceClass).maxSizeBytes(maxSize).maxLatencyMs(latencyMs).build();
     }
 
     static HttpResponse<String> get(String path) throws Exception {

@@ -143,8 +143,8 @@ class ServiceIT {
                 .map(m -> codec.decode(m.payload())).filter(JobProgress.class::isInstance).map(JobProgress.class::cast)
                 .toList();
         RunClient client = new RunClient(serve.url());
-        RunRequest request = new RunRequest(CLASS, 40_960.0, null, null, 0.9, null, 5, 0.3, 32, 1, 40, 2500L, 15, 3,
-                null, null, null, null, null, null);
+        RunRequest request = RunRequest.builder(CLASS).maxSizeBytes(40_960.0).latencyFraction(0.9).maxIterations(5)
+                .tolerance(0.3).batch(32).threads(1).runs(40).minDurationMs(2500L).leaseSeconds(15).build();
         String runId = client.submit(request, Fixtures.model("resnet"), RunClient.calibrationFiles(Fixtures.data()));
 
         // the first job: kill whichever agent is measuring it

@@ -1,6 +1,6 @@
 package io.sigmaquant.agent.cli;
 
-import io.sigmaquant.agent.AgentConfig;
+import io.sigmaquant.agent.AgentOptions;
 import io.sigmaquant.agent.AgentRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,9 +22,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "ID|FILE", required = true, description = "device profile (board type)")
     String profile;
 
-    @Option(names = "--energy", paramLabel = "METER", defaultValue = "auto",
+    // Settings stay null unless given: AgentOptions holds their defaults.
+    @Option(names = "--energy", paramLabel = "METER",
             description = "auto (RAPL, Jetson INA3221, Pi 5 PMIC, NVML, else estimate), rapl, jetson-ina3221, "
-                    + "rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate (default: ${DEFAULT-VALUE})")
+                    + "rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate (default: " + AgentOptions.DEFAULT_ENERGY + ")")
     String energy;
 
     @Option(names = "--simulate", description = "answer from the profile's cost model; results say simulated: true")
@@ -33,29 +34,41 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "model cache (default: ~/.cache/sigmaquant-agent/<id>)")
     Path cacheDir;
 
-    @Option(names = "--cache-size-mib", paramLabel = "MIB", defaultValue = "512", description = "cache cap (default: ${DEFAULT-VALUE})")
-    long cacheMib;
+    @Option(names = "--cache-size-mib", paramLabel = "MIB",
+            description = "cache cap (default: " + (AgentOptions.DEFAULT_CACHE_CAP_BYTES >> 20) + ")")
+    Long cacheMib;
 
-    @Option(names = "--max-model-mib", paramLabel = "MIB", defaultValue = "256",
-            description = "largest model accepted (default: ${DEFAULT-VALUE})")
-    long maxModelMib;
+    @Option(names = "--max-model-mib", paramLabel = "MIB",
+            description = "largest model accepted (default: " + (AgentOptions.DEFAULT_MAX_MODEL_BYTES >> 20) + ")")
+    Long maxModelMib;
 
-    @Option(names = "--queue", paramLabel = "N", defaultValue = "32", description = "queued jobs (default: ${DEFAULT-VALUE})")
-    int queue;
+    @Option(names = "--queue", paramLabel = "N",
+            description = "queued jobs (default: " + AgentOptions.DEFAULT_QUEUE_CAPACITY + ")")
+    Integer queue;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "-1",
+    @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "serve Prometheus metrics on 127.0.0.1:PORT/metrics (default: off)")
-    int metricsPort;
+    Integer metricsPort;
 
     @Override
     public Integer call() throws Exception {
-        if (queue < 1 || cacheMib < 1 || maxModelMib < 1) {
-            throw new IllegalArgumentException("--queue, --cache-size-mib and --max-model-mib must be positive");
+        AgentOptions options = new AgentOptions(broker, id, profile).setSimulate(simulate).setCacheDir(cacheDir);
+        if (energy != null) {
+            options.setEnergy(energy);
         }
-        Path cache = cacheDir != null ? cacheDir
-                : Path.of(System.getProperty("user.home"), ".cache", "sigmaquant-agent", id);
-        AgentRuntime runtime = AgentRuntime.start(new AgentConfig(broker, id, profile, energy, simulate, cache,
-                cacheMib << 20, maxModelMib << 20, queue, metricsPort, Path.of("/")));
+        if (cacheMib != null) {
+            options.setCacheCapBytes(cacheMib << 20);
+        }
+        if (maxModelMib != null) {
+            options.setMaxModelBytes(maxModelMib << 20);
+        }
+        if (queue != null) {
+            options.setQueueCapacity(queue);
+        }
+        if (metricsPort != null) {
+            options.setMetricsPort(metricsPort);
+        }
+        AgentRuntime runtime = AgentRuntime.start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 runtime.close(); // publishes offline (retained) and leaves cleanly

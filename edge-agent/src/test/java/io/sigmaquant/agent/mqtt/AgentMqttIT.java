@@ -2,7 +2,7 @@ package io.sigmaquant.agent.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sigmaquant.agent.AgentConfig;
+import io.sigmaquant.agent.AgentOptions;
 import io.sigmaquant.agent.AgentRuntime;
 import io.sigmaquant.agent.testing.ControllerClient;
 import io.sigmaquant.agent.testing.Fixtures;
@@ -52,8 +52,9 @@ class AgentMqttIT {
         resnet = Files.readAllBytes(Fixtures.model("resnet"));
         resnetUrl = models.serve("resnet", resnet);
         controller = new ControllerClient(broker.url(), "test-controller");
-        agent = AgentRuntime.start(new AgentConfig(broker.url(), "agent-it", "x86-64-generic", "estimate", false,
-                cacheDir, 64L << 20, 1L << 20, 16, 0, Path.of("/")));
+        agent = AgentRuntime.start(new AgentOptions(broker.url(), "agent-it", "x86-64-generic").setEnergy("estimate")
+                .setCacheDir(cacheDir).setCacheCapBytes(64L << 20).setMaxModelBytes(1L << 20).setQueueCapacity(16)
+                .setMetricsPort(0));
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> controller.status.containsKey("agent-it"));
     }
 

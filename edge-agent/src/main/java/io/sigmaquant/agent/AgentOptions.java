@@ -1,0 +1,152 @@
+package io.sigmaquant.agent;
+
+import io.sigmaquant.agent.energy.EnergySpec;
+import java.nio.file.Path;
+
+/**
+ * How an agent runs, in the shape of Vert.x's {@code *Options}: the defaults live here as {@code DEFAULT_*}
+ * constants, setters are fluent and check their value, and the command line sets only what it was given.
+ */
+public final class AgentOptions {
+    public static final String DEFAULT_ENERGY = "auto";
+    public static final long DEFAULT_CACHE_CAP_BYTES = 512L << 20;
+    public static final long DEFAULT_MAX_MODEL_BYTES = 256L << 20;
+    /** Jobs queued behind the one being measured; more are refused with a busy error. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 32;
+    /** No metrics endpoint. */
+    public static final int DEFAULT_METRICS_PORT = -1;
+    public static final Path DEFAULT_SYSFS_ROOT = Path.of("/");
+
+    private final String brokerUrl;
+    private final String agentId;
+    private final String profile;
+    private EnergySpec energy = EnergySpec.parse(DEFAULT_ENERGY);
+    private boolean simulate;
+    private Path cacheDir;
+    private long cacheCapBytes = DEFAULT_CACHE_CAP_BYTES;
+    private long maxModelBytes = DEFAULT_MAX_MODEL_BYTES;
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private int metricsPort = DEFAULT_METRICS_PORT;
+    private Path sysfsRoot = DEFAULT_SYSFS_ROOT;
+
+    /**
+     * @param brokerUrl an MQTT v5 broker, e.g. {@code tcp://host:1883}
+     * @param profile   a bundled device profile id or a profile file
+     */
+    public AgentOptions(String brokerUrl, String agentId, String profile) {
+        if (brokerUrl == null || agentId == null || agentId.isBlank() || profile == null) {
+            throw new IllegalArgumentException("an agent needs a broker URL, an id and a device profile");
+        }
+        this.brokerUrl = brokerUrl;
+        this.agentId = agentId;
+        this.profile = profile;
+    }
+
+    public AgentOptions(AgentOptions other) {
+        this(other.brokerUrl, other.agentId, other.profile);
+        energy = other.energy;
+        simulate = other.simulate;
+        cacheDir = other.cacheDir;
+        cacheCapBytes = other.cacheCapBytes;
+        maxModelBytes = other.maxModelBytes;
+        queueCapacity = other.queueCapacity;
+        metricsPort = other.metricsPort;
+        sysfsRoot = other.sysfsRoot;
+    }
+
+    /** @param spec auto, rapl, jetson-ina3221, rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate */
+    public AgentOptions setEnergy(String spec) {
+        this.energy = EnergySpec.parse(spec);
+        return this;
+    }
+
+    /** Answer from the profile's cost model instead of measuring; results say {@code simulated: true}. */
+    public AgentOptions setSimulate(boolean simulate) {
+        this.simulate = simulate;
+        return this;
+    }
+
+    /** Where models are cached; by default {@code ~/.cache/sigmaquant-agent/<id>}. */
+    public AgentOptions setCacheDir(Path cacheDir) {
+        this.cacheDir = cacheDir;
+        return this;
+    }
+
+    public AgentOptions setCacheCapBytes(long bytes) {
+        this.cacheCapBytes = positive(bytes, "the model cache's cap");
+        return this;
+    }
+
+    public AgentOptions setMaxModelBytes(long bytes) {
+        this.maxModelBytes = positive(bytes, "the largest model accepted");
+        return this;
+    }
+
+    public AgentOptions setQueueCapacity(int jobs) {
+        this.queueCapacity = (int) positive(jobs, "the job queue");
+        return this;
+    }
+
+    /** A port for {@code 127.0.0.1:PORT/metrics}, 0 for any free one, negative for none. */
+    public AgentOptions setMetricsPort(int port) {
+        this.metricsPort = port;
+        return this;
+    }
+
+    /** The filesystem root energy meters and the system probe read sysfs under (a recorded tree in tests). */
+    public AgentOptions setSysfsRoot(Path root) {
+        this.sysfsRoot = root;
+        return this;
+    }
+
+    public String brokerUrl() {
+        return brokerUrl;
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    public String profile() {
+        return profile;
+    }
+
+    public EnergySpec energy() {
+        return energy;
+    }
+
+    public boolean simulate() {
+        return simulate;
+    }
+
+    public Path cacheDir() {
+        return cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache", "sigmaquant-agent", agentId);
+    }
+
+    public long cacheCapBytes() {
+        return cacheCapBytes;
+    }
+
+    public long maxModelBytes() {
+        return maxModelBytes;
+    }
+
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public Path sysfsRoot() {
+        return sysfsRoot;
+    }
+
+    private static long positive(long value, String what) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be positive: " + value);
+        }
+        return value;
+    }
+}
