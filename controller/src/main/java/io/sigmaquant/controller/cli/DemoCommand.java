@@ -9,6 +9,7 @@ import io.sigmaquant.controller.client.RunClient;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.service.ControllerService;
+import io.sigmaquant.controller.wiring.ControllerOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,8 +81,8 @@ final class DemoCommand implements Callable<Integer> {
         err.printf("demo: starting the service (embedded MQTT broker, H2 store in %s) and one agent (%s) ...%n", work,
                 profile);
         err.flush();
-        try (ControllerService service = ControllerService.start(new ControllerService.Config(work.resolve("service"),
-                "127.0.0.1", 0, "127.0.0.1", null, "127.0.0.1", 0, null, "sa", "", 1, Duration.ofMinutes(2)));
+        try (ControllerService service = ControllerService.start(new ControllerOptions().setDataDir(work.resolve("service"))
+                .setHttpPort(0).setMqttPort(0).setConcurrentRuns(1).setWaitForAgent(Duration.ofMinutes(2)));
              AgentRuntime agent = AgentRuntime.start(new AgentOptions(service.brokerUrl(), "demo-agent", profile)
                      .setCacheDir(work.resolve("agent-cache")).setQueueCapacity(8))) {
             RunClient client = new RunClient("http://127.0.0.1:" + service.httpPort());

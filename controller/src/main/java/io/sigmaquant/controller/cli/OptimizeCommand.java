@@ -5,30 +5,23 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.Resource;
 import io.sigmaquant.controller.client.RunClient;
-import io.sigmaquant.controller.fleet.FleetConnection;
-import io.sigmaquant.controller.fleet.FleetRegistry;
-import io.sigmaquant.controller.fleet.DispatchListener;
-import io.sigmaquant.controller.fleet.JobDispatcher;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopReport;
-import io.sigmaquant.controller.fleet.Workloads;
 import io.sigmaquant.controller.run.LoopBenchmark;
 import io.sigmaquant.controller.run.PreparedRun;
 import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.sensitivity.SensitivityCache;
-import io.sigmaquant.controller.artifacts.ModelHttpServer;
-import io.sigmaquant.controller.artifacts.ModelStore;
-import io.sigmaquant.controller.store.RunStore;
-import io.sigmaquant.controller.store.StoreRecorder;
+import io.sigmaquant.controller.wiring.ControllerOptions;
+import io.sigmaquant.controller.wiring.ControllerParts;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -91,12 +84,16 @@ final class OptimizeCommand implements Callable<Integer> {
             + "latency accepted (default: " + RunRequest.DEFAULT_TOLERANCE + ")")
     Double tolerance;
 
-    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "in-process runs: address agents reach this machine's model store at (default: ${DEFAULT-VALUE})")
+    @Option(names = "--http-host", paramLabel = "HOST", description = "in-process runs: address agents reach this "
+            + "machine's model store at (default: " + ControllerOptions.DEFAULT_HTTP_HOST + ")")
     String httpHost;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0", description = "in-process model store port (default: any free)")
-    int httpPort;
+    @Option(names = "--http-port", paramLabel = "PORT", description = "in-process model store port (default: any free)")
+    Integer httpPort;
+
+    @Option(names = "--wait-for-agent-s", paramLabel = "S", description = "in-process runs: how long a job waits for "
+            + "an online agent of the class (default: " + ControllerOptions.DEFAULT_WAIT_FOR_AGENT_SECONDS + ")")
+    Long waitForAgentSeconds;
 
     @Option(names = "--runs", paramLabel = "N",
             description = "timed runs per measurement (default: " + RunRequest.DEFAULT_RUNS + ")")
@@ -127,16 +124,9 @@ final class OptimizeCommand implements Callable<Integer> {
                     + "measured to find one that meets the same budgets")
     Integer compareRandom;
 
-    @Option(names = "--store-url", paramLabel = "JDBC",
-            description = "in-process runs: where runs, measurements and cost models are kept: jdbc:postgresql://... "
-                    + "or an H2 URL (default: an embedded H2 file in --out)")
-    String storeUrl;
-
-    @Option(names = "--store-user", paramLabel = "USER", defaultValue = "sa", description = "store user (default: ${DEFAULT-VALUE})")
-    String storeUser;
-
-    @Option(names = "--store-password", paramLabel = "PASSWORD", defaultValue = "", description = "store password")
-    String storePassword;
+    /** In-process runs: the store (default: an embedded H2 file in --out). */
+    @Mixin
+    StoreOptions store;
 
     @Option(names = "--batch", paramLabel = "N",
             description = "images per measured inference (default: " + RunRequest.DEFAULT_BATCH + ")")
@@ -212,26 +202,13 @@ final class OptimizeCommand implements Callable<Integer> {
     private int runHere(RunRequest request) throws Exception {
         PreparedRun prepared = PreparedRun.check(request, model, data.data);
         Files.createDirectories(out);
-        ModelStore store = new ModelStore(out.resolve("store"));
         String runId = UUID.randomUUID().toString();
         PrintWriter err = spec.commandLine().getErr();
-        FleetRegistry registry = new FleetRegistry();
-        try (RunStore runStore = RunStore.open(storeUrl != null ? storeUrl : RunStore.embeddedUrl(out), storeUser,
-                storePassword);
-             ModelHttpServer http = ModelHttpServer.start(store, httpHost, httpPort);
-             FleetConnection fleet = new FleetConnection(broker, "sigmaquant-controller-" + UUID.randomUUID(), 0)) {
-            runStore.createRun(runId, model.toString(), prepared.profile().id(), prepared.request().budgetView(),
-                    RunStatus.RUNNING);
-            JobDispatcher dispatcher = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
-            dispatcher.onLateResult((job, r) -> runStore.recordMeasurement(runId, Workloads.bits(job), r));
-            fleet.connect(registry::update, dispatcher::onReply);
-            RunExecution.Infrastructure infra = new RunExecution.Infrastructure(dispatcher, store,
-                    "http://" + httpHost + ":" + http.port() + "/models/",
-                    cacheDir != null ? cacheDir : SensitivityCache.defaultDir(), Duration.ofSeconds(60));
-            RunExecution.Outcome outcome = RunExecution.run(runId, prepared, budgets.allocator(), infra,
-                    new StoreRecorder(runStore, runId, prepared.profile().id()), List.of(), it -> progress(err, it), out);
+        try (ControllerParts parts = ControllerParts.start(inProcessOptions())) {
+            parts.createRun(runId, model.toString(), prepared);
+            RunExecution.Outcome outcome = parts.execute(runId, prepared, budgets.allocator(), List.of(),
+                    it -> progress(err, it), out);
             LoopReport report = outcome.report();
-            runStore.finishRun(runId, report.converged(), report.reason());
             PrintWriter w = spec.commandLine().getOut();
             w.printf("%s: %s (%d measurements)%n", report.converged() ? "converged" : "NOT converged", report.reason(),
                     report.measurements());
@@ -242,6 +219,22 @@ final class OptimizeCommand implements Callable<Integer> {
             w.flush();
             return report.converged() ? 0 : 3;
         }
+    }
+
+    /** The controller's parts for one run here: the broker given, the store and artifacts in --out. */
+    private ControllerOptions inProcessOptions() {
+        ControllerOptions options = store.applyTo(new ControllerOptions()).setDataDir(out).setBrokerUrl(broker)
+                .setModelsDir(out.resolve("store"))
+                .setSensitivityCache(cacheDir != null ? cacheDir : SensitivityCache.defaultDir())
+                .setHttpPort(httpPort != null ? httpPort : 0) // an in-process run serves only its own models
+                .setPersistentSession(false);
+        if (httpHost != null) {
+            options.setHttpHost(httpHost);
+        }
+        if (waitForAgentSeconds != null) {
+            options.setWaitForAgent(Duration.ofSeconds(waitForAgentSeconds));
+        }
+        return options;
     }
 
     private static void progress(PrintWriter err, LoopIteration it) {

@@ -2,6 +2,7 @@ package io.sigmaquant.controller.cli;
 
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.service.ControllerService;
+import io.sigmaquant.controller.wiring.ControllerOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,16 +24,18 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "sigmaquant-data",
-            description = "runs, models, the embedded store and broker files (default: ${DEFAULT-VALUE})")
+    // Settings stay null unless given: ControllerOptions holds their defaults.
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "runs, models, the embedded store and broker "
+            + "files (default: " + ControllerOptions.DEFAULT_DATA_DIR + ")")
     Path dataDir;
 
-    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "address the HTTP API listens on; 0.0.0.0 for boards on the network (default: ${DEFAULT-VALUE})")
+    @Option(names = "--http-host", paramLabel = "HOST", description = "address the HTTP API listens on; 0.0.0.0 for "
+            + "boards on the network (default: " + ControllerOptions.DEFAULT_HTTP_HOST + ")")
     String httpHost;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE})")
-    int httpPort;
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "HTTP port (default: " + ControllerOptions.DEFAULT_HTTP_PORT + ")")
+    Integer httpPort;
 
     @Option(names = "--advertise-host", paramLabel = "HOST",
             description = "address agents download models from (default: the HTTP host, or 127.0.0.1 for 0.0.0.0)")
@@ -41,44 +45,58 @@ final class ServeCommand implements Callable<Integer> {
             + "instead of the embedded one")
     String broker;
 
-    @Option(names = "--mqtt-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "embedded broker: listen address (default: ${DEFAULT-VALUE})")
+    @Option(names = "--mqtt-host", paramLabel = "HOST",
+            description = "embedded broker: listen address (default: " + ControllerOptions.DEFAULT_MQTT_HOST + ")")
     String mqttHost;
 
-    @Option(names = "--mqtt-port", paramLabel = "PORT", defaultValue = "1883",
-            description = "embedded broker: port, 0 for any free one (default: ${DEFAULT-VALUE})")
-    int mqttPort;
+    @Option(names = "--mqtt-port", paramLabel = "PORT", description = "embedded broker: port, 0 for any free one "
+            + "(default: " + ControllerOptions.DEFAULT_MQTT_PORT + ")")
+    Integer mqttPort;
 
-    @Option(names = "--store-url", paramLabel = "JDBC",
-            description = "jdbc:postgresql://... (default: an embedded H2 file in --data-dir)")
-    String storeUrl;
+    @Mixin
+    StoreOptions store;
 
-    @Option(names = "--store-user", paramLabel = "USER", defaultValue = "sa", description = "store user (default: ${DEFAULT-VALUE})")
-    String storeUser;
+    @Option(names = "--concurrent-runs", paramLabel = "N",
+            description = "runs executed at once (default: " + ControllerOptions.DEFAULT_CONCURRENT_RUNS + ")")
+    Integer concurrentRuns;
 
-    @Option(names = "--store-password", paramLabel = "PASSWORD", defaultValue = "", description = "store password")
-    String storePassword;
-
-    @Option(names = "--concurrent-runs", paramLabel = "N", defaultValue = "2",
-            description = "runs executed at once (default: ${DEFAULT-VALUE})")
-    int concurrentRuns;
-
-    @Option(names = "--wait-for-agent-s", paramLabel = "S", defaultValue = "600",
-            description = "how long a job waits for an online agent of its class (default: ${DEFAULT-VALUE})")
-    long waitForAgentSeconds;
+    @Option(names = "--wait-for-agent-s", paramLabel = "S", description = "how long a job waits for an online agent of "
+            + "its class (default: " + ControllerOptions.DEFAULT_WAIT_FOR_AGENT_SECONDS + ")")
+    Long waitForAgentSeconds;
 
     @Override
     public Integer call() throws Exception {
-        if (concurrentRuns < 1) {
-            throw new UserInputException("--concurrent-runs must be at least 1: " + concurrentRuns);
+        ControllerOptions options = store.applyTo(new ControllerOptions()).setAdvertisedHost(advertiseHost)
+                .setBrokerUrl(broker);
+        if (dataDir != null) {
+            options.setDataDir(dataDir);
         }
-        requireFree(httpHost, httpPort, "--http-port");
+        if (httpHost != null) {
+            options.setHttpHost(httpHost);
+        }
+        if (httpPort != null) {
+            options.setHttpPort(httpPort);
+        }
+        if (mqttHost != null) {
+            options.setMqttHost(mqttHost);
+        }
+        if (mqttPort != null) {
+            options.setMqttPort(mqttPort);
+        }
+        if (concurrentRuns != null) {
+            if (concurrentRuns < 1) {
+                throw new UserInputException("--concurrent-runs must be at least 1: " + concurrentRuns);
+            }
+            options.setConcurrentRuns(concurrentRuns);
+        }
+        if (waitForAgentSeconds != null) {
+            options.setWaitForAgent(Duration.ofSeconds(waitForAgentSeconds));
+        }
+        requireFree(options.httpHost(), options.httpPort(), "--http-port");
         if (broker == null) {
-            requireFree(mqttHost, mqttPort, "--mqtt-port (or give --broker URL to use a running broker)");
+            requireFree(options.mqttHost(), options.mqttPort(), "--mqtt-port (or give --broker URL to use a running broker)");
         }
-        ControllerService service = ControllerService.start(new ControllerService.Config(dataDir, httpHost, httpPort,
-                advertiseHost, broker, mqttHost, mqttPort, storeUrl, storeUser, storePassword, concurrentRuns,
-                Duration.ofSeconds(waitForAgentSeconds)));
+        ControllerService service = ControllerService.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
@@ -86,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
         }, "sigmaquant-shutdown"));
         var out = spec.commandLine().getOut();
         out.printf("sigmaquant serve: http://%s:%d (API /api, OpenAPI /openapi.yaml, metrics /metrics), MQTT %s%n",
-                httpHost, service.httpPort(), service.brokerUrl());
+                options.httpHost(), service.httpPort(), service.brokerUrl());
         out.flush();
         stopped.await();
         return 0;

@@ -3,10 +3,9 @@ package io.sigmaquant.controller.service;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.files.JsonFiles;
 import io.sigmaquant.controller.fleet.FleetRegistry;
+import io.sigmaquant.controller.metrics.ControllerMetrics;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.RunStatus;
-import io.sigmaquant.controller.artifacts.ModelHttpServer;
-import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.profiles.DeviceProfiles;
 import io.vertx.core.Vertx;
@@ -31,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service's HTTP API (documented in {@code /openapi.yaml}): agents, runs, their results and artifacts,
- * the model store, Prometheus metrics, and a read-only dashboard over the API at {@code /}. Refused requests get a 4xx and {@code {"error": "..."}}; blocking
- * work (the store, model checks) runs off the event loop.
+ * Prometheus metrics, and a read-only dashboard over the API at {@code /}; the model store's downloads are
+ * mounted beside it by {@code ControllerParts}. Refused requests get a 4xx and {@code {"error": "..."}};
+ * blocking work (the store, model checks) runs off the event loop.
  */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -42,17 +42,15 @@ public final class HttpApi {
     private final Vertx vertx;
     private final RunManager runs;
     private final FleetRegistry fleet;
-    private final ModelStore models;
-    private final ServiceMetrics metrics;
+    private final ControllerMetrics metrics;
     /** Read once at start-up, so that the event loop never touches the jar. */
     private final Buffer dashboard = resource("/dashboard/index.html");
     private final Buffer openApi = resource("/openapi.yaml");
 
-    public HttpApi(Vertx vertx, RunManager runs, FleetRegistry fleet, ModelStore models, ServiceMetrics metrics) {
+    public HttpApi(Vertx vertx, RunManager runs, FleetRegistry fleet, ControllerMetrics metrics) {
         this.vertx = vertx;
         this.runs = runs;
         this.fleet = fleet;
-        this.models = models;
         this.metrics = metrics;
     }
 
@@ -75,7 +73,6 @@ public final class HttpApi {
         router.get("/api/runs/:id/cost-model").handler(ctx -> result(ctx, "cost-model.json", "application/json"));
         router.get("/api/runs/:id/benchmark").handler(ctx -> result(ctx, "benchmark.json", "application/json"));
         router.get("/api/runs/:id/model").handler(ctx -> result(ctx, "model.onnx", "application/octet-stream"));
-        router.get("/models/:sha").handler(ModelHttpServer.handler(models));
         router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
                 + ctx.request().path() + " (see /openapi.yaml)"));
         router.route().failureHandler(ctx -> {

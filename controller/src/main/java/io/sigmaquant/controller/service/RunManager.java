@@ -13,7 +13,7 @@ import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.store.RunStore;
-import io.sigmaquant.controller.store.StoreRecorder;
+import io.sigmaquant.controller.wiring.ControllerParts;
 import io.sigmaquant.profiles.DeviceProfiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,19 +46,16 @@ public final class RunManager implements AutoCloseable {
     public static final List<String> CALIBRATION_FILES = List.of("calib-images-idx3-ubyte", "calib-labels-idx1-ubyte",
             "calib-images-idx3-ubyte.gz", "calib-labels-idx1-ubyte.gz");
 
+    private final ControllerParts parts;
     private final Path runsDir;
     private final RunStore store;
-    private final RunExecution.Infrastructure infra;
-    private final ServiceMetrics metrics;
     private final ExecutorService pool;
 
-    public RunManager(Path dataDir, RunStore store, RunExecution.Infrastructure infra, ServiceMetrics metrics,
-                      int concurrentRuns) {
-        this.runsDir = dataDir.resolve("runs");
-        this.store = store;
-        this.infra = infra;
-        this.metrics = metrics;
-        this.pool = Executors.newFixedThreadPool(concurrentRuns, r -> {
+    public RunManager(ControllerParts parts) {
+        this.parts = parts;
+        this.runsDir = parts.options().dataDir().toAbsolutePath().resolve("runs");
+        this.store = parts.store();
+        this.pool = Executors.newFixedThreadPool(parts.options().concurrentRuns(), r -> {
             Thread t = new Thread(r, "sigmaquant-run");
             t.setDaemon(true);
             return t;
@@ -111,7 +108,7 @@ public final class RunManager implements AutoCloseable {
             AtomicFile.write(input.resolve("model-name"), modelName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             prepared = prepared.withFiles(dir.resolve("input/model.onnx"), data == null ? null : dir.resolve("input/data"));
-            store.createRun(id, modelName, prepared.profile().id(), prepared.request().budgetView(), RunStatus.QUEUED);
+            parts.createRun(id, modelName, prepared);
             PreparedRun queued = prepared;
             pool.submit(() -> execute(id, queued, List.of()));
             LOG.info("run {} queued: {} on {}", id, modelName, prepared.profile().id());
@@ -146,22 +143,16 @@ public final class RunManager implements AutoCloseable {
     }
 
     private void execute(String id, PreparedRun run, List<PastMeasurement> earlier) {
-        store.setStatus(id, RunStatus.RUNNING, null);
         try {
             var allocator = AllocatorChoice.parse(run.request().method(), SigmaQuantOptions.defaults(), 30, "method");
-            RunExecution.Outcome outcome = RunExecution.run(id, run, allocator, infra,
-                    new StoreRecorder(store, id, run.profile().id()), earlier, metrics::iteration, outDir(id));
-            store.finishRun(id, outcome.report().converged(), outcome.report().reason());
-            metrics.runFinished(RunStatus.of(outcome.report().converged()));
+            RunExecution.Outcome outcome = parts.execute(id, run, allocator, earlier, it -> { }, outDir(id));
             LOG.info("run {} {}: {}", id, outcome.report().converged() ? "converged" : "did not converge",
                     outcome.report().reason());
         } catch (InterruptedException e) {
             // the service is stopping: the run stays "running" in the store and resumes on the next start
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warn("run {} failed: {}", id, e.getMessage());
-            store.failRun(id, e.getMessage());
-            metrics.runFinished(RunStatus.FAILED);
+            LOG.warn("run {} failed: {}", id, e.getMessage()); // the store says so already
         }
     }
 

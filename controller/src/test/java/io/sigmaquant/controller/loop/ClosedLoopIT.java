@@ -6,26 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.agent.testing.TestBroker;
 import io.sigmaquant.controller.cli.CliRunner;
-import io.sigmaquant.controller.fleet.DispatchListener;
 import io.sigmaquant.controller.fleet.Dispatcher;
-import io.sigmaquant.controller.fleet.FleetConnection;
 import io.sigmaquant.controller.fleet.FleetRegistry;
-import io.sigmaquant.controller.fleet.JobDispatcher;
 import io.sigmaquant.controller.fleet.JobPolicy;
-import io.sigmaquant.controller.fleet.Workloads;
 import io.sigmaquant.controller.model.OnnxModels;
 import io.sigmaquant.controller.run.RunStatus;
-import io.sigmaquant.controller.artifacts.ModelHttpServer;
-import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.testing.AgentProcesses;
 import io.sigmaquant.controller.testing.Fixtures;
+import io.sigmaquant.controller.wiring.ControllerOptions;
+import io.sigmaquant.controller.wiring.ControllerParts;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -93,28 +90,27 @@ class ClosedLoopIT {
         }
     }
 
-    /** Verifies that killing the agent in the middle of a job moves the job to the other agent, counted once. */
+    /**
+     * Verifies that killing the agent in the middle of a job moves the job to the other agent, counted once, with
+     * the controller's parts wired as serve and optimize wire them.
+     */
     @Test
     void dispatcher_agentKilledMidJob_finishesOnTheOtherAgent() throws Exception {
-        ModelStore store = new ModelStore(work.resolve("store"));
         byte[] model = Files.readAllBytes(Fixtures.model("resnet"));
-        String sha = store.put(model);
-        FleetRegistry registry = new FleetRegistry();
-        try (ModelHttpServer http = ModelHttpServer.start(store, "127.0.0.1", 0);
-             FleetConnection fleet = new FleetConnection(broker.url(), "it-controller", 0)) {
-            JobDispatcher dispatcher = new JobDispatcher(registry, fleet::publish, DispatchListener.NONE);
-            fleet.connect(registry::update, dispatcher::onReply);
-            RunStore runs = RunStore.open(RunStore.embeddedUrl(work.resolve("kill-store")), "sa", "");
-            runs.createRun("kill-run", "resnet.onnx", "x86-64-generic", java.util.Map.of(), RunStatus.RUNNING);
-            dispatcher.onLateResult((late, r) -> runs.recordMeasurement("kill-run", Workloads.bits(late), r));
+        try (ControllerParts parts = ControllerParts.start(new ControllerOptions().setDataDir(work.resolve("kill"))
+                .setBrokerUrl(broker.url()).setHttpPort(0).setPersistentSession(false))) {
+            String sha = parts.models().put(model);
+            RunStore runs = parts.store();
+            runs.createRun("kill-run", "resnet.onnx", "x86-64-generic", Map.of(), RunStatus.RUNNING);
+            FleetRegistry registry = parts.fleet();
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> registry.online("x86-64-generic").size() == 2);
-            MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, "kill", "kill-job", 1,
-                    new MeasurementJob.ModelRef("http://127.0.0.1:" + http.port() + "/models/" + sha, sha, model.length),
+            MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, "kill-run", "kill-job", 1,
+                    new MeasurementJob.ModelRef(parts.modelBaseUrl() + sha, sha, model.length),
                     new MeasurementJob.InputSpec("input", List.of(1L, 1L, 28L, 28L), 1 / 255.0, 0.286, 0.353),
                     new MeasurementJob.Settings(1, 5, 20, 6000, true), System.currentTimeMillis() + 60_000, List.of());
             CompletableFuture<Dispatcher.Measured> measured = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return dispatcher.measure("x86-64-generic", job,
+                    return parts.dispatcher().measure("x86-64-generic", job,
                             new JobPolicy(Duration.ofSeconds(20), 3, Duration.ofSeconds(30)));
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
@@ -127,11 +123,10 @@ class ClosedLoopIT {
             assertThat(m.agentId()).isEqualTo("agent-b");
             assertThat(m.result().attempt()).isEqualTo(2);
             assertThat(m.result().latency().runs()).isGreaterThanOrEqualTo(20);
-            assertThat(dispatcher.lateResults()).isZero();
-            assertThat(runs.recordMeasurement("kill-run", java.util.Map.of(), m.result())).isTrue();
-            assertThat(runs.recordMeasurement("kill-run", java.util.Map.of(), m.result())).as("once").isFalse();
+            assertThat(parts.dispatcher().lateResults()).isZero();
+            assertThat(runs.recordMeasurement("kill-run", Map.of(), m.result())).isTrue();
+            assertThat(runs.recordMeasurement("kill-run", Map.of(), m.result())).as("once").isFalse();
             assertThat(runs.run("kill-run").orElseThrow().measurements()).isEqualTo(1);
-            runs.close();
             Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> registry.online("x86-64-generic").stream().noneMatch(a -> a.id().equals("agent-a")));
         }

@@ -10,6 +10,7 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.client.RunClient;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.testing.Fixtures;
+import io.sigmaquant.controller.wiring.ControllerOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,8 +45,8 @@ class ServiceApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        service = ControllerService.start(new ControllerService.Config(data, "127.0.0.1", 0, null, null, "127.0.0.1", 0,
-                null, "sa", "", 1, Duration.ofSeconds(2)));
+        service = ControllerService.start(new ControllerOptions().setDataDir(data).setHttpPort(0).setMqttPort(0)
+                .setConcurrentRuns(1).setWaitForAgent(Duration.ofSeconds(2)));
         base = "http://127.0.0.1:" + service.httpPort();
         client = new RunClient(base);
     }

@@ -1,4 +1,4 @@
-package io.sigmaquant.controller.service;
+package io.sigmaquant.controller.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -15,17 +15,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The service's Micrometer meters, scraped as Prometheus text on {@code /metrics}: jobs by state, jobs in
- * flight, measurement latency (dispatch to result), loop iterations, the cost model's prediction error, and
- * agents online.
+ * The controller's Micrometer meters, scraped as Prometheus text on the service's {@code /metrics}: jobs by
+ * state, jobs in flight, measurement latency (dispatch to result), loop iterations, the cost model's prediction
+ * error, runs by outcome, and agents online.
  */
-public final class ServiceMetrics implements DispatchListener {
+public final class ControllerMetrics implements DispatchListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Timer measurement;
     private final DistributionSummary predictionError;
 
-    public ServiceMetrics(FleetRegistry fleet) {
+    public ControllerMetrics(FleetRegistry fleet) {
         measurement = Timer.builder("sigmaquant.measurement").description("time from dispatching a job to its result")
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
         predictionError = DistributionSummary.builder("sigmaquant.prediction.error")

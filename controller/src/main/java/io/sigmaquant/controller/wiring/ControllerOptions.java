@@ -1,0 +1,219 @@
+package io.sigmaquant.controller.wiring;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the controller's parts are set up, in the shape of Vert.x's {@code *Options}: every default lives here as
+ * a {@code DEFAULT_*} constant, setters are fluent, and {@code serve}, {@code demo} and {@code optimize} set
+ * only what they were given. {@link ControllerParts#start} copies the options it is given.
+ */
+public final class ControllerOptions {
+    public static final String DEFAULT_DATA_DIR = "sigmaquant-data";
+    public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final String DEFAULT_MQTT_HOST = "127.0.0.1";
+    public static final int DEFAULT_MQTT_PORT = 1883;
+    /** H2's default user; PostgreSQL needs its own. */
+    public static final String DEFAULT_STORE_USER = "sa";
+    public static final String DEFAULT_STORE_PASSWORD = "";
+    public static final int DEFAULT_CONCURRENT_RUNS = 2;
+    /** Long enough for a board to be rebooted or plugged in while its run waits. */
+    public static final long DEFAULT_WAIT_FOR_AGENT_SECONDS = 600;
+    /** How long the broker keeps a persistent session (and queues replies for it) while the controller is down. */
+    public static final long SESSION_EXPIRY_SECONDS = 3600;
+
+    private Path dataDir = Path.of(DEFAULT_DATA_DIR);
+    private String httpHost = DEFAULT_HTTP_HOST;
+    private int httpPort = DEFAULT_HTTP_PORT;
+    private String advertisedHost;
+    private String brokerUrl;
+    private String mqttHost = DEFAULT_MQTT_HOST;
+    private int mqttPort = DEFAULT_MQTT_PORT;
+    private String storeUrl;
+    private String storeUser = DEFAULT_STORE_USER;
+    private String storePassword = DEFAULT_STORE_PASSWORD;
+    private int concurrentRuns = DEFAULT_CONCURRENT_RUNS;
+    private Duration waitForAgent = Duration.ofSeconds(DEFAULT_WAIT_FOR_AGENT_SECONDS);
+    private Path modelsDir;
+    private Path sensitivityCache;
+    private boolean persistentSession = true;
+
+    public ControllerOptions() {
+    }
+
+    public ControllerOptions(ControllerOptions o) {
+        dataDir = o.dataDir;
+        httpHost = o.httpHost;
+        httpPort = o.httpPort;
+        advertisedHost = o.advertisedHost;
+        brokerUrl = o.brokerUrl;
+        mqttHost = o.mqttHost;
+        mqttPort = o.mqttPort;
+        storeUrl = o.storeUrl;
+        storeUser = o.storeUser;
+        storePassword = o.storePassword;
+        concurrentRuns = o.concurrentRuns;
+        waitForAgent = o.waitForAgent;
+        modelsDir = o.modelsDir;
+        sensitivityCache = o.sensitivityCache;
+        persistentSession = o.persistentSession;
+    }
+
+    /** Runs, artifacts, the embedded store and broker files, the controller's MQTT client id. */
+    public ControllerOptions setDataDir(Path dir) {
+        this.dataDir = dir;
+        return this;
+    }
+
+    /** Where the HTTP server listens (the API of a service; the model downloads always). */
+    public ControllerOptions setHttpHost(String host) {
+        this.httpHost = host;
+        return this;
+    }
+
+    /** 0 for any free port. */
+    public ControllerOptions setHttpPort(int port) {
+        this.httpPort = port;
+        return this;
+    }
+
+    /** The address agents download models from; by default the HTTP host, or 127.0.0.1 for 0.0.0.0. */
+    public ControllerOptions setAdvertisedHost(String host) {
+        this.advertisedHost = host;
+        return this;
+    }
+
+    /** An MQTT v5 broker; null (the default) starts the embedded one on the MQTT host and port. */
+    public ControllerOptions setBrokerUrl(String url) {
+        this.brokerUrl = url;
+        return this;
+    }
+
+    public ControllerOptions setMqttHost(String host) {
+        this.mqttHost = host;
+        return this;
+    }
+
+    /** The embedded broker's port, 0 for any free one. */
+    public ControllerOptions setMqttPort(int port) {
+        this.mqttPort = port;
+        return this;
+    }
+
+    /** A JDBC URL ({@code jdbc:postgresql:...} or H2); null (the default) for an H2 file in the data folder. */
+    public ControllerOptions setStoreUrl(String url) {
+        this.storeUrl = url;
+        return this;
+    }
+
+    public ControllerOptions setStoreUser(String user) {
+        this.storeUser = user;
+        return this;
+    }
+
+    public ControllerOptions setStorePassword(String password) {
+        this.storePassword = password;
+        return this;
+    }
+
+    /** Runs a service executes at once. */
+    public ControllerOptions setConcurrentRuns(int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("concurrent runs must be at least 1: " + runs);
+        }
+        this.concurrentRuns = runs;
+        return this;
+    }
+
+    /** How long a job waits for an online agent of its class before the run fails. */
+    public ControllerOptions setWaitForAgent(Duration wait) {
+        this.waitForAgent = wait;
+        return this;
+    }
+
+    /** Where artifacts are kept; by default {@code <data>/models}. */
+    public ControllerOptions setModelsDir(Path dir) {
+        this.modelsDir = dir;
+        return this;
+    }
+
+    /** Where sensitivity tables are cached; by default {@code <data>/sensitivity-cache}. */
+    public ControllerOptions setSensitivityCache(Path dir) {
+        this.sensitivityCache = dir;
+        return this;
+    }
+
+    /**
+     * True (a service): a client id kept in the data folder and a broker session that outlives a restart, so
+     * that replies sent meanwhile are queued. False (an in-process {@code optimize}): a fresh session that ends
+     * with the connection.
+     */
+    public ControllerOptions setPersistentSession(boolean persistent) {
+        this.persistentSession = persistent;
+        return this;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String httpHost() {
+        return httpHost;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public String advertisedHost() {
+        if (advertisedHost != null) {
+            return advertisedHost;
+        }
+        return httpHost.equals("0.0.0.0") ? "127.0.0.1" : httpHost;
+    }
+
+    public String brokerUrl() {
+        return brokerUrl;
+    }
+
+    public String mqttHost() {
+        return mqttHost;
+    }
+
+    public int mqttPort() {
+        return mqttPort;
+    }
+
+    public String storeUrl() {
+        return storeUrl;
+    }
+
+    public String storeUser() {
+        return storeUser;
+    }
+
+    public String storePassword() {
+        return storePassword;
+    }
+
+    public int concurrentRuns() {
+        return concurrentRuns;
+    }
+
+    public Duration waitForAgent() {
+        return waitForAgent;
+    }
+
+    public Path modelsDir() {
+        return modelsDir != null ? modelsDir : dataDir.resolve("models");
+    }
+
+    public Path sensitivityCache() {
+        return sensitivityCache != null ? sensitivityCache : dataDir.resolve("sensitivity-cache");
+    }
+
+    public boolean persistentSession() {
+        return persistentSession;
+    }
+}

@@ -1,0 +1,207 @@
+package io.sigmaquant.controller.wiring;
+
+import io.sigmaquant.controller.allocation.Allocator;
+import io.sigmaquant.controller.artifacts.ModelDownloads;
+import io.sigmaquant.controller.artifacts.ModelStore;
+import io.sigmaquant.controller.broker.EmbeddedBroker;
+import io.sigmaquant.controller.files.AtomicFile;
+import io.sigmaquant.controller.fleet.FleetConnection;
+import io.sigmaquant.controller.fleet.FleetRegistry;
+import io.sigmaquant.controller.fleet.JobDispatcher;
+import io.sigmaquant.controller.fleet.Workloads;
+import io.sigmaquant.controller.loop.LoopIteration;
+import io.sigmaquant.controller.loop.PastMeasurement;
+import io.sigmaquant.controller.metrics.ControllerMetrics;
+import io.sigmaquant.controller.run.PreparedRun;
+import io.sigmaquant.controller.run.RunExecution;
+import io.sigmaquant.controller.run.RunStatus;
+import io.sigmaquant.controller.store.RunStore;
+import io.sigmaquant.controller.store.StoreRecorder;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The one place the controller's parts are built and connected — for {@code serve} (which adds the HTTP API
+ * and the run manager), for an in-process {@code optimize}, and for tests: the MQTT broker (embedded unless a
+ * URL is given), the run store, the artifact store served over HTTP, the fleet registry, the MQTT session and
+ * the dispatcher, whose late and unknown results go to the store. Closing it closes them in reverse order.
+ */
+public final class ControllerParts implements AutoCloseable {
+    private final ControllerOptions options;
+    private EmbeddedBroker broker;
+    private String brokerUrl;
+    private RunStore store;
+    private ModelStore models;
+    private FleetRegistry fleet;
+    private ControllerMetrics metrics;
+    private FleetConnection connection;
+    private JobDispatcher dispatcher;
+    private Vertx vertx;
+    private Router router;
+    private HttpServer http;
+
+    private ControllerParts(ControllerOptions options) {
+        this.options = new ControllerOptions(options);
+    }
+
+    /** Builds and connects every part; on failure closes what was started and rethrows. */
+    public static ControllerParts start(ControllerOptions options) throws Exception {
+        ControllerParts parts = new ControllerParts(options);
+        try {
+            parts.build();
+            return parts;
+        } catch (Exception | Error e) {
+            parts.close();
+            throw e;
+        }
+    }
+
+    private void build() throws Exception {
+        Path data = Files.createDirectories(options.dataDir().toAbsolutePath());
+        brokerUrl = options.brokerUrl();
+        if (brokerUrl == null) {
+            broker = EmbeddedBroker.start(data.resolve("broker"), options.mqttHost(), options.mqttPort());
+            brokerUrl = broker.url();
+        }
+        store = RunStore.open(options.storeUrl() != null ? options.storeUrl() : RunStore.embeddedUrl(data),
+                options.storeUser(), options.storePassword());
+        models = new ModelStore(options.modelsDir());
+        fleet = new FleetRegistry();
+        metrics = new ControllerMetrics(fleet);
+        boolean persistent = options.persistentSession();
+        connection = new FleetConnection(brokerUrl, persistent ? controllerId(data) : "sigmaquant-controller-"
+                + UUID.randomUUID(), persistent ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0);
+        dispatcher = new JobDispatcher(fleet, connection::publish, metrics);
+        // nothing measured is lost: results of given-up attempts and of jobs sent before a restart are kept
+        dispatcher.onLateResult((job, result) -> store.recordMeasurement(job.correlationId(), Workloads.bits(job),
+                result));
+        dispatcher.onUnknownResult(result -> {
+            if (store.run(result.correlationId()).isPresent()) {
+                store.recordMeasurement(result.correlationId(), Map.of(), result); // its configuration is unknown here
+            }
+        });
+        vertx = Vertx.vertx();
+        router = Router.router(vertx);
+        router.get(ModelDownloads.PATH).handler(ModelDownloads.handler(models));
+        // bound before any job is sent: the model URL the agents are given needs the port
+        http = vertx.createHttpServer().requestHandler(router).listen(options.httpPort(), options.httpHost()).await();
+        connection.connect(fleet::update, dispatcher::onReply); // last: a resumed session may deliver replies at once
+    }
+
+    /** A stable MQTT client id per data folder, so that a restarted service resumes its broker session. */
+    private static String controllerId(Path data) throws IOException {
+        Path file = data.resolve("controller-id");
+        if (!Files.exists(file)) {
+            AtomicFile.write(file, ("sigmaquant-controller-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).strip();
+    }
+
+    /** Records a checked run in the store (queued), with its budgets as given. */
+    public void createRun(String runId, String modelName, PreparedRun run) {
+        store.createRun(runId, modelName, run.profile().id(), run.request().budgetView(), RunStatus.QUEUED);
+    }
+
+    /**
+     * Runs a created run through the closed loop, recording it as it goes, and marks it finished — or failed,
+     * rethrowing, when it cannot go on. Interrupted (the controller stopping), it stays running and resumes.
+     *
+     * @param earlier measurements the run made before a controller restart
+     */
+    public RunExecution.Outcome execute(String runId, PreparedRun run, Allocator allocator,
+                                        List<PastMeasurement> earlier, Consumer<LoopIteration> progress, Path outDir)
+            throws InterruptedException {
+        store.setStatus(runId, RunStatus.RUNNING, null);
+        Consumer<LoopIteration> observed = it -> {
+            metrics.iteration(it);
+            progress.accept(it);
+        };
+        try {
+            RunExecution.Outcome outcome = RunExecution.run(runId, run, allocator, infrastructure(),
+                    new StoreRecorder(store, runId, run.profile().id()), earlier, observed, outDir);
+            store.finishRun(runId, outcome.report().converged(), outcome.report().reason());
+            metrics.runFinished(RunStatus.of(outcome.report().converged()));
+            return outcome;
+        } catch (RuntimeException e) {
+            store.failRun(runId, e.getMessage());
+            metrics.runFinished(RunStatus.FAILED);
+            throw e;
+        }
+    }
+
+    private RunExecution.Infrastructure infrastructure() {
+        return new RunExecution.Infrastructure(dispatcher, models, modelBaseUrl(), options.sensitivityCache(),
+                options.waitForAgent());
+    }
+
+    /** Where agents fetch artifacts: {@code http://<advertised host>:<port>/models/}. */
+    public String modelBaseUrl() {
+        return "http://" + options.advertisedHost() + ":" + http.actualPort() + "/models/";
+    }
+
+    public ControllerOptions options() {
+        return new ControllerOptions(options);
+    }
+
+    public String brokerUrl() {
+        return brokerUrl;
+    }
+
+    public RunStore store() {
+        return store;
+    }
+
+    public ModelStore models() {
+        return models;
+    }
+
+    public FleetRegistry fleet() {
+        return fleet;
+    }
+
+    public ControllerMetrics metrics() {
+        return metrics;
+    }
+
+    public JobDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** The HTTP server's router, serving the artifacts; a service mounts its API on it. */
+    public Router router() {
+        return router;
+    }
+
+    public int httpPort() {
+        return http.actualPort();
+    }
+
+    @Override
+    public void close() {
+        if (vertx != null) {
+            vertx.close().await();
+        }
+        if (connection != null) {
+            connection.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}
