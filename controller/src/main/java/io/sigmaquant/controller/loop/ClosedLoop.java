@@ -1,340 +1,212 @@
 package io.sigmaquant.controller.loop;
 
-import io.sigmaquant.controller.allocation.Allocation;
 import io.sigmaquant.controller.allocation.AllocationProblem;
-import io.sigmaquant.controller.allocation.Budgets;
-import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
-import io.sigmaquant.controller.allocation.Resource;
 import io.sigmaquant.controller.allocation.Allocator;
-import io.sigmaquant.controller.analysis.Layer;
-import io.sigmaquant.controller.analysis.ModelAnalysis;
-import io.sigmaquant.controller.calibration.CalibratedCostModel;
-import io.sigmaquant.controller.calibration.Calibrator;
-import io.sigmaquant.controller.calibration.LatencyFit;
-import io.sigmaquant.controller.calibration.NodeAttribution;
-import io.sigmaquant.controller.cost.CostModel;
-import io.sigmaquant.controller.cost.PriorCostModel;
-import io.sigmaquant.controller.data.InputBatches;
-import io.sigmaquant.controller.data.Preprocessing;
-import io.sigmaquant.controller.fleet.Dispatcher;
-import io.sigmaquant.controller.fleet.JobPolicy;
-import io.sigmaquant.controller.planning.ProblemBuilder;
-import io.sigmaquant.controller.quant.ExportOptions;
-import io.sigmaquant.controller.quant.QdqExporter;
-import io.sigmaquant.controller.quant.QuantizedModel;
-import io.sigmaquant.controller.sensitivity.SensitivityTable;
+import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
 import io.sigmaquant.controller.artifacts.ModelStore;
-import io.sigmaquant.protocol.Messages;
-import io.sigmaquant.protocol.message.JobResult;
-import io.sigmaquant.protocol.message.MeasurementJob;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import io.sigmaquant.controller.cost.PriorCostModel;
+import io.sigmaquant.controller.fleet.Dispatcher;
+import io.sigmaquant.controller.planning.ProblemBuilder;
+import io.sigmaquant.controller.sensitivity.SensitivityTable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.UUID;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The hardware-in-the-loop closed loop for one device class (DESIGN §1): solve with the current cost model
- * (any {@link Allocator}; SigmaQuant by default), export the candidate, have an agent of the class measure it,
- * attribute its per-node times to layers, refit, re-solve. Calibration configurations come first so that the
- * fit is identifiable (see {@link #calibrationConfigs}). It stops when a measured candidate meets every budget
- * and the model had predicted its latency within the tolerance, or after the iteration limit (and says so).
+ * The hardware-in-the-loop closed loop for one device class (docs/ARCHITECTURE.md, "A run"): solve with the
+ * current cost model (any {@link Allocator}; SigmaQuant by default), export the candidate, have an agent of the
+ * class measure it, attribute its per-node times to layers, refit, re-solve. Calibration configurations come
+ * first so that the fit is identifiable ({@link CalibrationConfigs}). It stops when a measured candidate meets
+ * every budget and the model had predicted its latency within the tolerance, or after the iteration limit
+ * (and says so). What it knows as it goes is in one {@link LoopState}; built with {@link #builder}.
  */
 public final class ClosedLoop {
-    private final ModelAnalysis analysis;
+    private final ModelUnderTest model;
     private final PriorCostModel prior;
     private final SensitivityTable sensitivity;
-    private final ExportOptions export;
-    private final InputBatches calibrationImages;
-    private final Preprocessing preprocessing;
-    private final ModelStore store;
-    private final Dispatcher dispatcher;
-    private final LoopSettings settings;
     private final Allocator allocator;
+    private final LoopSettings settings;
+    private final MeasurementRig rig;
     private final Consumer<LoopIteration> progress;
-    private LoopRecorder recorder = LoopRecorder.NONE;
+    private final LoopRecorder recorder;
+    private final List<PastMeasurement> earlier;
+    private final LoopState state;
 
-    public ClosedLoop(ModelAnalysis analysis, PriorCostModel prior, SensitivityTable sensitivity, ExportOptions export,
-                      InputBatches calibrationImages, Preprocessing preprocessing, ModelStore store,
-                      Dispatcher dispatcher, LoopSettings settings, Allocator allocator,
-                      Consumer<LoopIteration> progress) {
-        this.analysis = analysis;
-        this.prior = prior;
-        this.sensitivity = sensitivity;
-        this.export = export;
-        this.calibrationImages = calibrationImages;
-        this.preprocessing = preprocessing;
-        this.store = store;
-        this.dispatcher = dispatcher;
-        this.settings = settings;
-        this.allocator = allocator;
-        this.progress = progress;
+    private ClosedLoop(Builder b) {
+        this.model = Objects.requireNonNull(b.model, "model");
+        this.prior = Objects.requireNonNull(b.prior, "prior");
+        this.sensitivity = Objects.requireNonNull(b.sensitivity, "sensitivity");
+        this.allocator = Objects.requireNonNull(b.allocator, "allocator");
+        this.settings = Objects.requireNonNull(b.settings, "settings");
+        this.rig = new MeasurementRig(model, Objects.requireNonNull(b.artifacts, "artifacts"),
+                Objects.requireNonNull(b.dispatcher, "dispatcher"), settings);
+        this.progress = b.progress;
+        this.recorder = b.recorder;
+        this.earlier = List.copyOf(b.earlier);
+        this.state = new LoopState(prior, model.layers(), settings.budgets(), settings.latencyFractionOfFloat());
     }
 
-    private List<PastMeasurement> earlier = List.of();
-
-    /**
-     * Continues a run the controller was restarted in: its earlier measurements feed the fit and count as
-     * iterations, and calibration configurations already measured are not measured again.
-     */
-    public ClosedLoop resumeFrom(List<PastMeasurement> past) {
-        this.earlier = List.copyOf(past);
-        return this;
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Records every measurement, iteration and refit (e.g. in the store) from now on. */
-    public ClosedLoop recordTo(LoopRecorder r) {
-        this.recorder = r;
-        return this;
-    }
-
-    private CostModel finalModel;
-    private Budgets finalBudgets;
-
+    /** Runs the loop once; a loop is not run twice. */
     public LoopReport run(String modelName) throws InterruptedException {
-        Calibrator calibrator = new Calibrator(prior);
-        try {
-            return loop(modelName, calibrator);
-        } finally {
-            finalModel = calibrator.fit();
+        if (!state.iterations().isEmpty()) {
+            throw new IllegalStateException("a closed loop runs once");
         }
-    }
-
-    /**
-     * Benchmark: measures {@code count} random configurations that the loop never saw and compares each with
-     * what the calibrated model predicts (run after {@link #run}).
-     */
-    public List<LoopIteration> holdOut(int count, long seed) throws InterruptedException {
-        Random random = new Random(seed);
-        List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
-        List<LoopIteration> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Map<String, Integer> bits = randomBits(allowed, random);
-            Measurement m = measure(bits, finalModel, i + 1, IterationKind.HELD_OUT, null, finalBudgets, false);
-            out.add(m.iteration(Double.NaN));
-            progress.accept(out.get(out.size() - 1));
-        }
-        return out;
-    }
-
-    /**
-     * Benchmark: random configurations measured until one meets every budget (the loop's, as finally set), or
-     * {@code limit} measurements; returns how many were needed, or -1.
-     */
-    public int randomSearch(int limit, long seed) throws InterruptedException {
-        Random random = new Random(seed);
-        List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
-        for (int i = 1; i <= limit; i++) {
-            Measurement m = measure(randomBits(allowed, random), finalModel, i, IterationKind.RANDOM, null, finalBudgets, false);
-            progress.accept(m.iteration(Double.NaN));
-            if (m.meets()) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private Map<String, Integer> randomBits(List<Integer> allowed, Random random) {
-        Map<String, Integer> bits = new LinkedHashMap<>();
-        analysis.layers().forEach(l -> bits.put(l.name(), allowed.get(random.nextInt(allowed.size()))));
-        return bits;
-    }
-
-    private LoopReport loop(String modelName, Calibrator calibrator) throws InterruptedException {
-        CostModel model = prior;
-        List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
-        List<LoopIteration> iterations = new ArrayList<>();
-        Budgets budgets = settings.budgets();
-        int candidatesBefore = 0;
         for (PastMeasurement p : earlier) {
-            QuantizedModel q = QdqExporter.export(analysis, p.bits(), export, calibrationImages);
-            Measurement m = absorb(p.bits(), q, new Dispatcher.Measured(p.result(), p.agentId()), p.predictedMs(),
-                    iterations.size() + 1, p.kind(), calibrator, budgets, true, store.put(q.model().toByteArray()));
-            model = calibrator.fit();
-            iterations.add(m.iteration(fitError(model)));
-            budgets = budgetsAfter(budgets, p.bits(), p.result());
-            candidatesBefore += p.kind() == IterationKind.CANDIDATE ? 1 : 0;
+            state.add(rig.replay(p), p.kind(), p.predictedMs(), true);
         }
-        for (Map<String, Integer> config : calibrationConfigs(allowed)) {
-            if (earlier.stream().anyMatch(p -> p.bits().equals(config))) {
-                continue;
+        List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
+        for (Map<String, Integer> config : CalibrationConfigs.of(model.layers(), allowed)) {
+            if (earlier.stream().noneMatch(p -> p.bits().equals(config))) {
+                measure(config, IterationKind.CALIBRATION, true);
             }
-            Measurement m = measure(config, model, iterations.size() + 1, IterationKind.CALIBRATION, calibrator, budgets);
-            model = calibrator.fit();
-            iterations.add(m.iteration(fitError(model)));
-            record(iterations.get(iterations.size() - 1), m, model);
-            progress.accept(iterations.get(iterations.size() - 1));
-            budgets = budgetsAfter(budgets, config, m.measured().result());
         }
-        finalBudgets = budgets;
-        for (int i = candidatesBefore; i < settings.maxIterations(); i++) {
-            AllocationProblem p = ProblemBuilder.build(analysis, model, sensitivity, allowed, budgets);
-            Allocation a;
+        for (int i = state.candidates(); i < settings.maxIterations(); i++) {
+            AllocationProblem p = ProblemBuilder.build(model.analysis(), state.model(), sensitivity, allowed,
+                    state.budgets());
+            Map<String, Integer> bits;
             try {
-                a = allocator.allocate(p);
+                bits = allocator.allocate(p).bits(p);
             } catch (InfeasibleBudgetException e) {
-                LoopIteration last = iterations.get(iterations.size() - 1);
-                return new LoopReport(modelName, settings.deviceClass(), false, "the model calibrated on "
-                        + iterations.size() + " measurements says the budgets cannot be met: " + e.getMessage(),
-                        iterations.size(), last.bits(), null, iterations, model.describe(), export(model));
+                return report(modelName, false, "the model calibrated on " + state.iterations().size()
+                        + " measurements says the budgets cannot be met: " + e.getMessage(), state.last().bits(), null);
             }
-            Map<String, Integer> bits = a.bits(p);
-            Measurement m = measure(bits, model, iterations.size() + 1, IterationKind.CANDIDATE, calibrator, budgets);
-            model = calibrator.fit();
-            LoopIteration it = m.iteration(fitError(model));
-            iterations.add(it);
-            record(it, m, model);
-            progress.accept(it);
+            LoopIteration it = measure(bits, IterationKind.CANDIDATE, false);
             double gap = Math.abs(it.predictedMs() - it.measuredMs()) / it.measuredMs();
             if (it.meetsBudgets() && gap <= settings.tolerance()) {
-                return new LoopReport(modelName, settings.deviceClass(), true, String.format(Locale.ROOT,
-                        "measured %.3f ms meets the budgets and the model predicted it within %.1f %%", it.measuredMs(),
-                        100 * gap), iterations.size(), bits, m.sha256(), iterations, model.describe(), export(model));
+                return report(modelName, true, String.format(Locale.ROOT, "measured %.3f ms meets the budgets and the model "
+                        + "predicted it within %.1f %%", it.measuredMs(), 100 * gap), bits, state.lastSha256());
             }
         }
-        LoopIteration last = iterations.get(iterations.size() - 1);
-        return new LoopReport(modelName, settings.deviceClass(), false, "iteration limit of " + settings.maxIterations()
-                + " reached without a candidate that meets the budgets and is predicted within "
-                + Math.round(100 * settings.tolerance()) + " %", iterations.size(), last.bits(), null, iterations,
-                model.describe(), export(model));
+        return report(modelName, false, "iteration limit of " + settings.maxIterations() + " reached without a candidate that "
+                + "meets the budgets and is predicted within " + Math.round(100 * settings.tolerance()) + " %",
+                state.last().bits(), null);
+    }
+
+    /** Measures a configuration the loop chose, feeds it to the fit, records it and reports it. */
+    private LoopIteration measure(Map<String, Integer> bits, IterationKind kind, boolean setsLatencyBudget)
+            throws InterruptedException {
+        double predictedMs = model.predictedMs(state.model(), bits);
+        Measurement m = rig.measure(bits);
+        recorder.measured(m.measured(), bits);
+        LoopIteration it = state.add(m, kind, predictedMs, setsLatencyBudget);
+        recorder.iteration(it, m.result().jobId(), m.result().attempt());
+        if (state.calibration() != null) {
+            recorder.calibrated(state.calibration());
+        }
+        progress.accept(it);
+        return it;
     }
 
     /**
-     * Configurations that make the fit identifiable: all float, all at the widest integer bitwidth (the two
-     * formats a CPU board runs), and, where both exist, the two alternating layer by layer, which shows what a
-     * change of format between neighbours costs.
+     * For benchmarks after {@link #run}: measures a configuration the loop never chose against the calibrated
+     * model and the final budgets; it is recorded as a measurement, never fitted and never an iteration.
      */
-    private List<Map<String, Integer>> calibrationConfigs(List<Integer> allowed) {
-        List<Map<String, Integer>> configs = new ArrayList<>();
-        Integer widestInt = allowed.stream().filter(b -> b <= 8).max(Integer::compare).orElse(null);
-        boolean hasFloat = allowed.contains(32);
-        if (hasFloat) {
-            configs.add(uniform(32));
+    public LoopIteration measureAside(Map<String, Integer> bits, int index, IterationKind kind)
+            throws InterruptedException {
+        if (kind.learns()) {
+            throw new IllegalArgumentException(kind + " measurements are the loop's own");
         }
-        if (widestInt != null) {
-            configs.add(uniform(widestInt));
+        double predictedMs = model.predictedMs(state.model(), bits);
+        Measurement m = rig.measure(bits);
+        recorder.measured(m.measured(), bits);
+        LoopIteration it = m.iteration(index, kind, predictedMs, state.budgets(), Double.NaN);
+        progress.accept(it);
+        return it;
+    }
+
+    /** The layers and bitwidths a configuration is made of. */
+    public ModelUnderTest model() {
+        return model;
+    }
+
+    public List<Integer> allowedBits() {
+        return List.copyOf(prior.profile().allowedBits());
+    }
+
+    private LoopReport report(String modelName, boolean converged, String reason, Map<String, Integer> finalBits,
+                              String sha) {
+        return new LoopReport(modelName, settings.deviceClass(), converged, reason, state.iterations().size(), finalBits,
+                sha, List.copyOf(state.iterations()), state.model().describe(), state.calibration());
+    }
+
+    /** What a closed loop is made of; every part but the recorder, the progress and the past is required. */
+    public static final class Builder {
+        private ModelUnderTest model;
+        private PriorCostModel prior;
+        private SensitivityTable sensitivity;
+        private Allocator allocator;
+        private LoopSettings settings;
+        private ModelStore artifacts;
+        private Dispatcher dispatcher;
+        private Consumer<LoopIteration> progress = it -> { };
+        private LoopRecorder recorder = LoopRecorder.NONE;
+        private List<PastMeasurement> earlier = List.of();
+
+        private Builder() {
         }
-        if (hasFloat && widestInt != null) {
-            Map<String, Integer> alternating = new LinkedHashMap<>();
-            List<Layer> layers = analysis.layers();
-            for (int i = 0; i < layers.size(); i++) {
-                alternating.put(layers.get(i).name(), i % 2 == 0 ? widestInt : 32);
-            }
-            configs.add(alternating);
+
+        public Builder model(ModelUnderTest m) {
+            model = m;
+            return this;
         }
-        return configs;
-    }
 
-    private Map<String, Integer> uniform(int bits) {
-        Map<String, Integer> config = new LinkedHashMap<>();
-        analysis.layers().forEach(l -> config.put(l.name(), bits));
-        return config;
-    }
-
-    private record Measurement(int index, IterationKind kind, Map<String, Integer> bits, Dispatcher.Measured measured,
-                               double predictedMs, double sizeBytes, boolean meets, String sha256) {
-        LoopIteration iteration(double fitError) {
-            JobResult r = measured.result();
-            return new LoopIteration(index, kind, bits, measured.agentId(), predictedMs, r.latency().medianMs(),
-                    r.energy().millijoulesPerInference(), r.energy().estimated(), sizeBytes, meets, fitError);
+        /** The device class's profile-based cost model the fit starts from. */
+        public Builder prior(PriorCostModel p) {
+            prior = p;
+            return this;
         }
-    }
 
-    private Measurement measure(Map<String, Integer> bits, CostModel model, int index, IterationKind kind,
-                                Calibrator calibrator, Budgets budgets) throws InterruptedException {
-        return measure(bits, model, index, kind, calibrator, budgets, true);
-    }
-
-    /** @param learn false for held-out and random-search measurements, which must not feed the fit */
-    private Measurement measure(Map<String, Integer> bits, CostModel model, int index, IterationKind kind,
-                                Calibrator calibrator, Budgets budgets, boolean learn) throws InterruptedException {
-        QuantizedModel q = QdqExporter.export(analysis, bits, export, calibrationImages);
-        byte[] bytes = q.model().toByteArray();
-        String sha = store.put(bytes);
-        double predictedMs = model.remainder().latencyMs() + analysis.layers().stream()
-                .mapToDouble(l -> model.cost(l, bits.get(l.name())).latencyMs()).sum();
-        MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, settings.runId(),
-                "loop-" + UUID.randomUUID(), 1, new MeasurementJob.ModelRef(settings.modelBaseUrl() + sha, sha,
-                bytes.length), input(), settings.measurement(), System.currentTimeMillis()
-                + settings.lease().toMillis(), workload(bits));
-        Dispatcher.Measured measured = dispatcher.measure(settings.deviceClass(), job,
-                new JobPolicy(settings.lease(), settings.maxAttempts(), settings.waitForAgent()));
-        recorder.measured(measured, bits);
-        return absorb(bits, q, measured, predictedMs, index, kind, calibrator, budgets, learn, sha);
-    }
-
-    /** Attributes a result's node times to layers, feeds the fit (unless a benchmark) and checks the budgets. */
-    private Measurement absorb(Map<String, Integer> bits, QuantizedModel q, Dispatcher.Measured measured,
-                               double predictedMs, int index, IterationKind kind, Calibrator calibrator, Budgets budgets,
-                               boolean learn, String sha) {
-        JobResult r = measured.result();
-        NodeAttribution.Attribution attribution = new NodeAttribution(q.model().getGraph(),
-                bits.keySet()).attribute(r.nodes());
-        if (learn) {
-            for (Layer l : analysis.layers()) {
-                Double us = attribution.layerMicros().get(l.name());
-                if (us != null) {
-                    calibrator.addLayer(l, bits.get(l.name()), us);
-                }
-            }
-            calibrator.addEndToEnd(analysis.layers(), bits, r.latency().medianMs());
-            if (!r.energy().estimated()) {
-                calibrator.addEnergy(analysis.layers(), bits, r.energy().millijoulesPerInference());
-            }
+        public Builder sensitivity(SensitivityTable s) {
+            sensitivity = s;
+            return this;
         }
-        double size = q.packedBytes();
-        boolean meets = within(budgets, Resource.SIZE, size) && within(budgets, Resource.LATENCY, r.latency().medianMs())
-                && within(budgets, Resource.ENERGY, r.energy().millijoulesPerInference());
-        return new Measurement(index, kind, bits, measured, predictedMs, size, meets, sha);
-    }
 
-    /** Once the float model is measured, a latency budget given as a fraction of it becomes a number. */
-    private Budgets budgetsAfter(Budgets budgets, Map<String, Integer> bits, JobResult r) {
-        boolean allFloat = bits.values().stream().allMatch(b -> b == 32);
-        if (allFloat && settings.latencyFractionOfFloat() > 0) {
-            return budgets.with(Resource.LATENCY, settings.latencyFractionOfFloat() * r.latency().medianMs());
+        public Builder allocator(Allocator a) {
+            allocator = a;
+            return this;
         }
-        return budgets;
-    }
 
-    private static boolean within(Budgets budgets, Resource r, double value) {
-        return !budgets.has(r) || value <= budgets.limit(r);
-    }
-
-    private MeasurementJob.InputSpec input() {
-        List<Long> shape = new ArrayList<>();
-        for (long d : analysis.input().withBatch(settings.batch())) {
-            shape.add(d);
+        public Builder settings(LoopSettings s) {
+            settings = s;
+            return this;
         }
-        return new MeasurementJob.InputSpec(analysis.input().name(), shape, preprocessing.scale(), preprocessing.mean(),
-                preprocessing.std());
-    }
 
-    private List<MeasurementJob.LayerWork> workload(Map<String, Integer> bits) {
-        return analysis.layers().stream().map(l -> new MeasurementJob.LayerWork(l.name(), l.macs(), l.weightParams(),
-                bits.get(l.name()), l.inputElements() + l.outputElements())).toList();
-    }
-
-    private void record(LoopIteration it, Measurement m, CostModel model) {
-        JobResult r = m.measured().result();
-        recorder.iteration(it, r.jobId(), r.attempt());
-        if (model instanceof CalibratedCostModel c) {
-            recorder.calibrated(c.export());
+        /** Where candidates are stored for agents to fetch, and who has them measured. */
+        public Builder measuredBy(ModelStore artifacts, Dispatcher dispatcher) {
+            this.artifacts = artifacts;
+            this.dispatcher = dispatcher;
+            return this;
         }
-    }
 
-    private static CalibratedCostModel.Export export(CostModel model) {
-        return model instanceof CalibratedCostModel c ? c.export() : null;
-    }
-
-    private static double fitError(CostModel model) {
-        if (model instanceof CalibratedCostModel c) {
-            return c.fits().values().stream().mapToDouble(LatencyFit::heldOutMedianApe).filter(d -> !Double.isNaN(d))
-                    .max().orElse(Double.NaN);
+        /** Called with each iteration as it is measured. */
+        public Builder progress(Consumer<LoopIteration> p) {
+            progress = p;
+            return this;
         }
-        return Double.NaN;
+
+        /** Records every measurement, iteration and refit (e.g. in the store). */
+        public Builder recordTo(LoopRecorder r) {
+            recorder = r;
+            return this;
+        }
+
+        /**
+         * Continues a run the controller was restarted in: its earlier measurements feed the fit and count as
+         * iterations, and calibration configurations already measured are not measured again.
+         */
+        public Builder resumeFrom(List<PastMeasurement> past) {
+            earlier = past;
+            return this;
+        }
+
+        public ClosedLoop build() {
+            return new ClosedLoop(this);
+        }
     }
 }

@@ -1,11 +1,16 @@
 package io.sigmaquant.controller.run;
 
 import io.sigmaquant.controller.loop.ClosedLoop;
+import io.sigmaquant.controller.loop.IterationKind;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopReport;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
 
 /**
  * The optimize benchmarks: calibration quality on held-out random configurations, and how many measurements a
@@ -18,14 +23,47 @@ public record LoopBenchmark(List<LoopIteration> heldOut, double medianAbsErrorMs
     static final long HOLDOUT_SEED = 7;
     static final long RANDOM_SEED = 11;
 
-    public static LoopBenchmark run(ClosedLoop loop, LoopReport report, int holdout, int randomLimit) throws InterruptedException {
-        List<LoopIteration> held = holdout > 0 ? loop.holdOut(holdout, HOLDOUT_SEED) : List.of();
+    /** Runs the benchmarks asked for after the loop's {@code report}; 0 skips one. */
+    public static LoopBenchmark run(ClosedLoop loop, LoopReport report, int holdout, int randomLimit)
+            throws InterruptedException {
+        List<LoopIteration> held = holdout > 0 ? holdOut(loop, holdout, HOLDOUT_SEED) : List.of();
         double[] abs = held.stream().mapToDouble(i -> Math.abs(i.predictedMs() - i.measuredMs())).sorted().toArray();
         double[] rel = held.stream().mapToDouble(i -> 100 * Math.abs(i.predictedMs() - i.measuredMs()) / i.measuredMs())
                 .sorted().toArray();
-        int random = randomLimit > 0 ? loop.randomSearch(randomLimit, RANDOM_SEED) : 0;
+        int random = randomLimit > 0 ? randomSearch(loop, randomLimit, RANDOM_SEED) : 0;
         return new LoopBenchmark(held, median(abs), max(abs), median(rel), max(rel), report.measurements(), randomLimit,
                 random);
+    }
+
+    /** Calibration quality: random configurations the loop never saw, each against the calibrated model. */
+    static List<LoopIteration> holdOut(ClosedLoop loop, int count, long seed) throws InterruptedException {
+        Random random = new Random(seed);
+        List<LoopIteration> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(loop.measureAside(randomBits(loop, random), i + 1, IterationKind.HELD_OUT));
+        }
+        return out;
+    }
+
+    /**
+     * Random configurations measured until one meets every budget (the loop's, as finally set), or {@code limit}
+     * measurements; returns how many were needed, or -1.
+     */
+    static int randomSearch(ClosedLoop loop, int limit, long seed) throws InterruptedException {
+        Random random = new Random(seed);
+        for (int i = 1; i <= limit; i++) {
+            if (loop.measureAside(randomBits(loop, random), i, IterationKind.RANDOM).meetsBudgets()) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Map<String, Integer> randomBits(ClosedLoop loop, Random random) {
+        List<Integer> allowed = loop.allowedBits();
+        Map<String, Integer> bits = new LinkedHashMap<>();
+        loop.model().layers().forEach(l -> bits.put(l.name(), allowed.get(random.nextInt(allowed.size()))));
+        return bits;
     }
 
     public String summary() {

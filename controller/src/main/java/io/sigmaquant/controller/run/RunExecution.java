@@ -5,13 +5,16 @@ import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.controller.files.JsonFiles;
 import io.sigmaquant.controller.loop.ClosedLoop;
 import io.sigmaquant.controller.fleet.Dispatcher;
+import io.sigmaquant.controller.fleet.JobPolicy;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopRecorder;
 import io.sigmaquant.controller.loop.LoopReport;
 import io.sigmaquant.controller.loop.LoopSettings;
+import io.sigmaquant.controller.loop.ModelUnderTest;
 import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.controller.quant.ExportOptions;
 import io.sigmaquant.controller.artifacts.ModelStore;
+import io.sigmaquant.profiles.DeviceProfile;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,15 +53,12 @@ public final class RunExecution {
                               List<PastMeasurement> earlier, Consumer<LoopIteration> progress, Path outDir)
             throws InterruptedException {
         RunRequest r = run.request();
-        LoopSettings settings = new LoopSettings(runId, run.profile().id(), r.budgets(), r.maxIterations(), r.tolerance(),
-                new MeasurementJob.Settings(r.threads() > 0 ? r.threads() : run.profile().measurement().threads(),
-                        run.profile().measurement().warmupRuns(), r.runs(), r.minDurationMs(), true),
-                Duration.ofSeconds(r.leaseSeconds()), r.maxAttempts(), infra.waitForAgent(), infra.modelBaseUrl(),
-                r.batch(), r.latencyFraction() == null ? 0 : r.latencyFraction());
-        ClosedLoop loop = new ClosedLoop(run.analysis(), run.prior(), run.sensitivity(infra.sensitivityCache(),
-                SENSITIVITY_IMAGES), new ExportOptions(run.activations(), run.analysis().opset(), 0),
-                run.activationCalibration(), run.preprocessing(), infra.models(), infra.dispatcher(), settings, allocator,
-                progress).recordTo(recorder).resumeFrom(earlier);
+        ClosedLoop loop = ClosedLoop.builder()
+                .model(new ModelUnderTest(run.analysis(), new ExportOptions(run.activations(), run.analysis().opset(), 0),
+                        run.activationCalibration(), run.preprocessing()))
+                .prior(run.prior()).sensitivity(run.sensitivity(infra.sensitivityCache(), SENSITIVITY_IMAGES))
+                .allocator(allocator).settings(settings(runId, run, infra)).measuredBy(infra.models(), infra.dispatcher())
+                .progress(progress).recordTo(recorder).resumeFrom(earlier).build();
         LoopReport report = loop.run(run.modelFile().getFileName().toString());
         writeResults(outDir, report, infra.models());
         LoopBenchmark bench = null;
@@ -67,6 +67,18 @@ public final class RunExecution {
             JsonFiles.write(outDir.resolve("benchmark.json"), bench);
         }
         return new Outcome(report, bench);
+    }
+
+    private static LoopSettings settings(String runId, PreparedRun run, Infrastructure infra) {
+        RunRequest r = run.request();
+        DeviceProfile.Measurement profile = run.profile().measurement();
+        return LoopSettings.builder(runId, run.profile().id()).budgets(r.budgets())
+                .stopAfter(r.maxIterations(), r.tolerance())
+                .measurement(new MeasurementJob.Settings(r.threads() > 0 ? r.threads() : profile.threads(),
+                        profile.warmupRuns(), r.runs(), r.minDurationMs(), true))
+                .jobs(new JobPolicy(Duration.ofSeconds(r.leaseSeconds()), r.maxAttempts(), infra.waitForAgent()))
+                .modelBaseUrl(infra.modelBaseUrl()).batch(r.batch())
+                .latencyFractionOfFloat(r.latencyFraction() == null ? 0 : r.latencyFraction()).build();
     }
 
     private static void writeResults(Path outDir, LoopReport report, ModelStore models) {

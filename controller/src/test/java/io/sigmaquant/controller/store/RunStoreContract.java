@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sigmaquant.controller.loop.IterationKind;
 import io.sigmaquant.controller.run.RunStatus;
-import io.sigmaquant.protocol.Messages;
+import io.sigmaquant.controller.testing.Results;
 import io.sigmaquant.protocol.message.JobResult;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +21,7 @@ abstract class RunStoreContract {
     }
 
     static JobResult result(String jobId, int attempt) {
-        return new JobResult(Messages.SCHEMA_VERSION, null, "c", "agent-1", jobId, attempt, "c".repeat(64), false,
-                new JobResult.Latency(50, 1.5, 1.7, 2.0, 1.55, 0.05, 80),
-                List.of(new JobResult.NodeTime("/stem/Conv_token_1", "QLinearConv", "CPU", 120),
-                        new JobResult.NodeTime("/fc/Gemm", "QGemm", "CPU", 8)),
-                new JobResult.Energy("rapl", false, 2.5, 4.0, 1.0, null), 1 << 20, null, null, "1.23.2", 1);
+        return Results.result("agent-1", jobId, attempt);
     }
 
     @Test

@@ -1,0 +1,45 @@
+package io.sigmaquant.controller.loop;
+
+import io.sigmaquant.controller.artifacts.ModelStore;
+import io.sigmaquant.controller.fleet.Dispatcher;
+import io.sigmaquant.controller.quant.QuantizedModel;
+import io.sigmaquant.protocol.Messages;
+import io.sigmaquant.protocol.message.MeasurementJob;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Has one bit configuration measured on the device class: exports it, stores the artifact where agents fetch
+ * it, and dispatches the job under the run's id and policy.
+ */
+public final class MeasurementRig {
+    private final ModelUnderTest model;
+    private final ModelStore artifacts;
+    private final Dispatcher dispatcher;
+    private final LoopSettings settings;
+
+    public MeasurementRig(ModelUnderTest model, ModelStore artifacts, Dispatcher dispatcher, LoopSettings settings) {
+        this.model = model;
+        this.artifacts = artifacts;
+        this.dispatcher = dispatcher;
+        this.settings = settings;
+    }
+
+    public Measurement measure(Map<String, Integer> bits) throws InterruptedException {
+        QuantizedModel q = model.export(bits);
+        byte[] bytes = q.model().toByteArray();
+        String sha = artifacts.put(bytes);
+        MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, settings.runId(),
+                "loop-" + UUID.randomUUID(), 1, new MeasurementJob.ModelRef(settings.modelBaseUrl() + sha, sha,
+                bytes.length), model.input(settings.batch()), settings.measurement(),
+                System.currentTimeMillis() + settings.jobs().lease().toMillis(), model.workload(bits));
+        return new Measurement(bits, q, sha, dispatcher.measure(settings.deviceClass(), job, settings.jobs()));
+    }
+
+    /** A measurement made before a controller restart, with its model exported (and stored) again. */
+    public Measurement replay(PastMeasurement past) {
+        QuantizedModel q = model.export(past.bits());
+        String sha = artifacts.put(q.model().toByteArray());
+        return new Measurement(past.bits(), q, sha, new Dispatcher.Measured(past.result(), past.agentId()));
+    }
+}

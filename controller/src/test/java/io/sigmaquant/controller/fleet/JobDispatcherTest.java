@@ -1,0 +1,199 @@
+package io.sigmaquant.controller.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sigmaquant.agent.testing.Jobs;
+import io.sigmaquant.controller.testing.Results;
+import io.sigmaquant.protocol.Messages;
+import io.sigmaquant.protocol.message.AgentStatus;
+import io.sigmaquant.protocol.message.JobError;
+import io.sigmaquant.protocol.message.JobResult;
+import io.sigmaquant.protocol.message.MeasurementJob;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The dispatcher's decisions without a broker or agents: a fake fleet, whose agents are told per test to
+ * answer, stay silent or go offline, stands in for MQTT so that every outcome is decided by the test. Answers
+ * are given inside {@code publish}, before the dispatcher waits, so that nothing depends on the machine's
+ * speed; only a silent agent makes a test wait, for its short lease.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class JobDispatcherTest {
+    static final String CLASS = "x86-64-generic";
+    /** Short, so that tests of a silent agent are quick; a test's outcome never depends on it. */
+    static final JobPolicy POLICY = new JobPolicy(Duration.ofMillis(300), 3, Duration.ofSeconds(30));
+
+    /** How a fake agent treats a job it is sent. */
+    enum Behaviour { ANSWER, SILENT, GO_OFFLINE, REFUSE }
+
+    final FleetRegistry registry = new FleetRegistry();
+    final Map<String, Behaviour> behaviour = new ConcurrentHashMap<>();
+    /** "agent#attempt" of every job published, in order. */
+    final List<String> published = new CopyOnWriteArrayList<>();
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final List<String> late = new CopyOnWriteArrayList<>();
+    final List<String> unknown = new CopyOnWriteArrayList<>();
+    final JobDispatcher dispatcher = new JobDispatcher(registry, this::publish, new DispatchListener() {
+        @Override
+        public void attemptFailed(AttemptFailure why) {
+            events.add(why.label());
+        }
+
+        @Override
+        public void succeeded(long elapsedNanos) {
+            events.add("succeeded");
+        }
+
+        @Override
+        public void lateResult() {
+            events.add("late");
+        }
+    });
+
+    JobDispatcherTest() {
+        dispatcher.onLateResult((job, r) -> late.add(job.jobId() + "#" + job.attempt() + " from " + r.agentId()));
+        dispatcher.onUnknownResult(r -> unknown.add(r.jobId() + "#" + r.attempt()));
+    }
+
+    private void publish(String agentId, MeasurementJob job) {
+        published.add(agentId + "#" + job.attempt());
+        switch (behaviour.getOrDefault(agentId, Behaviour.ANSWER)) {
+            case ANSWER -> dispatcher.onReply(Results.result(agentId, job.jobId(), job.attempt()));
+            case REFUSE -> dispatcher.onReply(new JobError(Messages.SCHEMA_VERSION, null, "c", agentId, job.jobId(),
+                    job.attempt(), JobError.Codes.MEASUREMENT_FAILED, "the board is on fire"));
+            case GO_OFFLINE -> registry.update(status(agentId, AgentStatus.OFFLINE)); // its Last Will
+            case SILENT -> { }
+        }
+    }
+
+    private void online(String agentId) {
+        registry.update(status(agentId, AgentStatus.ONLINE));
+    }
+
+    private static AgentStatus status(String agentId, String state) {
+        boolean online = state.equals(AgentStatus.ONLINE);
+        return new AgentStatus(Messages.SCHEMA_VERSION, null, "status-" + agentId, agentId, state,
+                online ? CLASS : null, online ? new AgentStatus.Capabilities("amd64", "Linux", 2, 4096, "1.23.2",
+                List.of("CPU"), "estimate", false, "test") : null, System.currentTimeMillis());
+    }
+
+    private static MeasurementJob job(String id) {
+        return Jobs.job(id, "http://127.0.0.1:1/models/" + "c".repeat(64), "c".repeat(64), 1000, Jobs.inAMinute(),
+                List.of());
+    }
+
+    @Test
+    void measure_leaseExpires_retriesOnTheOtherAgentAsTheNextAttempt() throws Exception {
+        online("agent-a");
+        online("agent-b");
+        behaviour.put("agent-a", Behaviour.SILENT);
+
+        Dispatcher.Measured m = dispatcher.measure(CLASS, job("j1"), POLICY);
+
+        assertThat(published).containsExactly("agent-a#1", "agent-b#2");
+        assertThat(m.agentId()).isEqualTo("agent-b");
+        assertThat(m.result().attempt()).isEqualTo(2);
+        assertThat(events).containsExactly("timeout", "succeeded");
+    }
+
+    @Test
+    void onReply_qos1DuplicateOfAResult_isTakenOnce() throws Exception {
+        online("agent-a");
+        Dispatcher.Measured m = dispatcher.measure(CLASS, job("j2"), POLICY);
+
+        // the broker delivers the same reply again (QoS 1 is at least once)
+        dispatcher.onReply(m.result());
+
+        assertThat(events).containsExactly("succeeded");
+        assertThat(late).isEmpty();
+        assertThat(unknown).isEmpty();
+        assertThat(dispatcher.lateResults()).isZero();
+    }
+
+    @Test
+    void onReply_lateResultAfterARetry_isHandedOnOnceAndNotUsed() throws Exception {
+        online("agent-a");
+        online("agent-b");
+        behaviour.put("agent-a", Behaviour.SILENT);
+        Dispatcher.Measured used = dispatcher.measure(CLASS, job("j3"), POLICY);
+
+        // agent-a finishes the attempt that was given up, and QoS 1 delivers its result twice
+        JobResult lateResult = Results.result("agent-a", "j3", 1);
+        dispatcher.onReply(lateResult);
+        dispatcher.onReply(lateResult);
+
+        assertThat(used.agentId()).isEqualTo("agent-b");
+        assertThat(late).containsExactly("j3#1 from agent-a");
+        assertThat(dispatcher.lateResults()).isEqualTo(1);
+        assertThat(events).containsExactly("timeout", "succeeded", "late");
+        assertThat(unknown).isEmpty();
+    }
+
+    @Test
+    void onReply_resultOfAJobNotSentHere_goesToTheUnknownSinkOnce() {
+        JobResult other = Results.result("agent-a", "sent-before-a-restart", 1);
+
+        dispatcher.onReply(other);
+        dispatcher.onReply(other);
+
+        assertThat(unknown).containsExactly("sent-before-a-restart#1");
+        assertThat(late).isEmpty();
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void measure_agentGoesOfflineMidJob_retriesOnAnAgentThatComesOnline() throws Exception {
+        online("agent-a");
+        behaviour.put("agent-a", Behaviour.GO_OFFLINE);
+        // agent-b connects once agent-a has dropped off, while its attempt is still out
+        Thread later = new Thread(() -> {
+            try {
+                while (!registry.online(CLASS).isEmpty()) {
+                    Thread.sleep(10);
+                }
+                online("agent-b");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        later.start();
+
+        Dispatcher.Measured m = dispatcher.measure(CLASS, job("j5"), POLICY);
+        later.join();
+
+        assertThat(published).containsExactly("agent-a#1", "agent-b#2");
+        assertThat(m.agentId()).isEqualTo("agent-b");
+        assertThat(registry.online(CLASS)).extracting(FleetRegistry.Agent::id).containsExactly("agent-b");
+    }
+
+    @Test
+    void measure_agentOfflineAfterFailingTwice_isNotTriedAgainThoughItWasFirst() throws Exception {
+        online("agent-a");
+        online("agent-b");
+        behaviour.put("agent-a", Behaviour.GO_OFFLINE);
+        behaviour.put("agent-b", Behaviour.REFUSE);
+
+        assertThatThrownBy(() -> dispatcher.measure(CLASS, job("j6"), POLICY)).isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("attempt 1 on agent-a: no result within")
+                .hasMessageContaining("attempt 2 on agent-b: measurement-failed (the board is on fire)")
+                .hasMessageContaining("attempt 3 on agent-b");
+        assertThat(published).containsExactly("agent-a#1", "agent-b#2", "agent-b#3");
+    }
+
+    @Test
+    void measure_noAgentOfTheClassOnline_failsAfterTheWait() {
+        JobPolicy shortWait = new JobPolicy(Duration.ofSeconds(1), 1, Duration.ofMillis(300));
+
+        assertThatThrownBy(() -> dispatcher.measure(CLASS, job("j7"), shortWait)).isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("no online agent of device class " + CLASS);
+        assertThat(published).isEmpty();
+    }
+}

@@ -1,0 +1,198 @@
+package io.sigmaquant.controller.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sigmaquant.agent.simulate.SimulatedExecutor;
+import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
+import io.sigmaquant.controller.allocation.SigmaQuantOptions;
+import io.sigmaquant.controller.artifacts.ModelStore;
+import io.sigmaquant.controller.calibration.CalibratedCostModel;
+import io.sigmaquant.controller.fleet.Dispatcher;
+import io.sigmaquant.controller.fleet.JobPolicy;
+import io.sigmaquant.controller.run.PreparedRun;
+import io.sigmaquant.controller.run.RunExecution;
+import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.testing.Fixtures;
+import io.sigmaquant.profiles.DeviceProfiles;
+import io.sigmaquant.protocol.message.MeasurementJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loop's decisions without a broker or agents. A fake board stands in for the dispatcher and answers every
+ * job from the device profile's analytic cost model with seeded noise (the simulated agent's executor), so that
+ * each run measures the same and its decisions are the test's to check; the loop itself, the exporter, the fit
+ * and the allocator are the real ones, built as a run builds them.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ClosedLoopTest {
+    static final String CLASS = "x86-64-generic";
+
+    @TempDir
+    static Path sensitivityCache;
+    @TempDir
+    Path dir;
+
+    /** Answers from the profile's cost model; keeps every job it was given. */
+    static final class FakeBoard implements Dispatcher {
+        final SimulatedExecutor board = new SimulatedExecutor("fake-board", DeviceProfiles.load(CLASS), 42);
+        final List<MeasurementJob> jobs = new ArrayList<>();
+
+        @Override
+        public Measured measure(String deviceClass, MeasurementJob job, JobPolicy policy) {
+            jobs.add(job);
+            return new Measured(board.execute(job, phase -> { }, () -> false), "fake-board");
+        }
+
+        List<Map<String, Integer>> configurations() {
+            return jobs.stream().map(j -> {
+                Map<String, Integer> bits = new java.util.LinkedHashMap<>();
+                j.workload().forEach(w -> bits.put(w.name(), w.bits()));
+                return bits;
+            }).toList();
+        }
+    }
+
+    /** Keeps what the loop records, as the store would. */
+    static final class Recorded implements LoopRecorder {
+        final List<Dispatcher.Measured> measured = new ArrayList<>();
+        final List<LoopIteration> iterations = new ArrayList<>();
+        int calibrations;
+
+        @Override
+        public void measured(Dispatcher.Measured m, Map<String, Integer> bits) {
+            measured.add(m);
+        }
+
+        @Override
+        public void iteration(LoopIteration it, String jobId, int attempt) {
+            iterations.add(it);
+        }
+
+        @Override
+        public void calibrated(CalibratedCostModel.Export model) {
+            calibrations++;
+        }
+
+        /** The run as the store would give it back after a restart. */
+        List<PastMeasurement> past() {
+            List<PastMeasurement> past = new ArrayList<>();
+            for (int i = 0; i < iterations.size(); i++) {
+                LoopIteration it = iterations.get(i);
+                past.add(new PastMeasurement(it.kind(), it.bits(), measured.get(i).result(), it.agentId(),
+                        it.predictedMs()));
+            }
+            return past;
+        }
+    }
+
+    private RunExecution.Outcome run(RunRequest.Builder request, FakeBoard board, Recorded recorded,
+                                     List<PastMeasurement> earlier) throws Exception {
+        PreparedRun prepared = PreparedRun.check(request.sensitivityMode("weights").build(), Fixtures.model("resnet"),
+                Fixtures.data());
+        Path out = Files.createDirectories(dir.resolve("out-" + System.nanoTime()));
+        RunExecution.Infrastructure infra = new RunExecution.Infrastructure(board, new ModelStore(dir.resolve("models")),
+                "http://fake-board/models/", sensitivityCache, Duration.ofSeconds(1));
+        return RunExecution.run("run-1", prepared, new SigmaQuantAllocator(SigmaQuantOptions.defaults()), infra,
+                recorded, earlier, it -> { }, out);
+    }
+
+    private static RunRequest.Builder request() {
+        return RunRequest.builder(CLASS).maxSizeBytes(40_960.0).batch(32);
+    }
+
+    @Test
+    void run_budgetsTheBoardCanMeet_convergesAfterTheCalibrationsWithinTheLatencyFraction() throws Exception {
+        FakeBoard board = new FakeBoard();
+        Recorded recorded = new Recorded();
+
+        LoopReport report = run(request().latencyFraction(0.9), board, recorded, List.of()).report();
+
+        assertThat(report.converged()).as(report.reason()).isTrue();
+        List<LoopIteration> its = report.iterations();
+        assertThat(its).extracting(LoopIteration::kind).startsWith(IterationKind.CALIBRATION, IterationKind.CALIBRATION,
+                IterationKind.CALIBRATION).last().isEqualTo(IterationKind.CANDIDATE);
+        assertThat(its.get(0).bits().values()).containsOnly(32);
+        LoopIteration last = its.get(its.size() - 1);
+        assertThat(last.measuredMs()).isLessThanOrEqualTo(0.9 * its.get(0).measuredMs());
+        assertThat(last.sizeBytes()).isLessThanOrEqualTo(40_960);
+        assertThat(last.bits()).isEqualTo(report.finalBits());
+        assertThat(report.finalSha256()).isNotNull();
+        assertThat(board.jobs).hasSize(its.size());
+        assertThat(recorded.measured).hasSize(its.size());
+        assertThat(recorded.iterations).isEqualTo(its);
+    }
+
+    @Test
+    void run_latencyBudgetNoConfigurationMeets_stopsAfterTheCalibrationsNamingTheBudget() throws Exception {
+        FakeBoard board = new FakeBoard();
+
+        LoopReport report = run(request().latencyFraction(0.05), board, new Recorded(), List.of()).report();
+
+        assertThat(report.converged()).isFalse();
+        assertThat(report.reason()).contains("the model calibrated on 3 measurements says the budgets cannot be met")
+                .contains("latency budget").doesNotContain("--max-latency-ms");
+        assertThat(report.iterations()).extracting(LoopIteration::kind).containsOnly(IterationKind.CALIBRATION);
+        assertThat(report.finalSha256()).isNull();
+        assertThat(board.jobs).hasSize(3);
+    }
+
+    @Test
+    void run_toleranceNoPredictionReaches_stopsAtTheIterationLimit() throws Exception {
+        FakeBoard board = new FakeBoard();
+
+        LoopReport report = run(request().latencyFraction(2.0).tolerance(1e-12).maxIterations(2), board,
+                new Recorded(), List.of()).report();
+
+        assertThat(report.converged()).isFalse();
+        assertThat(report.reason()).startsWith("iteration limit of 2 reached");
+        assertThat(report.iterations()).extracting(LoopIteration::kind).containsExactly(IterationKind.CALIBRATION,
+                IterationKind.CALIBRATION, IterationKind.CALIBRATION, IterationKind.CANDIDATE, IterationKind.CANDIDATE);
+        assertThat(report.finalSha256()).isNull();
+    }
+
+    @Test
+    void run_resumedWithEarlierMeasurements_replaysThemAndMeasuresNoCalibrationAgain() throws Exception {
+        Recorded before = new Recorded();
+        run(request().latencyFraction(2.0).tolerance(1e-12).maxIterations(1), new FakeBoard(), before, List.of());
+        List<PastMeasurement> past = before.past();
+        FakeBoard after = new FakeBoard();
+
+        LoopReport report = run(request().latencyFraction(2.0).tolerance(1e-12).maxIterations(3), after, new Recorded(),
+                past).report();
+
+        assertThat(past).hasSize(4);
+        assertThat(after.jobs).hasSize(2); // the two candidates the first run did not reach
+        assertThat(after.configurations()).noneMatch(c -> past.stream().anyMatch(p -> p.bits().equals(c)
+                && p.kind() == IterationKind.CALIBRATION));
+        assertThat(report.iterations()).hasSize(6);
+        assertThat(report.iterations().subList(0, 4)).extracting(LoopIteration::measuredMs)
+                .isEqualTo(before.iterations.stream().map(LoopIteration::measuredMs).toList());
+    }
+
+    @Test
+    void run_withBenchmarks_measuresThemAsideWithoutFittingOrCountingThem() throws Exception {
+        FakeBoard board = new FakeBoard();
+        Recorded recorded = new Recorded();
+
+        RunExecution.Outcome outcome = run(request().latencyFraction(0.9).holdout(2).compareRandom(3), board, recorded,
+                List.of());
+
+        int loopMeasurements = outcome.report().iterations().size();
+        assertThat(outcome.benchmark().heldOut()).hasSize(2).extracting(LoopIteration::kind)
+                .containsOnly(IterationKind.HELD_OUT);
+        assertThat(outcome.benchmark().loopMeasurements()).isEqualTo(loopMeasurements);
+        int random = outcome.benchmark().randomSearchMeasurements();
+        assertThat(board.jobs).hasSize(loopMeasurements + 2 + (random > 0 ? random : 3));
+        assertThat(recorded.iterations).hasSize(loopMeasurements);
+        assertThat(recorded.measured).hasSize(board.jobs.size()); // every measurement is kept, none is lost
+    }
+}
