@@ -7,42 +7,35 @@ import io.sigmaquant.controller.loop.IterationKind;
 import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.protocol.message.JobResult;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
 
 /**
  * Runs, measurements (with per-node times), loop iterations and calibrated cost models in SQL: an embedded
  * H2 file by default, PostgreSQL when given a {@code jdbc:postgresql:} URL. The schema is migrated by Flyway
- * on open. Every write is one transaction, so a crash leaves nothing half-written; measurements are keyed by
- * (job id, attempt), so a result that arrives twice is recorded once.
+ * on open. Connections come from a pool and every write is one transaction, so a crash leaves nothing
+ * half-written and a database restart costs a wait, not the run (see {@link Database}); measurements are
+ * keyed by (job id, attempt), so a result that arrives twice is recorded once.
  */
 public final class RunStore implements AutoCloseable {
-    /** SQLState of a unique-key violation in both H2 and PostgreSQL. */
-    private static final String DUPLICATE_KEY = "23505";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Connection connection;
+    private final Database db;
 
-    private RunStore(Connection connection) {
-        this.connection = connection;
+    private RunStore(Database db) {
+        this.db = db;
     }
 
     /** Opens (and migrates) the store; {@code user}/{@code password} may be null for embedded H2. */
     public static RunStore open(String jdbcUrl, String user, String password) {
         try {
-            Flyway.configure().dataSource(jdbcUrl, user, password).load().migrate();
-            Connection c = DriverManager.getConnection(jdbcUrl, user, password);
-            c.setAutoCommit(true);
-            return new RunStore(c);
-        } catch (SQLException | RuntimeException e) {
+            return new RunStore(Database.open(jdbcUrl, user, password));
+        } catch (RuntimeException e) {
             throw new UserInputException("cannot open the store " + jdbcUrl + ": " + e.getMessage(), e);
         }
     }
@@ -53,80 +46,85 @@ public final class RunStore implements AutoCloseable {
     }
 
     public void createRun(String id, String model, String deviceClass, Map<String, Double> budgets, RunStatus status) {
-        update("INSERT INTO runs (id, model, device_class, budgets_json, status, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                id, model, deviceClass, json(budgets), status.wire(), System.currentTimeMillis());
+        db.update("INSERT INTO runs (id, model, device_class, budgets_json, status, created_at_ms) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", id, model, deviceClass, json(budgets), status.wire(),
+                System.currentTimeMillis());
     }
 
     public void finishRun(String id, boolean converged, String reason) {
-        update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?",
+        db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?",
                 RunStatus.of(converged).wire(), reason, System.currentTimeMillis(), id);
     }
 
     /** Records a result and its node times; returns false when that (job id, attempt) was recorded before. */
-    public synchronized boolean recordMeasurement(String runId, Map<String, Integer> bits, JobResult r) {
-        try {
-            connection.setAutoCommit(false);
-            try (PreparedStatement m = connection.prepareStatement("INSERT INTO measurements (job_id, attempt, run_id, "
+    public boolean recordMeasurement(String runId, Map<String, Integer> bits, JobResult r) {
+        return db.transaction("recording measurement " + r.jobId() + "#" + r.attempt(), c -> {
+            try (PreparedStatement m = c.prepareStatement("INSERT INTO measurements (job_id, attempt, run_id, "
                     + "agent_id, model_sha256, bits_json, median_ms, p90_ms, p99_ms, energy_mj, energy_meter, simulated, "
                     + "result_json, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                 PreparedStatement n = connection.prepareStatement("INSERT INTO node_times (job_id, attempt, seq, node, "
+                 PreparedStatement n = c.prepareStatement("INSERT INTO node_times (job_id, attempt, seq, node, "
                          + "op, micros) VALUES (?, ?, ?, ?, ?, ?)")) {
-                bind(m, r.jobId(), r.attempt(), runId, r.agentId(), r.modelSha256(), json(bits), r.latency().medianMs(),
-                        r.latency().p90Ms(), r.latency().p99Ms(), r.energy().millijoulesPerInference(), r.energy().meter(),
-                        r.simulated(), json(r), System.currentTimeMillis());
+                Database.bind(m, r.jobId(), r.attempt(), runId, r.agentId(), r.modelSha256(), json(bits),
+                        r.latency().medianMs(), r.latency().p90Ms(), r.latency().p99Ms(),
+                        r.energy().millijoulesPerInference(), r.energy().meter(), r.simulated(), json(r),
+                        System.currentTimeMillis());
                 m.executeUpdate();
                 int seq = 0;
                 for (JobResult.NodeTime t : r.nodes()) {
-                    bind(n, r.jobId(), r.attempt(), seq++, t.node(), t.op() == null ? "" : t.op(), t.micros());
+                    Database.bind(n, r.jobId(), r.attempt(), seq++, t.node(), t.op() == null ? "" : t.op(), t.micros());
                     n.addBatch();
                 }
                 n.executeBatch();
-                connection.commit();
                 return true;
-            } catch (SQLException e) {
-                connection.rollback();
-                if (DUPLICATE_KEY.equals(e.getSQLState())) {
-                    return false;
-                }
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("recording measurement " + r.jobId() + "#" + r.attempt() + " failed", e);
-        }
+        }, false);
     }
 
     public void recordIteration(String runId, int index, IterationKind kind, double predictedMs, double measuredMs,
                                 String jobId, int attempt) {
-        update("INSERT INTO iterations (run_id, idx, kind, predicted_ms, measured_ms, job_id, attempt) "
+        db.update("INSERT INTO iterations (run_id, idx, kind, predicted_ms, measured_ms, job_id, attempt) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?)", runId, index, kind.wire(), predictedMs, measuredMs, jobId, attempt);
     }
 
-    /** Saves a new version of a device class's calibrated cost model and returns its version. */
+    /**
+     * Saves a new version of a device class's calibrated cost model and returns its version. Synchronized: two
+     * runs of a class refitting at once would take the same next version.
+     */
     public synchronized int saveCostModel(String deviceClass, Object model) {
-        int version = query("SELECT COALESCE(MAX(version), 0) FROM cost_models WHERE device_class = ?",
-                rs -> rs.getInt(1), deviceClass).get(0) + 1;
-        update("INSERT INTO cost_models (device_class, version, model_json, created_at_ms) VALUES (?, ?, ?, ?)",
-                deviceClass, version, json(model), System.currentTimeMillis());
-        return version;
+        return db.transaction("saving a cost model of " + deviceClass, c -> {
+            int version;
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT COALESCE(MAX(version), 0) FROM cost_models WHERE device_class = ?")) {
+                Database.bind(s, deviceClass);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    version = rs.getInt(1) + 1;
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO cost_models (device_class, version, model_json, created_at_ms) VALUES (?, ?, ?, ?)")) {
+                Database.bind(s, deviceClass, version, json(model), System.currentTimeMillis());
+                s.executeUpdate();
+            }
+            return version;
+        });
     }
 
     public Optional<String> latestCostModel(String deviceClass) {
-        List<String> rows = query("SELECT model_json FROM cost_models WHERE device_class = ? ORDER BY version DESC",
+        List<String> rows = db.query("SELECT model_json FROM cost_models WHERE device_class = ? ORDER BY version DESC",
                 rs -> rs.getString(1), deviceClass);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     /** Sets a run's state and why. */
     public void setStatus(String id, RunStatus status, String reason) {
-        update("UPDATE runs SET status = ?, reason = ? WHERE id = ?", status.wire(), reason, id);
+        db.update("UPDATE runs SET status = ?, reason = ? WHERE id = ?", status.wire(), reason, id);
     }
 
     /** Ends a run that could not finish (bad input found late, no agent, an error). */
     public void failRun(String id, String reason) {
-        update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?", RunStatus.FAILED.wire(), reason,
-                System.currentTimeMillis(), id);
+        db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?", RunStatus.FAILED.wire(),
+                reason, System.currentTimeMillis(), id);
     }
 
     /** A stored run with what it measured. */
@@ -139,20 +137,21 @@ public final class RunStore implements AutoCloseable {
             + "(SELECT COUNT(*) FROM iterations i WHERE i.run_id = r.id) FROM runs r ";
 
     public Optional<StoredRun> run(String id) {
-        List<StoredRun> rows = query(RUN_COLUMNS + "WHERE r.id = ?", RunStore::storedRun, id);
+        List<StoredRun> rows = db.query(RUN_COLUMNS + "WHERE r.id = ?", RunStore::storedRun, id);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
     /** Every run, newest first. */
     public List<StoredRun> runs() {
-        return query(RUN_COLUMNS + "ORDER BY r.created_at_ms DESC", RunStore::storedRun);
+        return db.query(RUN_COLUMNS + "ORDER BY r.created_at_ms DESC", RunStore::storedRun);
     }
 
     /** Runs a controller left queued or running when it stopped. */
     public List<StoredRun> unfinishedRuns() {
         List<RunStatus> unfinished = RunStatus.unfinished();
-        return query(RUN_COLUMNS + "WHERE r.status IN (" + String.join(", ", java.util.Collections.nCopies(unfinished.size(),
-                "?")) + ") ORDER BY r.created_at_ms", RunStore::storedRun, unfinished.stream().map(RunStatus::wire).toArray());
+        String marks = String.join(", ", Collections.nCopies(unfinished.size(), "?"));
+        return db.query(RUN_COLUMNS + "WHERE r.status IN (" + marks + ") ORDER BY r.created_at_ms", RunStore::storedRun,
+                unfinished.stream().map(RunStatus::wire).toArray());
     }
 
     private static StoredRun storedRun(ResultSet rs) throws SQLException {
@@ -174,7 +173,7 @@ public final class RunStore implements AutoCloseable {
     }
 
     public List<StoredIteration> iterations(String runId) {
-        return query("SELECT i.idx, i.kind, i.predicted_ms, i.measured_ms, i.job_id, i.attempt, m.agent_id, m.bits_json "
+        return db.query("SELECT i.idx, i.kind, i.predicted_ms, i.measured_ms, i.job_id, i.attempt, m.agent_id, m.bits_json "
                 + "FROM iterations i JOIN measurements m ON m.job_id = i.job_id AND m.attempt = i.attempt "
                 + "WHERE i.run_id = ? ORDER BY i.idx", rs -> new StoredIteration(rs.getInt(1), IterationKind.fromWire(rs.getString(2)),
                 rs.getDouble(3), rs.getDouble(4), rs.getString(5), rs.getInt(6), rs.getString(7), bits(rs.getString(8))),
@@ -183,7 +182,7 @@ public final class RunStore implements AutoCloseable {
 
     /** The run's iterations with their full results, in order, for resuming it after a restart. */
     public List<PastMeasurement> pastMeasurements(String runId) {
-        return query("SELECT i.kind, m.bits_json, m.result_json, m.agent_id, i.predicted_ms FROM iterations i "
+        return db.query("SELECT i.kind, m.bits_json, m.result_json, m.agent_id, i.predicted_ms FROM iterations i "
                 + "JOIN measurements m ON m.job_id = i.job_id AND m.attempt = i.attempt WHERE i.run_id = ? ORDER BY i.idx",
                 rs -> {
                     try {
@@ -204,51 +203,13 @@ public final class RunStore implements AutoCloseable {
     }
 
     public int nodeTimes(String jobId, int attempt) {
-        return query("SELECT COUNT(*) FROM node_times WHERE job_id = ? AND attempt = ?", rs -> rs.getInt(1), jobId,
+        return db.query("SELECT COUNT(*) FROM node_times WHERE job_id = ? AND attempt = ?", rs -> rs.getInt(1), jobId,
                 attempt).get(0);
     }
 
     @Override
     public void close() {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            throw new IllegalStateException("closing the store failed", e);
-        }
-    }
-
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private synchronized <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
-            bind(s, args);
-            try (ResultSet rs = s.executeQuery()) {
-                List<T> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-                return out;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("store query failed: " + sql, e);
-        }
-    }
-
-    private synchronized void update(String sql, Object... args) {
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
-            bind(s, args);
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("store update failed: " + sql, e);
-        }
-    }
-
-    private static void bind(PreparedStatement s, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            s.setObject(i + 1, args[i]);
-        }
+        db.close();
     }
 
     private static String json(Object o) {

@@ -1,0 +1,160 @@
+package io.sigmaquant.controller.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pooled JDBC database (HikariCP) for the {@link RunStore}: each unit of work checks a connection out and
+ * runs as one transaction. A connection the server dropped (a PostgreSQL restart) is found dead by the pool
+ * and replaced; work that fails because the server went away is tried again until it is back, within a limit.
+ */
+final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** SQLState of a unique-key violation in both H2 and PostgreSQL. */
+    static final String DUPLICATE_KEY = "23505";
+    /** How long work waits for a restarting server: a PostgreSQL restart takes seconds. */
+    static final long RETRY_FOR_MS = 60_000;
+    private static final long RETRY_PAUSE_MS = 500;
+    /** Runs at once (two by default) plus the API's reads and late results. */
+    private static final int POOL_SIZE = 4;
+
+    /** Work on one connection, in one transaction. */
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private final HikariDataSource pool;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /** Opens the pool (failing at once when the database cannot be reached) and migrates the schema. */
+    static Database open(String jdbcUrl, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setPoolName("sigmaquant-store");
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(1);
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(pool).load().migrate();
+            return new Database(pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    <T> T transaction(String what, Work<T> work) {
+        return transaction(what, work, null);
+    }
+
+    /**
+     * @param ifDuplicate what the work gives when it breaks a unique key because its row is there already; null
+     *                    when that is an error — unless a try before lost its connection, and so its commit's
+     *                    acknowledgement, in which case the row is this work's own and null is returned
+     */
+    <T> T transaction(String what, Work<T> work, T ifDuplicate) {
+        long until = System.currentTimeMillis() + RETRY_FOR_MS;
+        boolean retried = false;
+        while (true) {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (DUPLICATE_KEY.equals(e.getSQLState()) && (ifDuplicate != null || retried)) {
+                    return ifDuplicate;
+                }
+                if (!connectionLost(e) || System.currentTimeMillis() > until) {
+                    throw new IllegalStateException("store: " + what + " failed", e);
+                }
+                LOG.warn("store: {} lost the database ({}); trying again", what, e.getMessage());
+                retried = true;
+                pause();
+            }
+        }
+    }
+
+    <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+        return transaction(sql, c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                bind(s, args);
+                try (ResultSet rs = s.executeQuery()) {
+                    List<T> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(mapper.map(rs));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
+    void update(String sql, Object... args) {
+        transaction(sql, c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                bind(s, args);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    static void bind(PreparedStatement s, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            s.setObject(i + 1, args[i]);
+        }
+    }
+
+    /** The server went away or is starting: connection exceptions (08), admin shutdown and start-up (57P0x). */
+    private static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransientConnectionException
+                || state != null && (state.startsWith("08") || state.startsWith("57P0"));
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            // the connection is gone with its transaction
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the database", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
