@@ -3,7 +3,10 @@ package io.sigmaquant.profiles;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** How a layer executes on a board (DESIGN §4): the format decides its speed, its bits decide its size. */
+/**
+ * How a layer executes on a board (docs/ARCHITECTURE.md, prior cost model): the format decides its speed, its
+ * bits decide its size.
+ */
 public enum RuntimeFormat {
     /** Float weights and activations. */
     FP32("fp32", 32),

@@ -3,7 +3,7 @@ package io.sigmaquant.protocol;
 import java.util.regex.Pattern;
 
 /**
- * The MQTT v5 topic tree (DESIGN §5).
+ * The MQTT v5 topic tree (docs/ARCHITECTURE.md, wire protocol).
  *
  * <table>
  *   <caption>Topics</caption>

@@ -9,9 +9,9 @@ import io.sigmaquant.profiles.RuntimeFormat;
 import java.util.Map;
 
 /**
- * The prior cost model with per-format latency fits from measurements laid over it (DESIGN §7): a layer in a
- * format with a fit gets the fitted latency, others the prior's; end-to-end = Σ layers + the measured
- * remainder. Size is the prior's (it is exact); energy is the prior's scaled by the factor fitted on metered
+ * The prior cost model with per-format latency fits from measurements laid over it (docs/ARCHITECTURE.md,
+ * calibration): a layer in a format with a fit gets the fitted latency, others the prior's; end-to-end =
+ * Σ layers + the measured remainder. Size is the prior's (it is exact); energy is the prior's scaled by the factor fitted on metered
  * end-to-end energies ({@link EnergyScale}), since agents measure energy per inference, not per layer.
  */
 public final class CalibratedCostModel implements CostModel {

@@ -5,9 +5,9 @@ import io.sigmaquant.profiles.FormatCost;
 import io.sigmaquant.profiles.RuntimeFormat;
 
 /**
- * The regressors of the per-layer latency model (DESIGN §7): work in MACs (scaled by bits/8 on bit-serial
- * formats), weight bytes at the format's storage width, activation bytes in and out, and a constant for the
- * per-layer overhead.
+ * The regressors of the per-layer latency model (docs/ARCHITECTURE.md, calibration): work in MACs (scaled by
+ * bits/8 on bit-serial formats), weight bytes at the format's storage width, activation bytes in and out, and
+ * a constant for the per-layer overhead.
  */
 public record LayerFeatures(double macs, double weightBytes, double activationBytes) {
     public static final int SIZE = 4;

@@ -4,7 +4,7 @@ import io.sigmaquant.controller.analysis.Layer;
 import io.sigmaquant.controller.quant.BitConfig;
 import io.sigmaquant.controller.quant.PackedSize;
 
-/** Which size a budget means (DESIGN §4: reports always say which). */
+/** Which size a budget means (reports always say which). */
 public enum SizeBasis {
     /** Weights at exactly b bits + float32 scales + float32 biases ({@link PackedSize}). */
     PACKED,

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs an allocator in one of the two modes of DESIGN §3 and gates the result on measured accuracy.
+ * Runs an allocator in one of the two modes (README, allocate) and gates the result on measured accuracy.
  * <ul>
  *   <li>budgets → maximise accuracy: allocate under the budgets; with an accuracy limit, measure and refuse
  *       an allocation that loses more;</li>

@@ -1,8 +1,9 @@
 package io.sigmaquant.controller.quant;
 
 /**
- * The weight quantizer of DESIGN §3: symmetric, per output channel, zero-point 0, scale from max|w|.
- * The range is restricted to ±(2^(b−1)−1) so it stays symmetric (at 2 bits: −1, 0, +1).
+ * The weight quantizer (docs/ARCHITECTURE.md, the method as built): symmetric, per output channel,
+ * zero-point 0, scale from max|w|. The range is restricted to ±(2^(b−1)−1) so it stays symmetric (at 2 bits:
+ * −1, 0, +1).
  */
 public final class WeightQuantizer {
     private WeightQuantizer() {

@@ -1,6 +1,6 @@
 package io.sigmaquant.controller.sensitivity;
 
-/** How the KL sensitivity D_l(b) is measured (DESIGN §3). */
+/** How the KL sensitivity D_l(b) is measured (docs/ALLOCATION.md). */
 public enum SensitivityMode {
     /** Mean KL between the FP32 softmax output and the output with only layer l quantized, over calibration images. */
     OUTPUTS,

@@ -1,7 +1,7 @@
 package io.sigmaquant.agent.measure;
 
 /**
- * How to measure (DESIGN §6): warm-up runs, then timed runs until both {@code minRuns} and
+ * How to measure: warm-up runs, then timed runs until both {@code minRuns} and
  * {@code minDurationMs} are reached (capped by {@code maxRuns}), then {@code profiledRuns} in a separate
  * profiling session.
  */

@@ -55,7 +55,7 @@ public record MeasurementJob(String schemaVersion, String type, String correlati
         }
     }
 
-    /** How to measure (DESIGN §6). */
+    /** How to measure: warm-up runs, then timed runs until both minimums are reached (README, the edge agent). */
     public record Settings(int threads, int warmupRuns, int minRuns, long minDurationMs, boolean profileNodes) {
         public Settings {
             Require.nonNegative(threads, "settings.threads");
