@@ -9,6 +9,7 @@ import io.sigmaquant.controller.client.RunClient;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.testing.Fixtures;
+import io.sigmaquant.controller.testing.PostgresSchema;
 import io.sigmaquant.controller.wiring.ControllerOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The service on the machine's PostgreSQL (127.0.0.1:5432, database {@code test}, a schema of its own) survives
+ * The service on the machine's PostgreSQL (in a {@link PostgresSchema} of its own) survives
  * a restart of that server in the middle of a run: the run goes on and every measurement is kept. The server
  * is restarted with {@code pg_ctlcluster} (cluster {@code sigmaquant.postgres.cluster}, default 15/main) and
  * is always left running. One agent in this process measures for real, so that each job takes a second and
@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class PostgresRestartIT {
-    static final String SERVER = System.getProperty("sigmaquant.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
-    static final String USER = System.getProperty("sigmaquant.postgres.user", "postgres");
+    static final String SERVER = PostgresSchema.SERVER;
+    static final String USER = PostgresSchema.USER;
     static final String[] CLUSTER = System.getProperty("sigmaquant.postgres.cluster", "15/main").split("/");
     static final String CLASS = "x86-64-generic";
     /** Three calibrations and six candidates: the loop runs to its limit, as the tolerance is never met. */
@@ -45,22 +45,17 @@ class PostgresRestartIT {
 
     @TempDir
     Path dir;
-    String schema;
+    PostgresSchema schema;
 
     @BeforeEach
     void createSchema() throws Exception {
-        schema = "sq_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection c = DriverManager.getConnection(SERVER, USER, "")) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
+        schema = PostgresSchema.create();
     }
 
     @AfterEach
     void dropSchema() throws Exception {
         awaitAccepting();
-        try (Connection c = DriverManager.getConnection(SERVER, USER, "")) {
-            c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-        }
+        schema.close();
     }
 
     /** Whatever happened, the server is left running for the tests after this one. */
@@ -75,7 +70,7 @@ class PostgresRestartIT {
     @Test
     void run_postgresRestartedMidRun_goesOnAndKeepsEveryMeasurement() throws Exception {
         ControllerOptions options = new ControllerOptions().setDataDir(dir.resolve("service")).setHttpPort(0)
-                .setMqttPort(0).setStoreUrl(SERVER + "?currentSchema=" + schema).setStoreUser(USER)
+                .setMqttPort(0).setStoreUrl(schema.url()).setStoreUser(USER)
                 .setConcurrentRuns(1).setWaitForAgent(Duration.ofMinutes(1));
         try (ControllerService service = ControllerService.start(options);
              AgentRuntime agent = AgentRuntime.start(new AgentOptions(service.brokerUrl(), "pg-agent", CLASS)
@@ -107,7 +102,7 @@ class PostgresRestartIT {
     }
 
     private int measurementsRecordedAfter(long ms) throws SQLException {
-        try (Connection c = DriverManager.getConnection(SERVER + "?currentSchema=" + schema, USER, "");
+        try (Connection c = DriverManager.getConnection(schema.url(), USER, "");
              ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM measurements WHERE created_at_ms > "
                      + ms)) {
             rs.next();
