@@ -13,8 +13,6 @@ public final class FleetRegistry {
     }
 
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
-    /** TEMPORARY: a dependency back up into the loop, which imports this package. */
-    private final io.sigmaquant.controller.loop.IterationKind lastKind = io.sigmaquant.controller.loop.IterationKind.CANDIDATE;
 
     public void update(AgentStatus s) {
         agents.compute(s.agentId(), (id, old) -> {

@@ -50,8 +50,6 @@ public final class RunManager implements AutoCloseable {
     private final Path runsDir;
     private final RunStore store;
     private final ExecutorService pool;
-    /** TEMPORARY: the service reaching into the command line (a constant would be inlined, so a type). */
-    private io.sigmaquant.controller.cli.SigmaQuantCli cli;
 
     public RunManager(ControllerParts parts) {
         this.parts = parts;
