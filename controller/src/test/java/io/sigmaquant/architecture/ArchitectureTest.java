@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The package rules of docs/ARCHITECTURE.md, checked on the main classes of every module (the controller's
  * test class path holds them all): imports run one way only, nothing reaches into a command line, the agent
- * and the protocol stand on their own, and the transports stay in the classes that own them.
+ * and the protocol stand on their own, and the transports stay in the classes that own them. ArchUnit reads
+ * bytecode: a use of nothing but a compile-time constant is inlined by javac and not seen.
  */
 @AnalyzeClasses(packages = "io.sigmaquant",
         importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.NoTestJars.class})

@@ -37,6 +37,7 @@ import java.util.function.Consumer;
  */
 public final class ControllerParts implements AutoCloseable {
     private final ControllerOptions options;
+    // set once, in order, by build(); close() closes whatever was set when a later part fails to start
     private EmbeddedBroker broker;
     private String brokerUrl;
     private RunStore store;
