@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
  *
  * @param layers    layer names
  * @param bits      allowed bitwidths, ascending; choice j means {@code bits[j]}
- * @param d         sensitivity D[l][j]
- * @param cost      cost[resource.ordinal()][l][j]
+ * @param d         sensitivity D[l][j]: a divergence, finite and ≥ 0
+ * @param cost      cost[resource.ordinal()][l][j], finite
  * @param remainder cost outside the layers, per resource (added to every total)
  * @param sigma     σ of each layer's weights (Phase 1)
  */
@@ -29,6 +29,21 @@ public record AllocationProblem(List<String> layers, int[] bits, double[][] d, d
         for (int i = 1; i < bits.length; i++) {
             if (bits[i] <= bits[i - 1]) {
                 throw new IllegalArgumentException("bits must be ascending: " + Arrays.toString(bits));
+            }
+        }
+        // the bounds and proofs of the allocators hold for finite costs and non-negative D only
+        for (int l = 0; l < n; l++) {
+            for (int j = 0; j < bits.length; j++) {
+                if (!(d[l][j] >= 0) || Double.isInfinite(d[l][j])) {
+                    throw new IllegalArgumentException("D of " + layers.get(l) + " at " + bits[j]
+                            + " bits must be finite and ≥ 0: " + d[l][j]);
+                }
+                for (double[][] c : cost) {
+                    if (!Double.isFinite(c[l][j])) {
+                        throw new IllegalArgumentException("a cost of " + layers.get(l) + " at " + bits[j]
+                                + " bits is not finite: " + c[l][j]);
+                    }
+                }
             }
         }
     }
@@ -86,6 +101,23 @@ public record AllocationProblem(List<String> layers, int[] bits, double[][] d, d
             }
         }
         return true;
+    }
+
+    /** What the layers may spend of a budgeted resource: the budget (with its tolerance) less the remainder. */
+    double capacity(Resource r) {
+        return toleratedLimit(budgets.limit(r)) - remainder[r.ordinal()];
+    }
+
+    /** How far apart a layer's costs are, each relative to its budget and summed over the budgeted resources. */
+    double costSpread(int l) {
+        double spread = 0;
+        for (Resource r : Resource.values()) {
+            if (budgets.has(r)) {
+                double[] c = cost[r.ordinal()][l];
+                spread += (Arrays.stream(c).max().orElse(0) - Arrays.stream(c).min().orElse(0)) / budgets.limit(r);
+            }
+        }
+        return spread;
     }
 
     /**

@@ -10,14 +10,16 @@ import com.google.ortools.sat.LinearExpr;
 /**
  * The exact reference: the same objective (min Σ D_l(b_l) under every budget) as a multiple-choice
  * knapsack solved by OR-Tools CP-SAT. Whole-number costs (bytes) are used as they are; fractional ones
- * (ms, mJ) are scaled to integers, costs rounding up and budgets down, so an allocation CP-SAT accepts
- * always meets the real budgets.
+ * (ms, mJ) are scaled to integers rounding down, so CP-SAT accepts every allocation the real budgets accept and
+ * its optimum is a true one once its allocation is checked against the real budgets.
  *
  * <p>It first runs the default allocator. That allocation's Σ D = UB sets the objective's integer scale
  * (resolution relative to what matters, not to the worst allocation), removes every choice with D above UB,
  * which no better allocation can use, and is CP-SAT's starting hint. The {@code exact} method also tells
- * CP-SAT the Lagrangian lower bound; {@link #reference} leaves the bound out, so that a mistake in it could not
- * make the benchmark's optimum agree with the heuristic it judges: a hint only tells CP-SAT where to start.
+ * CP-SAT the default's proven lower bound (its own Σ D where it proved optimality, so CP-SAT then confirms
+ * it); {@link #reference} leaves the bound out, so that a mistake in it could not make the benchmark's
+ * optimum agree with the heuristic it judges: a hint only tells CP-SAT where to start. Either way the answer
+ * is never worse than the default's, and its time includes the default's run.
  */
 public final class CpSatAllocator implements Allocator {
     /** Integer range of the scaled costs and of the scaled UB: far inside a long, and exact in practice. */
@@ -52,6 +54,13 @@ public final class CpSatAllocator implements Allocator {
         long start = System.nanoTime();
         p.requireEachBudgetReachable();
         Allocation known = knownAllocation(p);
+        Allocation a = allocate(p, known, false, start);
+        // without a known allocation to fall back on, an answer that fits only in the rounded model is solved
+        // again with costs rounded up: what that accepts meets the real budgets (optimality is not claimed then)
+        return a != null ? a : allocate(p, null, true, start);
+    }
+
+    private Allocation allocate(AllocationProblem p, Allocation known, boolean roundUp, long start) {
         if (known != null && known.objective() <= 0) {
             return Allocation.of(name(), p, known.choice(), "OPTIMAL", start, 0, known.considered());
         }
@@ -61,9 +70,8 @@ public final class CpSatAllocator implements Allocator {
         CpModel model = new CpModel();
         BoolVar[][] x = new BoolVar[n][m];
         BoolVar[] all = new BoolVar[n * m];
-        // with every D ≥ 0, a choice whose D alone exceeds a known Σ D cannot be part of anything better
-        double upper = known == null || !nonNegative(p.d()) ? Double.POSITIVE_INFINITY
-                : known.objective() * (1 + 1e-9);
+        // D ≥ 0 (AllocationProblem checks it): a choice whose D alone exceeds a known Σ D is never part of a better one
+        double upper = known == null ? Double.POSITIVE_INFINITY : known.objective() * (1 + 1e-9);
         for (int l = 0; l < n; l++) {
             for (int j = 0; j < m; j++) {
                 x[l][j] = model.newBoolVar("x_" + l + "_" + j);
@@ -76,14 +84,14 @@ public final class CpSatAllocator implements Allocator {
         }
         for (Resource r : Resource.values()) {
             if (p.budgets().has(r)) {
-                addBudget(model, all, p, r);
+                addBudget(model, all, p, r, roundUp);
             }
         }
         double dScale = Double.isInfinite(upper) ? scale(p.d()) : SCALE_RANGE / upper;
         long[] objective = new long[n * m];
         for (int l = 0; l < n; l++) {
             for (int j = 0; j < m; j++) {
-                objective[l * m + j] = Math.round(Math.max(0, Math.min(p.d()[l][j], upper)) * dScale);
+                objective[l * m + j] = Math.round(Math.min(p.d()[l][j], upper) * dScale);
             }
         }
         LinearExpr sum = LinearExpr.weightedSum(all, objective);
@@ -99,7 +107,7 @@ public final class CpSatAllocator implements Allocator {
                 model.addGreaterOrEqual(sum, (long) Math.floor(known.lowerBound() * dScale) - n);
             }
         }
-        return solve(model, x, p, start);
+        return solve(model, x, p, known, roundUp, start);
     }
 
     private Allocation knownAllocation(AllocationProblem p) {
@@ -110,7 +118,13 @@ public final class CpSatAllocator implements Allocator {
         }
     }
 
-    private Allocation solve(CpModel model, BoolVar[][] x, AllocationProblem p, long start) {
+    /**
+     * Solves and checks: the integer model accepts what the real budgets accept (costs round down), so its
+     * optimum is a true one whenever its allocation meets the real budgets; one that passes only through the
+     * rounding is replaced by the known allocation (nothing is claimed proven then), or null without one.
+     */
+    private Allocation solve(CpModel model, BoolVar[][] x, AllocationProblem p, Allocation known, boolean roundUp,
+                             long start) {
         CpSolver solver = new CpSolver();
         solver.getParameters().setMaxTimeInSeconds(timeLimitSeconds)
                 .setNumWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -130,10 +144,23 @@ public final class CpSatAllocator implements Allocator {
                 }
             }
         }
-        return Allocation.of(name(), p, choice, status.name(), start);
+        boolean meets = p.feasible(choice);
+        if (known != null && (!meets || known.objective() < p.objective(choice))) {
+            // the known allocation is better, or CP-SAT's fits only in the rounded model
+            return Allocation.of(name(), p, known.choice(), meets ? status.name() : "FEASIBLE", start);
+        }
+        if (!meets) {
+            return null;
+        }
+        return Allocation.of(name(), p, choice, roundUp ? "FEASIBLE" : status.name(), start);
     }
 
-    private static void addBudget(CpModel model, BoolVar[] all, AllocationProblem p, Resource r) {
+    /**
+     * One budget as an integer constraint that accepts every allocation the real budget accepts (with its
+     * tolerance): whole-number costs (bytes) as they are; fractional ones scaled and rounded down (or, with
+     * {@code roundUp}, up: then everything it accepts meets the real budget).
+     */
+    private static void addBudget(CpModel model, BoolVar[] all, AllocationProblem p, Resource r, boolean roundUp) {
         int n = p.size();
         int m = p.choices();
         double[][] cost = p.cost()[r.ordinal()];
@@ -141,22 +168,11 @@ public final class CpSatAllocator implements Allocator {
         long[] coef = new long[n * m];
         for (int l = 0; l < n; l++) {
             for (int j = 0; j < m; j++) {
-                coef[l * m + j] = (long) Math.ceil(cost[l][j] * scale);
+                coef[l * m + j] = (long) (roundUp ? Math.ceil(cost[l][j] * scale) : Math.floor(cost[l][j] * scale));
             }
         }
-        long capacity = (long) Math.floor((p.budgets().limit(r) - p.remainder()[r.ordinal()]) * scale);
+        long capacity = (long) Math.floor(p.capacity(r) * scale);
         model.addLessOrEqual(LinearExpr.weightedSum(all, coef), capacity);
-    }
-
-    private static boolean nonNegative(double[][] d) {
-        for (double[] row : d) {
-            for (double v : row) {
-                if (v < 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     /** Byte counts are whole numbers: then no scaling is needed and the budget boundary is exact. */

@@ -29,20 +29,32 @@ final class LagrangianRelaxation {
      * @param roundings  integer candidates met on the way (may break budgets)
      */
     record Result(int[] resources, double[] lambda, double bound, boolean infeasible, List<int[]> roundings) {
+        /** D_lj + Σ_k λ_k c_klj: what the relaxation charges layer l for choice j. */
+        double priced(AllocationProblem p, int l, int j) {
+            double v = p.d()[l][j];
+            for (int k = 0; k < resources.length; k++) {
+                v += lambda[k] * p.cost()[resources[k]][l][j];
+            }
+            return v;
+        }
     }
 
     private final AllocationProblem p;
     private final int[] resources;
     private final double[] capacity;
+    /** Per budgeted resource, a size of its values that is never 0: its capacity or the range its costs span. */
+    private final double[] scale;
 
     LagrangianRelaxation(AllocationProblem p) {
         this.p = p;
         this.resources = Arrays.stream(Resource.values()).filter(r -> p.budgets().has(r)).mapToInt(Enum::ordinal)
                 .toArray();
         this.capacity = new double[resources.length];
+        this.scale = new double[resources.length];
         for (int k = 0; k < resources.length; k++) {
             Resource r = Resource.values()[resources[k]];
-            capacity[k] = AllocationProblem.toleratedLimit(p.budgets().limit(r)) - p.remainder()[r.ordinal()];
+            capacity[k] = p.capacity(r);
+            scale[k] = Math.max(Math.max(Math.abs(capacity[k]), p.maximum(r) - p.minimum(r)), 1e-300);
         }
     }
 
@@ -92,9 +104,10 @@ final class LagrangianRelaxation {
         int[] x = argmin(lambda);
         double[] direction = new double[resources.length];
         for (int k = 0; k < resources.length; k++) {
-            double scale = Math.max(Math.abs(capacity[k]), 1e-300);
-            double g = (total(k, x) - capacity[k]) / scale;
-            direction[k] = lambda[k] <= 0 && g < 0 ? 0 : g / scale; // projected: a zero multiplier stays zero
+            // the overshoot in fractions of the resource's scale, divided by that scale once more so that a step
+            // moves every λ_k·C_k by about the same amount whatever the units (bytes against milliseconds)
+            double g = (total(k, x) - capacity[k]) / scale[k];
+            direction[k] = lambda[k] <= 0 && g < 0 ? 0 : g / scale[k]; // projected: a zero multiplier stays zero
         }
         return searchAlong(lambda, direction, roundings);
     }
@@ -210,7 +223,7 @@ final class LagrangianRelaxation {
     private double normalisedCost(int l, int j) {
         double c = 0;
         for (int k = 0; k < resources.length; k++) {
-            c += p.cost()[resources[k]][l][j] / Math.max(Math.abs(capacity[k]), 1e-300);
+            c += p.cost()[resources[k]][l][j] / scale[k];
         }
         return c;
     }

@@ -17,6 +17,8 @@ import java.util.Map;
 final class PartialRelaxation {
     /** Bisection steps on the price factor: its interval shrinks 2^-12. */
     private static final int STEPS = 12;
+    /** Times the price may grow fourfold before this budget gives up leading: 4^16 ≈ 4e9 times μ. */
+    private static final int MAX_GROWTH = 16;
 
     private final AllocationProblem p;
     private final LagrangianRelaxation.Result relaxation;
@@ -35,11 +37,12 @@ final class PartialRelaxation {
         for (int kept = 0; kept < res.length; kept++) {
             // grow the price until the priced budgets are met too (else this budget cannot lead)
             double hi = 1;
-            int grown = 0;
-            while (solve(kept, hi, found) == null && grown++ < 16) {
+            boolean met = solve(kept, hi, found) != null;
+            for (int grown = 0; !met && grown < MAX_GROWTH; grown++) {
                 hi *= 4;
+                met = solve(kept, hi, found) != null;
             }
-            if (grown > 16) {
+            if (!met) {
                 continue;
             }
             double lo = 0;
@@ -58,14 +61,16 @@ final class PartialRelaxation {
     /** Solves with budget {@code kept} exact and the others priced at {@code factor}·μ; adds a fitting result. */
     private int[] solve(int kept, double factor, List<int[]> found) {
         int[] res = relaxation.resources();
+        double[] prices = new double[res.length];
+        for (int k = 0; k < res.length; k++) {
+            prices[k] = k == kept ? 0 : factor * price(k);
+        }
         double[][] priced = new double[p.size()][p.choices()];
         for (int l = 0; l < p.size(); l++) {
             for (int j = 0; j < p.choices(); j++) {
                 priced[l][j] = p.d()[l][j];
                 for (int k = 0; k < res.length; k++) {
-                    if (k != kept) {
-                        priced[l][j] += factor * price(k) * p.cost()[res[k]][l][j];
-                    }
+                    priced[l][j] += prices[k] * p.cost()[res[k]][l][j];
                 }
             }
         }
@@ -82,7 +87,7 @@ final class PartialRelaxation {
         return null;
     }
 
-    /** μ of budget k, or a scale of D per unit of that resource where the LP left it unpriced. */
+    /** μ of budget k, or the largest D per unit of that resource's range where the LP left it unpriced. */
     private double price(int k) {
         double mu = relaxation.lambda()[k];
         if (mu > 0) {
@@ -90,12 +95,12 @@ final class PartialRelaxation {
         }
         Resource r = Resource.values()[relaxation.resources()[k]];
         double range = Math.max(p.maximum(r) - p.minimum(r), 1e-300);
-        double dRange = 0;
+        double maxD = 0;
         for (double[] row : p.d()) {
             for (double v : row) {
-                dRange = Math.max(dRange, v);
+                maxD = Math.max(maxD, v);
             }
         }
-        return dRange / range;
+        return maxD / range;
     }
 }

@@ -75,7 +75,7 @@ final class ResourceTotals {
         for (int r = 0; r < total.length; r++) {
             if (budget[r] < Double.POSITIVE_INFINITY) {
                 double t = total[r] + (l < 0 ? 0 : delta(r, l, to));
-                v += Math.max(0, t - budget[r]) / budget[r];
+                v += Math.max(0, t - limit[r]) / budget[r]; // overshoot past the tolerated limit, as feasible() sees it
             }
         }
         return v;

@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.allocation;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -85,7 +86,7 @@ final class SearchStates {
         if (k == 2) {
             // exact for two resources: a staircase of kept (c0, c1), c1 falling as c0 rises
             TreeMap<Double, Double> staircase = new TreeMap<>();
-            for (int i : IndexSort.by(d, size)) {
+            for (int i : byDThenCosts()) {
                 double c0 = cost(i, 0);
                 double c1 = cost(i, 1);
                 Map.Entry<Double, Double> below = staircase.floorEntry(c0);
@@ -123,6 +124,32 @@ final class SearchStates {
             }
         }
         return false;
+    }
+
+    /**
+     * The states by D, ties by the first cost and then the second, so that among equal D a state comes before
+     * any it dominates.
+     */
+    private int[] byDThenCosts() {
+        int[] order = IndexSort.by(d, size);
+        for (int from = 0; from < order.length; ) {
+            int to = from + 1;
+            while (to < order.length && d[order[to]] == d[order[from]]) {
+                to++;
+            }
+            if (to - from > 1) {
+                Integer[] run = new Integer[to - from];
+                for (int i = from; i < to; i++) {
+                    run[i - from] = order[i];
+                }
+                Arrays.sort(run, Comparator.<Integer>comparingDouble(i -> cost(i, 0)).thenComparingDouble(i -> cost(i, 1)));
+                for (int i = from; i < to; i++) {
+                    order[i] = run[i - from];
+                }
+            }
+            from = to;
+        }
+        return order;
     }
 
     /** The {@code count} states with the smallest bound. */

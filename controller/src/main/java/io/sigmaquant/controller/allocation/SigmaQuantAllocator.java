@@ -15,7 +15,8 @@ import java.util.Map;
  *       Phase 2.</li>
  *   <li>Pair-move local search ({@link SwapRefinement}) from the best start.</li>
  *   <li>{@link BoundedSearch}: a dynamic programme over the layers the Lagrangian bound leaves open, which
- *       either finds a better allocation or proves that none exists (status OPTIMAL).</li>
+ *       finds a better allocation or, when no cap on its states was hit, proves that none exists (status
+ *       OPTIMAL).</li>
  *   <li>With several budgets and no proof yet: {@link PartialRelaxation} and {@link NeighbourhoodSearch}, then
  *       the bounded search again.</li>
  *   <li>Where nothing was proven, the paper method's full answer (its pair-move search from its own start).</li>

@@ -61,8 +61,8 @@ public final class SigmaQuantPaperAllocator implements Allocator {
         return totals.choice();
     }
 
-    /** Phase 1 on its own, for reports and tests. */
-    public int[] phase1(AllocationProblem p) {
+    /** Phase 1 on its own: σ clusters mapped to a window of bitwidths placed as high as the budgets allow. */
+    int[] phase1(AllocationProblem p) {
         int n = p.size();
         double[] x = new double[n];
         for (int l = 0; l < n; l++) {

@@ -49,8 +49,8 @@ public final class TradeoffBenchmark {
             Allocation u = new UniformAllocator(b).allocate(open);
             double budget = open.total(Resource.SIZE, u.choice());
             AllocationProblem p = open.withBudgets(Budgets.of(budget, null, null));
-            TradeoffPoint point = new TradeoffPoint(b, budget, measure(p, u, check), measure(p, paper.allocate(p), check),
-                    measure(p, sigmaquant.allocate(p), check), measure(p, exact.allocate(p), check));
+            TradeoffPoint point = new TradeoffPoint(b, budget, measure(p, u, check), measure(p, paper, check),
+                    measure(p, sigmaquant, check), measure(p, exact, check));
             points.add(point);
             if (uniformBits == null && point.uniform().top1() >= floor) {
                 uniformBits = b;
@@ -74,5 +74,14 @@ public final class TradeoffBenchmark {
     private static TradeoffPoint.Measured measure(AllocationProblem p, Allocation a, AccuracyCheck check) {
         return new TradeoffPoint.Measured(p.total(Resource.SIZE, a.choice()), check.top1(a.bits(p)), a.objective(),
                 a.elapsedMs(), a.status());
+    }
+
+    /** A method's allocation at a level, or a row of NaN with why when it has none (a greedy stuck, a time-out). */
+    private static TradeoffPoint.Measured measure(AllocationProblem p, Allocator method, AccuracyCheck check) {
+        try {
+            return measure(p, method.allocate(p), check);
+        } catch (InfeasibleBudgetException | IllegalStateException e) {
+            return new TradeoffPoint.Measured(Double.NaN, Double.NaN, Double.NaN, Double.NaN, "NONE: " + e.getMessage());
+        }
     }
 }

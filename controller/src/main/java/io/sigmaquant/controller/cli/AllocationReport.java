@@ -22,7 +22,7 @@ import java.util.Map;
 /** What {@code allocate} prints (JSON keys as in the issue) and the config it writes. */
 record AllocationReport(String model, String profile, String method, String status, Map<String, Integer> bits,
                         Predicted predicted, Map<String, Double> budgets, double objective, Double lowerBound,
-                        List<Allocation.Candidate> considered, double elapsedMs,
+                        Double provenGapPercent, List<Allocation.Candidate> considered, double elapsedMs,
                         String sensitivityMode, String sensitivitySource, String costModel, AccuracyGate gate,
                         List<AllocationPlanner.SearchStep> search) {
 
@@ -38,8 +38,8 @@ record AllocationReport(String model, String profile, String method, String stat
         Map<String, Double> budgets = new LinkedHashMap<>();
         p.budgets().limits().forEach((r, v) -> budgets.put(r.label(), v));
         return new AllocationReport(model.toString(), device.id(), a.method(), a.status(), a.bits(p), predicted,
-                budgets, a.objective(), Double.isNaN(a.lowerBound()) ? null : a.lowerBound(), a.considered(),
-                a.elapsedMs(), table.mode(), table.source(), costs.describe(), plan.gate(),
+                budgets, a.objective(), Double.isNaN(a.lowerBound()) ? null : a.lowerBound(),
+                Double.isNaN(a.provenGap()) ? null : 100 * a.provenGap(), a.considered(), a.elapsedMs(), table.mode(), table.source(), costs.describe(), plan.gate(),
                 plan.search());
     }
 
@@ -77,8 +77,7 @@ record AllocationReport(String model, String profile, String method, String stat
         }
         if (lowerBound != null) {
             out.printf(Locale.ROOT, "lower bound on ΣD: %.4e (%s)%n", lowerBound, status.equals("OPTIMAL")
-                    ? "proven optimal" : String.format(Locale.ROOT, "within %.2f %% of the optimum",
-                    objective <= 0 ? 0 : 100 * Math.max(0, objective - lowerBound) / objective));
+                    ? "proven optimal" : String.format(Locale.ROOT, "within %.2f %% of the optimum", provenGapPercent));
         }
         if (gate != null) {
             out.printf(Locale.ROOT, "measured top-1: %.2f%% (FP32 %.2f%%, drop %.2f points%s) on %d images%n",

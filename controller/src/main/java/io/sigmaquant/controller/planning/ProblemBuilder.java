@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.planning;
 
+import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.AllocationProblem;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.Resource;
@@ -27,6 +28,11 @@ public final class ProblemBuilder {
             sigma[l] = layer.sigma();
             for (int j = 0; j < bits.length; j++) {
                 d[l][j] = bits[j] == 32 ? 0 : sensitivity.d(layer.name(), bits[j]);
+                if (!Double.isFinite(d[l][j])) {
+                    // NaN weights or outputs give a NaN divergence: nothing can be ranked on it
+                    throw new UserInputException("the KL sensitivity of layer " + layer.name() + " at " + bits[j]
+                            + " bits is " + d[l][j] + ": are its weights or the model's outputs finite?");
+                }
                 LayerCost c = costs.cost(layer, bits[j]);
                 cost[Resource.SIZE.ordinal()][l][j] = c.sizeBytes();
                 cost[Resource.LATENCY.ordinal()][l][j] = c.latencyMs();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sigmaquant.controller.bench.ProblemCorpus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
@@ -97,6 +98,10 @@ class AllocatorPropertiesTest {
             assertThat(p.feasible(h.choice())).as(h.method()).isTrue();
             double tolerance = 1e-6 * Math.max(1e-12, h.objective()) + 1e-12;
             assertThat(exact.objective()).as(h.method()).isLessThanOrEqualTo(h.objective() + tolerance);
+            if (!Double.isNaN(h.lowerBound())) {
+                // the bound the default reports holds against the independent optimum
+                assertThat(h.lowerBound()).as(h.method()).isLessThanOrEqualTo(exact.objective() + tolerance);
+            }
             if (h.status().equals("OPTIMAL")) {
                 // a proof of optimality must agree with the independent solver
                 assertThat(h.objective()).as(h.method()).isLessThanOrEqualTo(exact.objective() * (1 + 1e-6) + 1e-12);
@@ -133,6 +138,30 @@ class AllocatorPropertiesTest {
         AllocationProblem p = open.withBudgets(Budgets.of(open.total(Resource.SIZE, uniform.choice()), null, null));
         for (Allocator a : new Allocator[] {EXACT, SIGMAQUANT, PAPER}) {
             assertThat(p.feasible(a.allocate(p).choice())).as(a.name()).isTrue();
+        }
+    }
+
+    /**
+     * A fractional budget (latency, ms) set to exactly an allocation's total, or to the smallest achievable, is
+     * met by every method: the exact one accepts what the real budget accepts, and is no worse than the default.
+     */
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void allocate_latencyBudgetExactlyAtATotal_isMetByEveryMethodAndExactIsNoWorse(long seed) {
+        AllocationProblem open = ProblemCorpus.generate(ProblemCorpus.Family.BASELINE, seed, 3 + (int) (seed % 40))
+                .withBudgets(Budgets.none());
+        int[] uniform = new int[open.size()];
+        Arrays.fill(uniform, open.indexOfBits(4));
+        for (double budget : new double[] {open.total(Resource.LATENCY, uniform), open.minimum(Resource.LATENCY)}) {
+            AllocationProblem p = open.withBudgets(Budgets.of(null, budget, null));
+            Allocation exact = EXACT.allocate(p);
+            Allocation hinted = new CpSatAllocator(30).allocate(p);
+            Allocation a = SIGMAQUANT.allocate(p);
+            for (Allocation each : new Allocation[] {exact, hinted, a, PAPER.allocate(p)}) {
+                assertThat(p.feasible(each.choice())).as(each.method()).isTrue();
+            }
+            assertThat(exact.objective()).isLessThanOrEqualTo(a.objective() * (1 + 1e-9) + 1e-15);
+            assertThat(hinted.objective()).isLessThanOrEqualTo(a.objective() * (1 + 1e-9) + 1e-15);
         }
     }
 
