@@ -124,6 +124,15 @@ final class OptimizeCommand implements Callable<Integer> {
                     + "measured to find one that meets the same budgets")
     Integer compareRandom;
 
+    @Option(names = "--seed", paramLabel = "N", description = "seeds the loop's resamples and the benchmarks' random "
+            + "configurations (default: " + RunRequest.DEFAULT_SEED + ")")
+    Long seed;
+
+    @Option(names = "--paired-reference", negatable = true, paramLabel = "BOOL", description = "agents measure the "
+            + "float model interleaved with each candidate, so that drift between jobs is corrected (default: "
+            + RunRequest.DEFAULT_PAIRED_REFERENCE + "; --no-paired-reference halves the time per job)")
+    Boolean pairedReference;
+
     /** In-process runs: the store (default: an embedded H2 file in --out). */
     @Mixin
     StoreOptions store;
@@ -157,7 +166,7 @@ final class OptimizeCommand implements Callable<Integer> {
                 .maxIterations(maxIterations).tolerance(tolerance).batch(batch).threads(threads).runs(runs)
                 .minDurationMs(minDurationMs).leaseSeconds(leaseSeconds).maxAttempts(maxAttempts)
                 .sensitivityMode(sensitivityMode).preprocessing(data.scale, data.mean, data.std).holdout(holdout)
-                .compareRandom(compareRandom).build().validate();
+                .compareRandom(compareRandom).seed(seed).pairedReference(pairedReference).build().validate();
         if (!Files.isRegularFile(model)) {
             throw new UserInputException("model not found: " + model);
         }

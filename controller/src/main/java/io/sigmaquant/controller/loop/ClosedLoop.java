@@ -1,12 +1,9 @@
 package io.sigmaquant.controller.loop;
 
-import io.sigmaquant.controller.allocation.AllocationProblem;
 import io.sigmaquant.controller.allocation.Allocator;
-import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
 import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.cost.PriorCostModel;
 import io.sigmaquant.controller.fleet.Dispatcher;
-import io.sigmaquant.controller.planning.ProblemBuilder;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
 import java.util.List;
 import java.util.Locale;
@@ -18,9 +15,12 @@ import java.util.function.Consumer;
  * The hardware-in-the-loop closed loop for one device class (docs/ARCHITECTURE.md, "A run"): solve with the
  * current cost model (any {@link Allocator}; SigmaQuant by default), export the candidate, have an agent of the
  * class measure it, attribute its per-node times to layers, refit, re-solve. Calibration configurations come
- * first so that the fit is identifiable ({@link CalibrationConfigs}). It stops when a measured candidate meets
- * every budget and the model had predicted its latency within the tolerance, or after the iteration limit
- * (and says so). What it knows as it goes is in one {@link LoopState}; built with {@link #builder}.
+ * first so that the fit is identifiable ({@link CalibrationConfigs}). When the model finds no configuration within
+ * the budgets it explores instead of giving up ({@link NextMeasurement}); it reports the budgets unreachable only
+ * when the configurations predicted fastest were measured and missed them. It stops when a measured candidate
+ * meets every budget (judged on the drift-corrected interval, {@link BudgetVerdict}) and the model had predicted
+ * its latency within the tolerance, or after the iteration limit (and says so, keeping the best configuration a
+ * measurement proved). What it knows as it goes is in one {@link LoopState}; built with {@link #builder}.
  */
 public final class ClosedLoop {
     private final ModelUnderTest model;
@@ -58,43 +58,56 @@ public final class ClosedLoop {
             throw new IllegalStateException("a closed loop runs once");
         }
         for (PastMeasurement p : earlier) {
-            state.add(rig.replay(p), p.kind(), p.predictedMs(), true);
+            state.add(rig.replay(p), p.kind(), p.predictedMs());
         }
         List<Integer> allowed = List.copyOf(prior.profile().allowedBits());
         for (Map<String, Integer> config : CalibrationConfigs.of(model.layers(), allowed)) {
             if (earlier.stream().noneMatch(p -> p.bits().equals(config))) {
-                measure(config, IterationKind.CALIBRATION, true);
+                measure(config, IterationKind.CALIBRATION);
             }
         }
-        for (int i = state.candidates(); i < settings.maxIterations(); i++) {
-            AllocationProblem p = ProblemBuilder.build(model.analysis(), state.model(), sensitivity, allowed,
-                    state.budgets());
-            Map<String, Integer> bits;
-            try {
-                bits = allocator.allocate(p).bits(p);
-            } catch (InfeasibleBudgetException e) {
-                return report(modelName, false, "the model calibrated on " + state.iterations().size()
-                        + " measurements says the budgets cannot be met: " + e.getMessage(), state.last().bits(), null);
+        NextMeasurement next = new NextMeasurement(model, sensitivity, allocator, allowed, settings.seed());
+        while (state.chosen() < settings.maxIterations()) {
+            NextMeasurement.Decision decision = next.decide(state);
+            if (decision instanceof NextMeasurement.Stop stop) {
+                return report(modelName, false, stop.evidence(), state.last().bits(), null);
             }
-            LoopIteration it = measure(bits, IterationKind.CANDIDATE, false);
-            double gap = Math.abs(it.predictedMs() - it.measuredMs()) / it.measuredMs();
-            if (it.meetsBudgets() && gap <= settings.tolerance()) {
-                return report(modelName, true, String.format(Locale.ROOT, "measured %.3f ms meets the budgets and the model "
-                        + "predicted it within %.1f %%", it.measuredMs(), 100 * gap), bits, state.lastSha256());
+            NextMeasurement.Measure m = (NextMeasurement.Measure) decision;
+            LoopIteration it = measure(m.bits(), m.kind());
+            if (it.kind() == IterationKind.CANDIDATE && it.meetsBudgets()
+                    && it.predictionError() <= settings.tolerance()) {
+                return report(modelName, true, String.format(Locale.ROOT, "measured %.4f ms %s the budgets and the "
+                        + "model predicted it within %.1f %%", it.correctedMs(), it.verdict(),
+                        100 * it.predictionError()), m.bits(), state.lastSha256());
             }
         }
-        return report(modelName, false, "iteration limit of " + settings.maxIterations() + " reached without a candidate that "
-                + "meets the budgets and is predicted within " + Math.round(100 * settings.tolerance()) + " %",
-                state.last().bits(), null);
+        return atTheLimit(modelName);
+    }
+
+    /**
+     * The iteration limit: not converged, but a configuration the loop measured and found within the budgets is
+     * still the answer (the least distorted of them), proven by its measurement though not by the model.
+     */
+    private LoopReport atTheLimit(String modelName) {
+        String limit = "iteration limit of " + settings.maxIterations() + " reached without a candidate that meets the "
+                + "budgets and is predicted within " + Math.round(100 * settings.tolerance()) + " %";
+        var proven = state.iterations().stream().filter(it -> it.kind().chosenByTheLoop() && it.meetsBudgets())
+                .min(java.util.Comparator.comparingDouble(it -> sensitivity.total(it.bits())));
+        if (proven.isPresent()) {
+            LoopIteration p = proven.get();
+            return report(modelName, false, limit + "; measurement " + p.index() + " (" + String.format(Locale.ROOT,
+                    "%.4f ms", p.correctedMs()) + ") " + p.verdict() + " the budgets and is kept", p.bits(),
+                    state.shaOf(p.index()));
+        }
+        return report(modelName, false, limit, state.last().bits(), null);
     }
 
     /** Measures a configuration the loop chose, feeds it to the fit, records it and reports it. */
-    private LoopIteration measure(Map<String, Integer> bits, IterationKind kind, boolean setsLatencyBudget)
-            throws InterruptedException {
+    private LoopIteration measure(Map<String, Integer> bits, IterationKind kind) throws InterruptedException {
         double predictedMs = model.predictedMs(state.model(), bits);
         Measurement m = rig.measure(bits);
         recorder.measured(m.measured(), bits);
-        LoopIteration it = state.add(m, kind, predictedMs, setsLatencyBudget);
+        LoopIteration it = state.add(m, kind, predictedMs);
         recorder.iteration(it, m.result().jobId(), m.result().attempt());
         if (state.calibration() != null) {
             recorder.calibrated(state.calibration());
@@ -115,7 +128,7 @@ public final class ClosedLoop {
         double predictedMs = model.predictedMs(state.model(), bits);
         Measurement m = rig.measure(bits);
         recorder.measured(m.measured(), bits);
-        LoopIteration it = m.iteration(index, kind, predictedMs, state.budgets(), Double.NaN);
+        LoopIteration it = state.aside(m, index, kind, predictedMs);
         progress.accept(it);
         return it;
     }

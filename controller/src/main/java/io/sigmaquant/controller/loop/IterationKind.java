@@ -9,6 +9,11 @@ public enum IterationKind {
     CALIBRATION("calibration"),
     /** The allocator's answer under the current cost model. */
     CANDIDATE("candidate"),
+    /**
+     * Chosen while the current cost model says no configuration meets the budgets: the one its refits most often
+     * predict to meet them, or the one predicted fastest, so that "unreachable" rests on measurements.
+     */
+    EXPLORATION("exploration"),
     /** Benchmark: a random configuration measured after the loop to check its predictions; never fitted. */
     HELD_OUT("held-out"),
     /** Benchmark: a random configuration of the random search the loop is compared with; never fitted. */
@@ -27,7 +32,12 @@ public enum IterationKind {
 
     /** Whether its measurement feeds the cost model's fit. */
     public boolean learns() {
-        return this == CALIBRATION || this == CANDIDATE;
+        return this == CALIBRATION || this == CANDIDATE || this == EXPLORATION;
+    }
+
+    /** Whether the loop chose it after calibrating, so that it counts toward the iteration limit. */
+    public boolean chosenByTheLoop() {
+        return this == CANDIDATE || this == EXPLORATION;
     }
 
     /** @throws IllegalArgumentException for a string no kind maps to */

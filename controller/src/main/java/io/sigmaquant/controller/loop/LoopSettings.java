@@ -15,10 +15,12 @@ import io.sigmaquant.protocol.message.MeasurementJob;
  * @param batch        images per inference in the measurement jobs
  * @param latencyFractionOfFloat when positive, the latency budget becomes this fraction of the measured float
  *                     model (the first calibration measurement)
+ * @param pairedReference whether jobs carry the float model as a reference the agent measures interleaved
+ * @param seed         seeds the loop's random choices (the resamples of its uncertainty), so a run can be repeated
  */
 public record LoopSettings(String runId, String deviceClass, Budgets budgets, int maxIterations, double tolerance,
                            MeasurementJob.Settings measurement, JobPolicy jobs, String modelBaseUrl, int batch,
-                           double latencyFractionOfFloat) {
+                           double latencyFractionOfFloat, boolean pairedReference, long seed) {
     public LoopSettings {
         if (maxIterations < 1 || !(tolerance > 0) || batch < 1) {
             throw new IllegalArgumentException("maxIterations and batch must be positive, tolerance > 0");
@@ -29,6 +31,9 @@ public record LoopSettings(String runId, String deviceClass, Budgets budgets, in
                     + "settings, a job policy and a model URL");
         }
     }
+
+    /** The seed when none is given: a run repeats itself unless asked not to. */
+    public static final long DEFAULT_SEED = 1;
 
     public static Builder builder(String runId, String deviceClass) {
         return new Builder(runId, deviceClass);
@@ -46,6 +51,8 @@ public record LoopSettings(String runId, String deviceClass, Budgets budgets, in
         private String modelBaseUrl;
         private int batch = 1;
         private double latencyFractionOfFloat;
+        private long seed = DEFAULT_SEED;
+        private boolean pairedReference;
 
         private Builder(String runId, String deviceClass) {
             this.runId = runId;
@@ -89,9 +96,20 @@ public record LoopSettings(String runId, String deviceClass, Budgets budgets, in
             return this;
         }
 
+        /** Have agents measure the float model interleaved with each candidate (drift correction). */
+        public Builder pairedReference(boolean paired) {
+            pairedReference = paired;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
         public LoopSettings build() {
             return new LoopSettings(runId, deviceClass, budgets, maxIterations, tolerance, measurement, jobs,
-                    modelBaseUrl, batch, latencyFractionOfFloat);
+                    modelBaseUrl, batch, latencyFractionOfFloat, pairedReference, seed);
         }
     }
 }

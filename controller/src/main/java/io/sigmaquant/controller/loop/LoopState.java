@@ -9,74 +9,122 @@ import io.sigmaquant.controller.calibration.LatencyFit;
 import io.sigmaquant.controller.calibration.NodeAttribution;
 import io.sigmaquant.controller.cost.CostModel;
 import io.sigmaquant.controller.cost.PriorCostModel;
-import io.sigmaquant.protocol.message.JobResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 /**
- * Everything the loop knows and changes as it goes, in one place: the measurements so far as iterations, the
- * calibrator they feed and the cost model it last fitted, the budgets (the latency one set from the float
- * model's measurement when given as a fraction), and how many candidates were measured.
+ * Everything the loop knows and changes as it goes, in one place: the measurements so far as iterations, those
+ * it learns from and the cost model it last fitted on them (drift-corrected, {@link DriftCorrection}), the
+ * budgets (the latency one set from the float model when given as a fraction), and how many configurations the
+ * loop itself chose.
  */
 final class LoopState {
+    /** A measurement the fit learns from, with what is computed once from it. */
+    record Learned(Measurement measurement, LatencyReading reading, NodeAttribution.Attribution attribution) {
+    }
+
+    private final PriorCostModel prior;
     private final List<Layer> layers;
-    private final Calibrator calibrator;
+    private final Budgets given;
     private final double latencyFractionOfFloat;
+    private final DriftCorrection drift = new DriftCorrection();
+    private final List<Learned> learned = new ArrayList<>();
     private final List<LoopIteration> iterations = new ArrayList<>();
+    private final List<String> sha256s = new ArrayList<>();
     private CostModel model;
     private Budgets budgets;
-    private int candidates;
+    private int chosen;
     private String lastSha256;
 
     LoopState(PriorCostModel prior, List<Layer> layers, Budgets budgets, double latencyFractionOfFloat) {
+        this.prior = prior;
         this.layers = layers;
-        this.calibrator = new Calibrator(prior);
         this.model = prior;
+        this.given = budgets;
         this.budgets = budgets;
         this.latencyFractionOfFloat = latencyFractionOfFloat;
     }
 
     /**
-     * Feeds a measurement to the fit, refits, and appends it as the next iteration.
+     * Feeds a measurement to the fit (when its kind learns), refits, and appends it as the next iteration.
      *
-     * @param predictedMs     what the cost model predicted before this measurement
-     * @param setsLatencyBudget whether an all-float measurement may set a latency budget given as a fraction
+     * @param predictedMs what the cost model predicted before this measurement
      */
-    LoopIteration add(Measurement m, IterationKind kind, double predictedMs, boolean setsLatencyBudget) {
-        learn(m);
-        model = calibrator.fit();
-        LoopIteration it = m.iteration(iterations.size() + 1, kind, predictedMs, budgets, fitError());
-        iterations.add(it);
-        candidates += kind == IterationKind.CANDIDATE ? 1 : 0;
-        lastSha256 = m.sha256();
-        if (setsLatencyBudget) {
-            budgets = budgetsAfter(m);
+    LoopIteration add(Measurement m, IterationKind kind, double predictedMs) {
+        LatencyReading reading = m.reading();
+        drift.observe(reading, isFloat(m.bits()));
+        budgets = budgetsNow();
+        if (kind.learns()) {
+            learned.add(new Learned(m, reading, m.attribution()));
+            model = fit(learned);
         }
+        LoopIteration it = m.iteration(iterations.size() + 1, kind, predictedMs, budgets, drift.correct(reading),
+                fitError());
+        iterations.add(it);
+        sha256s.add(m.sha256());
+        chosen += kind.chosenByTheLoop() ? 1 : 0;
+        lastSha256 = m.sha256();
         return it;
     }
 
-    private void learn(Measurement m) {
-        JobResult r = m.result();
-        NodeAttribution.Attribution attribution = m.attribution();
-        for (Layer l : layers) {
-            Double us = attribution.layerMicros().get(l.name());
-            if (us != null) {
-                calibrator.addLayer(l, m.bits().get(l.name()), us);
-            }
-        }
-        calibrator.addEndToEnd(layers, m.bits(), r.latency().medianMs());
-        if (!r.energy().estimated()) {
-            calibrator.addEnergy(layers, m.bits(), r.energy().millijoulesPerInference());
-        }
+    /** A measurement the loop neither learns from nor counts (benchmarks), judged like the loop's own. */
+    LoopIteration aside(Measurement m, int index, IterationKind kind, double predictedMs) {
+        return m.iteration(index, kind, predictedMs, budgets, drift.correct(m.reading()), Double.NaN);
     }
 
-    /** Once the float model is measured, a latency budget given as a fraction of it becomes a number. */
-    private Budgets budgetsAfter(Measurement m) {
-        boolean allFloat = m.bits().values().stream().allMatch(b -> b == 32);
-        if (allFloat && latencyFractionOfFloat > 0) {
-            return budgets.with(Resource.LATENCY, latencyFractionOfFloat * m.result().latency().medianMs());
+    /**
+     * Cost models refitted on resamples (with replacement) of the measurements learned from: their spread is
+     * what the loop does not know yet.
+     */
+    List<CostModel> bootstrap(int count, long seed) {
+        Random random = new Random(seed ^ learned.size());
+        List<CostModel> models = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            List<Learned> sample = new ArrayList<>();
+            for (int i = 0; i < learned.size(); i++) {
+                sample.add(learned.get(random.nextInt(learned.size())));
+            }
+            models.add(fit(sample));
         }
-        return budgets;
+        return models;
+    }
+
+    private CostModel fit(List<Learned> data) {
+        if (data.isEmpty()) {
+            return prior;
+        }
+        Calibrator calibrator = new Calibrator(prior);
+        for (Learned l : data) {
+            Measurement m = l.measurement();
+            double correctedMs = drift.correct(l.reading()).ms();
+            double driftFactor = l.reading().medianMs() > 0 ? correctedMs / l.reading().medianMs() : 1;
+            for (Layer layer : layers) {
+                Double us = l.attribution().layerMicros().get(layer.name());
+                if (us != null) {
+                    calibrator.addLayer(layer, m.bits().get(layer.name()), us * driftFactor);
+                }
+            }
+            calibrator.addEndToEnd(layers, m.bits(), correctedMs);
+            if (!m.result().energy().estimated()) {
+                calibrator.addEnergy(layers, m.bits(), m.result().energy().millijoulesPerInference());
+            }
+        }
+        return calibrator.fit();
+    }
+
+    /** A latency budget given as a fraction of the float model is that fraction of its typical latency so far. */
+    private Budgets budgetsNow() {
+        double baseline = drift.baselineMs();
+        if (latencyFractionOfFloat > 0 && Double.isFinite(baseline)) {
+            return given.with(Resource.LATENCY, latencyFractionOfFloat * baseline);
+        }
+        return given;
+    }
+
+    private static boolean isFloat(Map<String, Integer> bits) {
+        return bits.values().stream().allMatch(b -> b == 32);
     }
 
     private double fitError() {
@@ -108,12 +156,23 @@ final class LoopState {
         return iterations.get(iterations.size() - 1);
     }
 
-    int candidates() {
-        return candidates;
+    /** The loop's own choices so far (candidates and explorations), which the iteration limit counts. */
+    int chosen() {
+        return chosen;
     }
 
     /** The artifact of the latest measurement. */
     String lastSha256() {
         return lastSha256;
+    }
+
+    /** The artifact measured in iteration {@code index} (1-based). */
+    String shaOf(int index) {
+        return sha256s.get(index - 1);
+    }
+
+    /** The reference model's typical latency in this run, or NaN before it was measured. */
+    double baselineMs() {
+        return drift.baselineMs();
     }
 }

@@ -17,6 +17,10 @@ public record Measurement(Map<String, Integer> bits, QuantizedModel model, Strin
         return measured.result();
     }
 
+    public LatencyReading reading() {
+        return LatencyReading.of(result());
+    }
+
     public double sizeBytes() {
         return model.packedBytes();
     }
@@ -26,17 +30,26 @@ public record Measurement(Map<String, Integer> bits, QuantizedModel model, Strin
         return new NodeAttribution(model.model().getGraph(), bits.keySet()).attribute(result().nodes());
     }
 
-    /** Whether the packed size and the measured latency and energy are within every budget. */
-    public boolean meets(Budgets budgets) {
-        return within(budgets, Resource.SIZE, sizeBytes()) && within(budgets, Resource.LATENCY, result().latency().medianMs())
+    /** The verdict on every budget, latency judged on its drift-corrected 95 % interval. */
+    public BudgetVerdict verdict(Budgets budgets, DriftCorrection.Corrected latency) {
+        boolean exactOnes = within(budgets, Resource.SIZE, sizeBytes())
                 && within(budgets, Resource.ENERGY, result().energy().millijoulesPerInference());
+        return BudgetVerdict.of(exactOnes, latency, budgets.has(Resource.LATENCY) ? budgets.limit(Resource.LATENCY)
+                : Double.NaN);
     }
 
-    /** @param fitError the refitted model's cross-validated error after this measurement, or NaN */
-    public LoopIteration iteration(int index, IterationKind kind, double predictedMs, Budgets budgets, double fitError) {
+    /**
+     * @param latency  the drift-corrected latency the budgets are judged on
+     * @param fitError the refitted model's cross-validated error after this measurement, or NaN
+     */
+    public LoopIteration iteration(int index, IterationKind kind, double predictedMs, Budgets budgets,
+                                   DriftCorrection.Corrected latency, double fitError) {
         JobResult r = result();
+        LatencyReading reading = reading();
+        BudgetVerdict verdict = verdict(budgets, latency);
         return new LoopIteration(index, kind, bits, measured.agentId(), predictedMs, r.latency().medianMs(),
-                r.energy().millijoulesPerInference(), r.energy().estimated(), sizeBytes(), meets(budgets), fitError);
+                latency.ms(), latency.lowMs(), latency.highMs(), reading.ratio(), r.energy().millijoulesPerInference(),
+                r.energy().estimated(), sizeBytes(), verdict.meets(), verdict, fitError);
     }
 
     private static boolean within(Budgets budgets, Resource r, double value) {

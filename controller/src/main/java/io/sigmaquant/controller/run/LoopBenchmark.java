@@ -17,22 +17,33 @@ import java.util.Random;
  * random search needs to meet the same budgets, against the loop's.
  */
 public record LoopBenchmark(List<LoopIteration> heldOut, double medianAbsErrorMs, double maxAbsErrorMs,
-                     double medianAbsErrorPercent, double maxAbsErrorPercent, int loopMeasurements,
+                     double medianAbsErrorPercent, double maxAbsErrorPercent, double shareWithin5Percent,
+                     double shareWithin10Percent, double medianCiHalfWidthPercent, int loopMeasurements,
                      int randomSearchLimit, int randomSearchMeasurements) {
-    /** Seeds fixed so that reruns measure the same configurations. */
+    /** Offsets of the run's seed, so that reruns with one seed measure the same configurations. */
     static final long HOLDOUT_SEED = 7;
     static final long RANDOM_SEED = 11;
 
     /** Runs the benchmarks asked for after the loop's {@code report}; 0 skips one. */
-    public static LoopBenchmark run(ClosedLoop loop, LoopReport report, int holdout, int randomLimit)
+    /**
+     * Errors are against the drift-corrected latency the loop judges budgets on; the half-width is of the
+     * held-out measurements' 95 % intervals, relative to their medians (NaN when the agent gave none).
+     */
+    public static LoopBenchmark run(ClosedLoop loop, LoopReport report, int holdout, int randomLimit, long seed)
             throws InterruptedException {
-        List<LoopIteration> held = holdout > 0 ? holdOut(loop, holdout, HOLDOUT_SEED) : List.of();
-        double[] abs = held.stream().mapToDouble(i -> Math.abs(i.predictedMs() - i.measuredMs())).sorted().toArray();
-        double[] rel = held.stream().mapToDouble(i -> 100 * Math.abs(i.predictedMs() - i.measuredMs()) / i.measuredMs())
-                .sorted().toArray();
-        int random = randomLimit > 0 ? randomSearch(loop, randomLimit, RANDOM_SEED) : 0;
-        return new LoopBenchmark(held, median(abs), max(abs), median(rel), max(rel), report.measurements(), randomLimit,
-                random);
+        List<LoopIteration> held = holdout > 0 ? holdOut(loop, holdout, seed * 31 + HOLDOUT_SEED) : List.of();
+        double[] abs = held.stream().mapToDouble(i -> Math.abs(i.predictedMs() - i.correctedMs())).sorted().toArray();
+        double[] rel = held.stream().mapToDouble(i -> 100 * i.predictionError()).sorted().toArray();
+        double[] halfWidths = held.stream().filter(i -> Double.isFinite(i.ciLowMs()))
+                .mapToDouble(i -> 100 * (i.ciHighMs() - i.ciLowMs()) / 2 / i.correctedMs()).sorted().toArray();
+        int random = randomLimit > 0 ? randomSearch(loop, randomLimit, seed * 31 + RANDOM_SEED) : 0;
+        return new LoopBenchmark(held, median(abs), max(abs), median(rel), max(rel), share(rel, 5), share(rel, 10),
+                median(halfWidths), report.measurements(), randomLimit, random);
+    }
+
+    private static double share(double[] percentErrors, double within) {
+        return percentErrors.length == 0 ? Double.NaN
+                : Arrays.stream(percentErrors).filter(e -> e <= within).count() / (double) percentErrors.length;
     }
 
     /** Calibration quality: random configurations the loop never saw, each against the calibrated model. */
@@ -70,8 +81,10 @@ public record LoopBenchmark(List<LoopIteration> heldOut, double medianAbsErrorMs
         StringBuilder s = new StringBuilder();
         if (!heldOut.isEmpty()) {
             s.append(String.format(Locale.ROOT, "held-out: %d random configurations, |predicted - measured| median %.3f ms "
-                    + "(%.1f %%), max %.3f ms (%.1f %%)%n", heldOut.size(), medianAbsErrorMs, medianAbsErrorPercent,
-                    maxAbsErrorMs, maxAbsErrorPercent));
+                    + "(%.1f %%), max %.3f ms (%.1f %%); within 5 %%: %.0f %%, within 10 %%: %.0f %%; median 95 %% "
+                    + "interval half-width %.1f %%%n", heldOut.size(), medianAbsErrorMs, medianAbsErrorPercent,
+                    maxAbsErrorMs, maxAbsErrorPercent, 100 * shareWithin5Percent, 100 * shareWithin10Percent,
+                    medianCiHalfWidthPercent));
         }
         if (randomSearchLimit > 0) {
             s.append(String.format(Locale.ROOT, "measurements to meet the budgets: closed loop %d, random search %s%n",

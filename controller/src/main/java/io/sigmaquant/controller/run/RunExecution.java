@@ -63,7 +63,7 @@ public final class RunExecution {
         writeResults(outDir, report, infra.models());
         LoopBenchmark bench = null;
         if (r.holdout() > 0 || r.compareRandom() > 0) {
-            bench = LoopBenchmark.run(loop, report, r.holdout(), r.compareRandom());
+            bench = LoopBenchmark.run(loop, report, r.holdout(), r.compareRandom(), r.seed());
             JsonFiles.write(outDir.resolve("benchmark.json"), bench);
         }
         return new Outcome(report, bench);
@@ -78,7 +78,8 @@ public final class RunExecution {
                         profile.warmupRuns(), r.runs(), r.minDurationMs(), true))
                 .jobs(new JobPolicy(Duration.ofSeconds(r.leaseSeconds()), r.maxAttempts(), infra.waitForAgent()))
                 .modelBaseUrl(infra.modelBaseUrl()).batch(r.batch())
-                .latencyFractionOfFloat(r.latencyFraction() == null ? 0 : r.latencyFraction()).build();
+                .latencyFractionOfFloat(r.latencyFraction() == null ? 0 : r.latencyFraction())
+                .pairedReference(r.pairedReference()).seed(r.seed()).build();
     }
 
     private static void writeResults(Path outDir, LoopReport report, ModelStore models) {

@@ -17,13 +17,16 @@ import java.util.Map;
  * @param sensitivityMode outputs (default with calibration images) or weights (data-free)
  * @param holdout         benchmark: random configurations measured after the loop to check its predictions
  * @param compareRandom   benchmark: at most this many random configurations, to count what random search needs
+ * @param seed            seeds the loop's resamples and the benchmarks' random configurations
+ * @param pairedReference whether each job also measures the float model interleaved with the candidate, so that
+ *                        the loop can correct the board's drift between jobs (doubles the time per job)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLatencyMs, Double maxEnergyMj,
                          Double latencyFraction, String method, Integer maxIterations, Double tolerance, Integer batch,
                          Integer threads, Integer runs, Long minDurationMs, Integer leaseSeconds, Integer maxAttempts,
                          String sensitivityMode, Double scale, Double mean, Double std, Integer holdout,
-                         Integer compareRandom) {
+                         Integer compareRandom, Long seed, Boolean pairedReference) {
 
     // The one home of the loop's defaults: the API, optimize and demo leave a setting null to get these.
     public static final String DEFAULT_METHOD = SigmaQuantAllocator.NAME;
@@ -39,6 +42,8 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int DEFAULT_HOLDOUT = 0;
     public static final int DEFAULT_COMPARE_RANDOM = 0;
+    public static final long DEFAULT_SEED = 1;
+    public static final boolean DEFAULT_PAIRED_REFERENCE = true;
 
     public static Builder builder(String deviceClass) {
         return new Builder(deviceClass);
@@ -51,7 +56,8 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
                 or(batch, DEFAULT_BATCH), or(threads, DEFAULT_THREADS), or(runs, DEFAULT_RUNS),
                 or(minDurationMs, DEFAULT_MIN_DURATION_MS), or(leaseSeconds, DEFAULT_LEASE_SECONDS),
                 or(maxAttempts, DEFAULT_MAX_ATTEMPTS), sensitivityMode, scale, mean, std, or(holdout, DEFAULT_HOLDOUT),
-                or(compareRandom, DEFAULT_COMPARE_RANDOM));
+                or(compareRandom, DEFAULT_COMPARE_RANDOM), or(seed, DEFAULT_SEED),
+                or(pairedReference, DEFAULT_PAIRED_REFERENCE));
     }
 
     /** Refuses a request that cannot run, with a message naming the field. */
@@ -144,6 +150,8 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
         private Double std;
         private Integer holdout;
         private Integer compareRandom;
+        private Long seed;
+        private Boolean pairedReference;
 
         private Builder(String deviceClass) {
             this.deviceClass = deviceClass;
@@ -237,10 +245,20 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
             return this;
         }
 
+        public Builder seed(Long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder pairedReference(Boolean v) {
+            pairedReference = v;
+            return this;
+        }
+
         public RunRequest build() {
             return new RunRequest(deviceClass, maxSizeBytes, maxLatencyMs, maxEnergyMj, latencyFraction, method,
                     maxIterations, tolerance, batch, threads, runs, minDurationMs, leaseSeconds, maxAttempts,
-                    sensitivityMode, scale, mean, std, holdout, compareRandom);
+                    sensitivityMode, scale, mean, std, holdout, compareRandom, seed, pairedReference);
         }
     }
 }

@@ -34,4 +34,9 @@ public record SensitivityTable(String mode, List<String> layers, List<Integer> b
         }
         return d(l, bitwidth);
     }
+
+    /** Σ D of a configuration (float layers add nothing): the distortion the allocator minimises. */
+    public double total(java.util.Map<String, Integer> bits) {
+        return bits.entrySet().stream().mapToDouble(e -> e.getValue() == 32 ? 0 : d(e.getKey(), e.getValue())).sum();
+    }
 }
