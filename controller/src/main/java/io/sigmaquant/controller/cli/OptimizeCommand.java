@@ -7,6 +7,7 @@ import io.sigmaquant.controller.allocation.Resource;
 import io.sigmaquant.controller.client.RunClient;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopReport;
+import io.sigmaquant.controller.run.ActivationCalibration;
 import io.sigmaquant.controller.run.LoopBenchmark;
 import io.sigmaquant.controller.run.PreparedRun;
 import io.sigmaquant.controller.run.RunExecution;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sigmaquant optimize MODEL --device-class ID (--server URL | --broker URL)}: the closed loop, either
  * submitted to a {@code sigmaquant serve} and followed, or run in this process against a broker's agents.
+ * Without {@code --data} the run is latency-only: activations are calibrated on generated inputs, the report
+ * says so, and no accuracy is claimed.
  */
 @Command(name = "optimize", mixinStandardHelpOptions = true,
         description = "Closed loop: allocate, have agents of the device class measure, recalibrate, repeat until the "
@@ -63,7 +66,8 @@ final class OptimizeCommand implements Callable<Integer> {
     DataOptions data;
 
     @Option(names = "--mode", paramLabel = "outputs|weights",
-            description = "KL sensitivity: outputs (default with --data) or weights (data-free)")
+            description = "KL sensitivity: outputs (default with --data) or weights (data-free; the only mode without "
+                    + "--data)")
     String sensitivityMode;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
@@ -197,9 +201,13 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         client.downloadAll(runId, out);
         boolean converged = state == RunStatus.CONVERGED;
-        LoopReport report = Output.JSON.readValue(out.resolve("report.json").toFile(), LoopReport.class);
+        // read as a tree: the run adds fields of its own (how activations were calibrated) to the loop's report
+        JsonNode report = Output.JSON.readTree(out.resolve("report.json").toFile());
         w.printf("%s: %s (%d measurements)%n", converged ? "converged" : "NOT converged", run.get("reason").asText(),
-                report.measurements());
+                report.path("measurements").asInt());
+        if (ActivationCalibration.Source.GENERATED.wire().equals(report.path("activationCalibration").asText())) {
+            w.println(report.path("note").asText());
+        }
         if (Files.exists(out.resolve("benchmark.json"))) {
             w.println(Output.JSON.readValue(out.resolve("benchmark.json").toFile(), LoopBenchmark.class).summary());
         }
@@ -221,6 +229,9 @@ final class OptimizeCommand implements Callable<Integer> {
             PrintWriter w = spec.commandLine().getOut();
             w.printf("%s: %s (%d measurements)%n", report.converged() ? "converged" : "NOT converged", report.reason(),
                     report.measurements());
+            if (outcome.calibration().source() == ActivationCalibration.Source.GENERATED) {
+                w.println(outcome.calibration().note());
+            }
             if (outcome.benchmark() != null) {
                 w.println(outcome.benchmark().summary());
             }

@@ -11,6 +11,7 @@ import io.sigmaquant.controller.analysis.ModelAnalyzer;
 import io.sigmaquant.controller.cost.PriorCostModel;
 import io.sigmaquant.controller.cost.SizeBasis;
 import io.sigmaquant.controller.data.DataDirectory;
+import io.sigmaquant.controller.data.GeneratedInputs;
 import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.data.LabelledImages;
 import io.sigmaquant.controller.data.Preprocessing;
@@ -30,8 +31,9 @@ import java.nio.file.Path;
 
 /**
  * A run whose inputs have been checked: the device class exists, the model is ONNX the analyser accepts, the
- * calibration images are there when the class runs integer activations, and the size budget is reachable
- * (size is exact; latency and energy are only known once measured). Checking is cheap; the sensitivity table
+ * calibration images, when given, match the model's input, and the size budget is reachable (size is exact;
+ * latency and energy are only known once measured). A run without images is latency-only: integer activations
+ * are calibrated on {@link GeneratedInputs} and sensitivity is data-free. Checking is cheap; the sensitivity table
  * and the calibration batches are computed later, by the run itself.
  */
 public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelFile, byte[] modelBytes,
@@ -39,7 +41,7 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
                           ActivationType activations, Path dataDir) {
 
     /**
-     * @param dataDir folder with {@code calib-*} (or {@code train-*}) IDX files, or null
+     * @param dataDir folder with {@code calib-*} (or {@code train-*}) IDX files, or null for a latency-only run
      * @throws UserInputException naming what is wrong
      */
     public static PreparedRun check(RunRequest request, Path modelFile, Path dataDir) {
@@ -60,16 +62,17 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         ModelAnalysis analysis = ModelAnalyzer.analyze(model);
         Preprocessing pre = Preprocessing.resolve(model, r.scale(), r.mean(), r.std());
         ActivationType acts = ActivationType.forProfile(profile);
-        if (acts != null && dataDir == null) {
-            throw new UserInputException(r.deviceClass() + " runs integer layers as W8A8: calibration images are "
-                    + "needed (--data DIR, or the calib-images part of the request)");
-        }
+        // Without data a run is latency-only: activations are calibrated on generated inputs and sensitivity is
+        // data-free. What would need real images (outputs-mode KL) is refused rather than faked.
         if ("outputs".equals(r.sensitivityMode()) && dataDir == null) {
-            throw new UserInputException("outputs-mode sensitivity needs calibration images");
+            throw new UserInputException("outputs-mode sensitivity needs calibration images (--data DIR, or the "
+                    + "calib-images part of the request); without data, use weights mode");
         }
         PreparedRun run = new PreparedRun(r, profile, modelFile, bytes, model, analysis, pre, acts, dataDir);
         if (dataDir != null) {
             run.calibrationImages(1); // the split is there and matches the model's input
+        } else if (acts != null) {
+            run.generatedInputs(1); // the model's input is one inputs can be generated for
         }
         run.requireSizeReachable();
         return run;
@@ -115,9 +118,29 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         return new InputBatches(images.limit(count), preprocessing, analysis.input());
     }
 
-    /** Images for activation ranges, or null when the device class keeps activations in float. */
+    /**
+     * Samples for activation ranges: the calibration images, generated inputs when the run has no data, or null
+     * when the device class keeps activations in float.
+     */
     public InputBatches activationCalibration() {
-        return activations == null ? null : calibrationImages(ActivationCalibrator.DEFAULT_IMAGES);
+        if (activations == null) {
+            return null;
+        }
+        return dataDir != null ? calibrationImages(ActivationCalibrator.DEFAULT_IMAGES)
+                : generatedInputs(ActivationCalibrator.DEFAULT_IMAGES);
+    }
+
+    /** What {@link #activationCalibration()} calibrates on, for the report. */
+    public ActivationCalibration describe(InputBatches calibration) {
+        if (calibration == null) {
+            return new ActivationCalibration(ActivationCalibration.Source.NONE, 0);
+        }
+        return new ActivationCalibration(dataDir != null ? ActivationCalibration.Source.IMAGES
+                : ActivationCalibration.Source.GENERATED, calibration.count());
+    }
+
+    private InputBatches generatedInputs(int count) {
+        return GeneratedInputs.of(analysis.input(), preprocessing, count, GeneratedInputs.DEFAULT_SEED);
     }
 
     /** The KL sensitivity table over the profile's integer bitwidths (cached by model and settings). */

@@ -14,6 +14,7 @@ import io.sigmaquant.controller.loop.ModelUnderTest;
 import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.controller.quant.ExportOptions;
 import io.sigmaquant.controller.artifacts.ModelStore;
+import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.profiles.DeviceProfile;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.io.IOException;
@@ -27,7 +28,8 @@ import java.util.function.Consumer;
 /**
  * Runs one checked request through the closed loop — the same code for {@code optimize} in-process and for a
  * run of the service — and writes its results into a folder: {@code model.onnx}, {@code report.json},
- * {@code cost-model.json} and, for the benchmarks, {@code benchmark.json}, each atomically.
+ * {@code cost-model.json} and, for the benchmarks, {@code benchmark.json}, each atomically. The report is the
+ * loop's with how activations were calibrated added (see {@link ActivationCalibration}).
  */
 public final class RunExecution {
     /** Calibration images for outputs-mode sensitivity. */
@@ -38,8 +40,8 @@ public final class RunExecution {
                                  Duration waitForAgent) {
     }
 
-    /** The loop's report and, when asked for, the benchmark after it. */
-    public record Outcome(LoopReport report, LoopBenchmark benchmark) {
+    /** The loop's report, how its activations were calibrated and, when asked for, the benchmark after it. */
+    public record Outcome(LoopReport report, LoopBenchmark benchmark, ActivationCalibration calibration) {
     }
 
     private RunExecution() {
@@ -53,20 +55,22 @@ public final class RunExecution {
                               List<PastMeasurement> earlier, Consumer<LoopIteration> progress, Path outDir)
             throws InterruptedException {
         RunRequest r = run.request();
+        InputBatches calibration = run.activationCalibration();
+        ActivationCalibration calibrated = run.describe(calibration);
         ClosedLoop loop = ClosedLoop.builder()
                 .model(new ModelUnderTest(run.analysis(), new ExportOptions(run.activations(), run.analysis().opset(), 0),
-                        run.activationCalibration(), run.preprocessing()))
+                        calibration, run.preprocessing()))
                 .prior(run.prior()).sensitivity(run.sensitivity(infra.sensitivityCache(), SENSITIVITY_IMAGES))
                 .allocator(allocator).settings(settings(runId, run, infra)).measuredBy(infra.models(), infra.dispatcher())
                 .progress(progress).recordTo(recorder).resumeFrom(earlier).build();
         LoopReport report = loop.run(run.modelFile().getFileName().toString());
-        writeResults(outDir, report, infra.models());
+        writeResults(outDir, report, calibrated, infra.models());
         LoopBenchmark bench = null;
         if (r.holdout() > 0 || r.compareRandom() > 0) {
             bench = LoopBenchmark.run(loop, report, r.holdout(), r.compareRandom(), r.seed());
             JsonFiles.write(outDir.resolve("benchmark.json"), bench);
         }
-        return new Outcome(report, bench);
+        return new Outcome(report, bench, calibrated);
     }
 
     private static LoopSettings settings(String runId, PreparedRun run, Infrastructure infra) {
@@ -82,7 +86,8 @@ public final class RunExecution {
                 .pairedReference(r.pairedReference()).seed(r.seed()).build();
     }
 
-    private static void writeResults(Path outDir, LoopReport report, ModelStore models) {
+    private static void writeResults(Path outDir, LoopReport report, ActivationCalibration calibrated,
+                                     ModelStore models) {
         if (report.finalSha256() != null) {
             Path model = models.get(report.finalSha256()).orElseThrow(() -> new IllegalStateException(
                     "the final model " + report.finalSha256() + " is not in the model store"));
@@ -95,6 +100,7 @@ public final class RunExecution {
         if (report.calibration() != null) {
             JsonFiles.write(outDir.resolve("cost-model.json"), report.calibration());
         }
-        JsonFiles.write(outDir.resolve("report.json"), report); // last: its presence says the run is complete
+        // last: its presence says the run is complete
+        JsonFiles.write(outDir.resolve("report.json"), calibrated.addTo(report, JsonFiles.JSON));
     }
 }

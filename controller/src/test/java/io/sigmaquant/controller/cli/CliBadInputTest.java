@@ -68,6 +68,13 @@ class CliBadInputTest {
 
     /** The same check refuses a run over HTTP naming the size budget (ServiceApiTest); here it names the flag. */
     @Test
+    void optimize_outputsModeWithoutData_isRefused() throws Exception {
+        assertRefused(CliRun.of("optimize", Fixtures.model("resnet"), "--device-class", "x86-64-generic", "--broker",
+                "tcp://127.0.0.1:1", "--max-size", "40KiB", "--mode", "outputs", "--out", out().getParent()),
+                "outputs-mode sensitivity needs calibration images");
+    }
+
+    @Test
     void optimize_sizeBelowTheSmallestModel_isRefusedNamingTheFlag() throws Exception {
         assertRefused(CliRun.of("optimize", Fixtures.model("resnet"), "--device-class", "x86-64-generic", "--broker",
                 "tcp://127.0.0.1:1", "--max-size", "1KiB", "--data", Fixtures.data(), "--out", tmp.resolve("o")),

@@ -115,9 +115,21 @@ class ServiceApiTest {
     }
 
     @Test
-    void submit_integerClassWithoutCalibrationImages_400() throws Exception {
-        assertThat(refused(request("x86-64-generic", 40_000.0, null), Fixtures.model("resnet"), Map.of()))
-                .contains("calibration images");
+    void submit_outputsModeWithoutCalibrationImages_400() throws Exception {
+        RunRequest outputs = RunRequest.builder("x86-64-generic").maxSizeBytes(40_000.0).sensitivityMode("outputs")
+                .build();
+        assertThat(refused(outputs, Fixtures.model("resnet"), Map.of()))
+                .contains("outputs-mode sensitivity needs calibration images");
+    }
+
+    /** Verifies that a latency-only run (no data set) on a W8A8 class is accepted rather than refused. */
+    @Test
+    void submit_integerClassWithoutCalibrationImages_isAccepted() throws Exception {
+        String id = client.submit(request("x86-64-generic", 40_000.0, null), Fixtures.model("resnet"), Map.of());
+
+        assertThat(service.runs().store().run(id)).isPresent();
+        assertThat(data.resolve("runs").resolve(id).resolve("input/model.onnx")).isRegularFile();
+        assertThat(data.resolve("runs").resolve(id).resolve("input/data")).doesNotExist();
     }
 
     @Test
