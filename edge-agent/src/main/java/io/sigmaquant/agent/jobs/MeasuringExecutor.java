@@ -48,10 +48,8 @@ public final class MeasuringExecutor implements JobExecutor {
         Path model = fetch(job.model());
         Path reference = job.reference() == null ? null : fetch(job.reference());
         MeasurementJob.Settings s = job.settings();
-        MeasurementSettings settings = MeasurementSettings.builder().threads(s.threads()).warmupRuns(s.warmupRuns())
-                .minRuns(s.minRuns()).minDurationMs(s.minDurationMs()).maxRuns(Math.max(MAX_RUNS, s.minRuns()))
-                .profiledRuns(s.profileNodes() ? PROFILED_RUNS : 0).idleBaselineMs(IDLE_BASELINE_MS)
-                .maxDurationMs(s.maxDurationMs()).ciHalfWidth(s.ciHalfWidth()).build();
+        MeasurementSettings settings = MeasurementSettings.builder(s).maxRuns(Math.max(MAX_RUNS, s.minRuns()))
+                .profiledRuns(s.profileNodes() ? PROFILED_RUNS : 0).idleBaselineMs(IDLE_BASELINE_MS).build();
         try {
             if (reference == null) {
                 Measurement m = measurer.measure(target(job, model), settings, phase, cancelled);

@@ -1,5 +1,7 @@
 package io.sigmaquant.agent.measure;
 
+import io.sigmaquant.protocol.message.MeasurementJob;
+
 /**
  * How to measure: warm-up runs, then timed runs until both {@code minRuns} and {@code minDurationMs} are
  * reached, then on until the median's 95 % confidence interval is within ±{@code ciHalfWidth} of the median
@@ -43,6 +45,12 @@ public record MeasurementSettings(int threads, int warmupRuns, int minRuns, long
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding what a job asks for; the agent adds its own bounds (maxRuns, profiling, idle). */
+    public static Builder builder(MeasurementJob.Settings job) {
+        return new Builder().threads(job.threads()).warmupRuns(job.warmupRuns()).minRuns(job.minRuns())
+                .minDurationMs(job.minDurationMs()).maxDurationMs(job.maxDurationMs()).ciHalfWidth(job.ciHalfWidth());
     }
 
     /** True once the median's interval is as narrow as asked. */
