@@ -50,6 +50,7 @@ public final class MeasuringExecutor implements JobExecutor {
         MeasurementJob.Settings s = job.settings();
         MeasurementSettings settings = MeasurementSettings.builder(s).maxRuns(Math.max(MAX_RUNS, s.minRuns()))
                 .profiledRuns(s.profileNodes() ? PROFILED_RUNS : 0).idleBaselineMs(IDLE_BASELINE_MS).build();
+        settings = withinDeadline(settings, job.deadlineMs() - System.currentTimeMillis(), reference != null);
         try {
             if (reference == null) {
                 Measurement m = measurer.measure(target(job, model), settings, phase, cancelled);
@@ -72,6 +73,16 @@ public final class MeasuringExecutor implements JobExecutor {
         } catch (IllegalArgumentException e) {
             throw new JobFailure(JobError.Codes.MODEL_REJECTED, e.getMessage());
         }
+    }
+
+    /**
+     * Shortens the cap so that measuring past the minimums leaves half the time to the deadline for warm-up,
+     * profiling and the reply: a result that missed its CI target is worth more than a deadline error. Paired
+     * rounds may run twice the cap, hence a quarter.
+     */
+    static MeasurementSettings withinDeadline(MeasurementSettings s, long msLeft, boolean paired) {
+        long budget = Math.max(1, msLeft / (paired ? 4 : 2));
+        return s.maxDurationMs() > budget ? s.withMaxDurationMs(budget) : s;
     }
 
     private Path fetch(MeasurementJob.ModelRef ref) {

@@ -53,6 +53,12 @@ public record MeasurementSettings(int threads, int warmupRuns, int minRuns, long
                 .minDurationMs(job.minDurationMs()).maxDurationMs(job.maxDurationMs()).ciHalfWidth(job.ciHalfWidth());
     }
 
+    /** These settings with another cap (0 = the default). */
+    public MeasurementSettings withMaxDurationMs(long ms) {
+        return new MeasurementSettings(threads, warmupRuns, minRuns, minDurationMs, maxRuns, profiledRuns,
+                idleBaselineMs, ms, ciHalfWidth);
+    }
+
     /** True once the median's interval is as narrow as asked. */
     public boolean precise(LatencyStats stats) {
         return stats.relativeHalfWidth() <= ciHalfWidth;
