@@ -1,6 +1,7 @@
 package io.sigmaquant.agent;
 
 import io.sigmaquant.agent.energy.EnergySpec;
+import io.sigmaquant.agent.simulate.SimulationNoise;
 import java.nio.file.Path;
 
 /**
@@ -28,6 +29,7 @@ public final class AgentOptions {
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private int metricsPort = DEFAULT_METRICS_PORT;
     private Path sysfsRoot = DEFAULT_SYSFS_ROOT;
+    private SimulationNoise simulationNoise = SimulationNoise.DEFAULT;
 
     /**
      * @param brokerUrl an MQTT v5 broker, e.g. {@code tcp://host:1883}
@@ -52,6 +54,7 @@ public final class AgentOptions {
         queueCapacity = other.queueCapacity;
         metricsPort = other.metricsPort;
         sysfsRoot = other.sysfsRoot;
+        simulationNoise = other.simulationNoise;
     }
 
     /** @param spec auto, rapl, jetson-ina3221, rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate */
@@ -113,6 +116,19 @@ public final class AgentOptions {
 
     public EnergySpec energy() {
         return energy;
+    }
+
+    /** How a simulated board misbehaves (noise, drift, outliers); only with {@link #setSimulate}. */
+    public AgentOptions setSimulationNoise(SimulationNoise noise) {
+        if (noise == null) {
+            throw new IllegalArgumentException("simulation noise must not be null");
+        }
+        this.simulationNoise = noise;
+        return this;
+    }
+
+    public SimulationNoise simulationNoise() {
+        return simulationNoise;
     }
 
     public boolean simulate() {

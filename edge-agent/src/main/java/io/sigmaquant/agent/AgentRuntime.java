@@ -40,7 +40,7 @@ public final class AgentRuntime implements AutoCloseable {
         MqttPlugPower plug = new MqttPlugPower();
         JobExecutor executor;
         if (c.simulate()) {
-            executor = new SimulatedExecutor(c.agentId(), profile, c.agentId().hashCode());
+            executor = new SimulatedExecutor(c.agentId(), profile, c.agentId().hashCode(), c.simulationNoise());
         } else {
             EnergyMeter meter = EnergyMeters.select(c.energy(), c.sysfsRoot(), CommandRunner.SYSTEM, profile, plug);
             ModelCache cache = new ModelCache(c.cacheDir(), c.cacheCapBytes());

@@ -65,7 +65,7 @@ public final class MessageCodec {
             return mapper.treeToValue(tree, Message.class);
         } catch (JsonMappingException e) {
             if (rootCause(e) instanceof ProtocolException p) {
-                throw p.withJobId(jobId);
+                throw new ProtocolException(located(p.field(), path(e)), p.reason(), jobId);
             }
             throw new ProtocolException(path(e), firstLine(e.getOriginalMessage()), jobId);
         } catch (JsonProcessingException e) {
@@ -100,6 +100,20 @@ public final class MessageCodec {
         if (major != Messages.MAJOR) {
             throw new UnsupportedVersionException(text, jobId);
         }
+    }
+
+    /**
+     * A nested record names its fields under the property it usually sits in ({@code model.sha256}); the same
+     * record under another property ({@code reference}, a {@code ModelRef} too) is named by where Jackson found
+     * it, so the error points at the field that was actually wrong.
+     */
+    static String located(String field, String at) {
+        int dot = field.indexOf('.');
+        String where = at.replaceAll("\\[\\d+]", "");
+        if (dot < 0 || where.isEmpty()) {
+            return field;
+        }
+        return where + field.substring(dot);
     }
 
     private static String path(JsonMappingException e) {

@@ -40,6 +40,44 @@ public final class Require {
         return value;
     }
 
+    /** A fraction in [0, 1). */
+    public static double fraction(double value, String field) {
+        if (!(value >= 0 && value < 1)) {
+            throw new ProtocolException(field, "must be ≥ 0 and < 1, got " + value);
+        }
+        return value;
+    }
+
+    /** A finite number > 0. */
+    public static double positive(double value, String field) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new ProtocolException(field, "must be a finite number > 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * An optional interval around an estimate: both ends or neither, each finite, low ≤ estimate ≤ high.
+     * Order statistics around a median always contain it, so anything else is a broken sender.
+     */
+    public static void interval(Double low, Double high, double estimate, String lowField, String highField) {
+        if ((low == null) != (high == null)) {
+            throw new ProtocolException(low == null ? lowField : highField, "is required when "
+                    + (low == null ? highField : lowField) + " is given");
+        }
+        if (low == null) {
+            return;
+        }
+        nonNegative(low, lowField);
+        nonNegative(high, highField);
+        if (low > estimate) {
+            throw new ProtocolException(lowField, "must be ≤ the estimate " + estimate + ", got " + low);
+        }
+        if (high < estimate) {
+            throw new ProtocolException(highField, "must be ≥ the estimate " + estimate + ", got " + high);
+        }
+    }
+
     public static String sha256(String value, String field) {
         if (value == null || !SHA256.matcher(value).matches()) {
             throw new ProtocolException(field, "must be 64 lower-case hex characters");

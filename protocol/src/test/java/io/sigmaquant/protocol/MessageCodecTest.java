@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class MessageCodecTest {
+    private static final String VERSION = "\"schemaVersion\":\"" + Messages.SCHEMA_VERSION + "\"";
     private final MessageCodec codec = new MessageCodec();
 
     private static byte[] utf8(String s) {
@@ -31,14 +32,14 @@ class MessageCodecTest {
 
     @Test
     void decode_unknownMajorVersion_isRefusedNamingTheJob() {
-        String json = jobJson().replace("\"schemaVersion\":\"1.0\"", "\"schemaVersion\":\"2.0\"");
+        String json = jobJson().replace(VERSION, "\"schemaVersion\":\"2.0\"");
         assertThatThrownBy(() -> codec.decode(utf8(json))).isInstanceOf(UnsupportedVersionException.class)
                 .hasMessageContaining("2.0").extracting(e -> ((ProtocolException) e).jobId()).isEqualTo("job-1");
     }
 
     @Test
     void decode_newerMinorWithExtraFields_isTolerated() {
-        String json = jobJson().replace("\"schemaVersion\":\"1.0\"", "\"schemaVersion\":\"1.7\",\"priority\":3");
+        String json = jobJson().replace(VERSION, "\"schemaVersion\":\"1.7\",\"priority\":3");
         assertThat(codec.decode(utf8(json), MeasurementJob.class).jobId()).isEqualTo("job-1");
     }
 

@@ -25,6 +25,27 @@ final class SampleMessages {
                 List.of(new MeasurementJob.LayerWork("/stem/Conv", 112_896, 144, 8, 12_544)));
     }
 
+    static final String REF_SHA = "c".repeat(64);
+
+    /** A 1.1 job: a CI target and a cap, and a reference model measured in alternating rounds. */
+    static MeasurementJob pairedJob() {
+        MeasurementJob j = job();
+        return new MeasurementJob(Messages.SCHEMA_VERSION, null, j.correlationId(), "job-2", 1, j.model(), j.input(),
+                new MeasurementJob.Settings(2, 10, 50, 2000, false, 8000, 0.01), j.deadlineMs(), j.workload(),
+                new MeasurementJob.ModelRef("http://127.0.0.1:8080/models/" + REF_SHA, REF_SHA, 400_000),
+                List.of(new MeasurementJob.LayerWork("/stem/Conv", 112_896, 144, 32, 12_544)));
+    }
+
+    /** A 1.1 result: the median's CI and the paired reference. */
+    static JobResult pairedResult() {
+        JobResult.SystemSample sample = new JobResult.SystemSample(List.of(2400.0), 45.0, false);
+        return new JobResult(Messages.SCHEMA_VERSION, null, "corr-1", "pi5-01", "job-2", 1, SHA, false,
+                new JobResult.Latency(60, 1.2, 1.4, 1.9, 1.25, 0.08, 75, 1.18, 1.23, true), List.of(),
+                new JobResult.Energy("rapl", false, 3.1, 4.2, 1.5, null), 52_000_000, sample, sample, "1.23.2", 2,
+                new JobResult.Reference(REF_SHA, new JobResult.Latency(60, 2.4, 2.6, 2.9, 2.45, 0.05, 150, 2.35, 2.46,
+                        true), 12, 0.5, 0.48, 0.52));
+    }
+
     static List<Message> all() {
         AgentStatus.Capabilities caps = new AgentStatus.Capabilities("amd64", "Linux", 2, 24_000, "1.23.2",
                 List.of("CPUExecutionProvider"), "rapl", false, "0.1.0");
@@ -41,6 +62,8 @@ final class SampleMessages {
                         new JobResult.Latency(60, 1.2, 1.4, 1.9, 1.25, 0.08, 75),
                         List.of(new JobResult.NodeTime("/stem/Conv", "Conv", "CPUExecutionProvider", 120.5)),
                         new JobResult.Energy("rapl", false, 3.1, 4.2, 1.5, null), 52_000_000, sample, sample, "1.23.2", 2),
+                pairedJob(),
+                pairedResult(),
                 new JobError(Messages.SCHEMA_VERSION, null, "corr-1", "pi5-01", "job-1", 1,
                         JobError.Codes.CHECKSUM_MISMATCH, "model sha256 is b..., job says a..."));
     }

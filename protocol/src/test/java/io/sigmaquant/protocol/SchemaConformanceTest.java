@@ -49,6 +49,16 @@ class SchemaConformanceTest {
     }
 
     @Test
+    void schemas_rejectTheNewValuesTheCodecRejects() throws Exception {
+        JsonNode job = JSON.readTree(new MessageCodec().encode(SampleMessages.pairedJob()));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) job.get("settings")).put("ciHalfWidth", 1.0);
+        assertThat(schema("job").validate(job)).isNotEmpty();
+        JsonNode result = JSON.readTree(new MessageCodec().encode(SampleMessages.pairedResult()));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) result.get("reference")).put("ratio", 0);
+        assertThat(schema("result").validate(result)).isNotEmpty();
+    }
+
+    @Test
     void asyncApi_referencesOneExistingSchemaPerMessageKind() throws Exception {
         JsonNode doc = new YAMLMapper().readTree(Path.of("asyncapi.yaml").toFile());
         assertThat(doc.get("asyncapi").asText()).isEqualTo("3.0.0");

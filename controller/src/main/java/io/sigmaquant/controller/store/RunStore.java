@@ -58,16 +58,22 @@ public final class RunStore implements AutoCloseable {
 
     /** Records a result and its node times; returns false when that (job id, attempt) was recorded before. */
     public boolean recordMeasurement(String runId, Map<String, Integer> bits, JobResult r) {
+        JobResult.Reference ref = r.reference();
         return db.transaction("recording measurement " + r.jobId() + "#" + r.attempt(), c -> {
             try (PreparedStatement m = c.prepareStatement("INSERT INTO measurements (job_id, attempt, run_id, "
                     + "agent_id, model_sha256, bits_json, median_ms, p90_ms, p99_ms, energy_mj, energy_meter, simulated, "
-                    + "result_json, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + "result_json, created_at_ms, median_ci_low_ms, median_ci_high_ms, ci_target_reached, "
+                    + "reference_sha256, reference_ratio, reference_ratio_ci_low, reference_ratio_ci_high) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                  PreparedStatement n = c.prepareStatement("INSERT INTO node_times (job_id, attempt, seq, node, "
                          + "op, micros) VALUES (?, ?, ?, ?, ?, ?)")) {
                 Database.bind(m, r.jobId(), r.attempt(), runId, r.agentId(), r.modelSha256(), json(bits),
                         r.latency().medianMs(), r.latency().p90Ms(), r.latency().p99Ms(),
                         r.energy().millijoulesPerInference(), r.energy().meter(), r.simulated(), json(r),
-                        System.currentTimeMillis());
+                        System.currentTimeMillis(), r.latency().medianCiLowMs(), r.latency().medianCiHighMs(),
+                        r.latency().ciTargetReached(), ref == null ? null : ref.modelSha256(),
+                        ref == null ? null : ref.ratio(), ref == null ? null : ref.ratioCiLow(),
+                        ref == null ? null : ref.ratioCiHigh());
                 m.executeUpdate();
                 int seq = 0;
                 for (JobResult.NodeTime t : r.nodes()) {
@@ -200,6 +206,24 @@ public final class RunStore implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new SQLException("unreadable bit configuration", e);
         }
+    }
+
+    /**
+     * How sure a stored measurement is (protocol 1.1; all null for older results): the median's 95 % interval,
+     * whether it reached its target, and the paired reference's ratio with its interval.
+     */
+    public record StoredConfidence(Double medianCiLowMs, Double medianCiHighMs, Boolean ciTargetReached,
+                                   String referenceSha256, Double referenceRatio, Double referenceRatioCiLow,
+                                   Double referenceRatioCiHigh) {
+    }
+
+    public Optional<StoredConfidence> confidence(String jobId, int attempt) {
+        return db.query("SELECT median_ci_low_ms, median_ci_high_ms, ci_target_reached, reference_sha256, "
+                + "reference_ratio, reference_ratio_ci_low, reference_ratio_ci_high FROM measurements "
+                + "WHERE job_id = ? AND attempt = ?", rs -> new StoredConfidence(rs.getObject(1, Double.class),
+                rs.getObject(2, Double.class), rs.getObject(3, Boolean.class), rs.getString(4),
+                rs.getObject(5, Double.class), rs.getObject(6, Double.class), rs.getObject(7, Double.class)),
+                jobId, attempt).stream().findFirst();
     }
 
     public int nodeTimes(String jobId, int attempt) {

@@ -55,4 +55,41 @@ abstract class RunStoreContract {
             assertThat(again.run("no-such-run")).isEmpty();
         }
     }
+
+    /** A 1.1 result: the median's interval and a paired reference. */
+    static JobResult pairedResult(String jobId) {
+        JobResult r = result(jobId, 1);
+        JobResult.Latency l = r.latency();
+        return new JobResult(r.schemaVersion(), null, r.correlationId(), r.agentId(), r.jobId(), r.attempt(),
+                r.modelSha256(), r.simulated(), new JobResult.Latency(l.runs(), l.medianMs(), l.p90Ms(), l.p99Ms(),
+                l.meanMs(), l.cv(), l.totalMs(), 1.45, 1.56, false), r.nodes(), r.energy(), r.peakMemoryBytes(),
+                r.before(), r.after(), r.onnxRuntimeVersion(), r.threads(), new JobResult.Reference("d".repeat(64),
+                new JobResult.Latency(50, 3.0, 3.2, 3.5, 3.05, 0.04, 160, 2.9, 3.1, true), 8, 0.5, 0.48, 0.53));
+    }
+
+    @Test
+    void recordMeasurement_intervalAndReference_surviveTheStoreInColumnsAndJson() {
+        try (RunStore store = open()) {
+            store.createRun("run-3", "resnet.onnx", "x86-64-generic", Map.of("latency", 2.0), RunStatus.RUNNING);
+            JobResult paired = pairedResult("job-3");
+            store.recordMeasurement("run-3", Map.of("/stem/Conv", 8), paired);
+            store.recordIteration("run-3", 1, IterationKind.CALIBRATION, 1.2, 1.5, "job-3", 1);
+
+            assertThat(store.pastMeasurements("run-3")).singleElement().satisfies(p ->
+                    assertThat(p.result()).usingRecursiveComparison().isEqualTo(paired));
+            assertThat(store.confidence("job-3", 1)).contains(new RunStore.StoredConfidence(1.45, 1.56, false,
+                    "d".repeat(64), 0.5, 0.48, 0.53));
+        }
+    }
+
+    @Test
+    void recordMeasurement_resultWithoutInterval_hasNullColumns() {
+        try (RunStore store = open()) {
+            store.createRun("run-4", "resnet.onnx", "x86-64-generic", Map.of("latency", 2.0), RunStatus.RUNNING);
+            store.recordMeasurement("run-4", Map.of("/stem/Conv", 8), result("job-4", 1));
+            assertThat(store.confidence("job-4", 1)).contains(new RunStore.StoredConfidence(null, null, null, null,
+                    null, null, null));
+            assertThat(store.confidence("job-4", 2)).isEmpty();
+        }
+    }
 }

@@ -95,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
                         phase -> { }, () -> false);
         Files.deleteIfExists(work);
         Double bare = compareBare ? bareLoopMedian(input, m.latency().runs()) : null;
-        Report r = new Report(model.toString(), threads, batch, m.latency().toWire(m.timedWindowMs()), bare, m.energy(),
+        Report r = new Report(model.toString(), threads, batch, m.latency().toWire(m.timedWindowMs(), m.ciTargetReached()), bare, m.energy(),
                 m.peakMemoryBytes(), m.nodes(), m.before(), m.after());
         var out = spec.commandLine().getOut();
         if (json) {
@@ -128,6 +128,9 @@ final class BenchCommand implements Callable<Integer> {
         JobResult.Latency l = r.latency();
         out.printf(Locale.ROOT, "%s, batch %d, %d thread(s): median %.3f ms, p90 %.3f, p99 %.3f, CV %.3f over %d runs (%.0f ms)%n",
                 r.model(), r.batch(), r.threads(), l.medianMs(), l.p90Ms(), l.p99Ms(), l.cv(), l.runs(), l.totalMs());
+        out.printf(Locale.ROOT, "median 95 %% CI %.3f–%.3f ms (%s the ±%.0f %% target)%n", l.medianCiLowMs(),
+                l.medianCiHighMs(), Boolean.TRUE.equals(l.ciTargetReached()) ? "within" : "not within",
+                MeasurementSettings.DEFAULT_CI_HALF_WIDTH * 100);
         if (r.bareLoopMedianMs() != null) {
             out.printf(Locale.ROOT, "bare ONNX Runtime loop: median %.3f ms%n", r.bareLoopMedianMs());
         }

@@ -2,6 +2,7 @@ package io.sigmaquant.agent.cli;
 
 import io.sigmaquant.agent.AgentOptions;
 import io.sigmaquant.agent.AgentRuntime;
+import io.sigmaquant.agent.simulate.SimulationNoise;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +32,20 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--simulate", description = "answer from the profile's cost model; results say simulated: true")
     boolean simulate;
 
+    @Option(names = "--sim-noise-cv", paramLabel = "CV",
+            description = "with --simulate: run-to-run log-normal noise (default: " + SimulationNoise.DEFAULT_CV + ")")
+    Double simNoiseCv;
+
+    @Option(names = "--sim-drift", paramLabel = "SIGMA",
+            description = "with --simulate: slow multiplicative drift, standard deviation of its log (default: 0, "
+                    + "correlation time " + SimulationNoise.DEFAULT_DRIFT_TIME_MS + " simulated ms)")
+    Double simDrift;
+
+    @Option(names = "--sim-outliers", paramLabel = "RATE",
+            description = "with --simulate: share of runs that are " + SimulationNoise.DEFAULT_OUTLIER_FACTOR
+                    + "x slower (default: 0)")
+    Double simOutliers;
+
     @Option(names = "--cache-dir", paramLabel = "DIR", description = "model cache (default: ~/.cache/sigmaquant-agent/<id>)")
     Path cacheDir;
 
@@ -56,6 +71,17 @@ final class RunCommand implements Callable<Integer> {
         if (energy != null) {
             options.setEnergy(energy);
         }
+        SimulationNoise.Builder noise = SimulationNoise.builder();
+        if (simNoiseCv != null) {
+            noise.cv(simNoiseCv);
+        }
+        if (simDrift != null) {
+            noise.drift(simDrift, SimulationNoise.DEFAULT_DRIFT_TIME_MS);
+        }
+        if (simOutliers != null) {
+            noise.outliers(simOutliers, SimulationNoise.DEFAULT_OUTLIER_FACTOR);
+        }
+        options.setSimulationNoise(noise.build());
         if (cacheMib != null) {
             options.setCacheCapBytes(cacheMib << 20);
         }

@@ -6,15 +6,16 @@ import io.sigmaquant.protocol.message.JobResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * Measures a model the same way for {@code bench} and for jobs: warm-up, an idle energy baseline, timed runs
- * until a count and a minimum duration are both reached, then a separate profiled session for per-node
- * kernel times; system state before and after.
+ * until a count and a minimum duration are both reached and then until the median's 95 % interval is narrow
+ * enough or a time cap ({@link TimedRuns}), then a separate profiled session for per-node kernel times; system
+ * state before and after. With a reference model, the timed runs alternate between the two
+ * ({@link PairedRounds}).
  */
 public final class Measurer {
     /** One model to measure: the file, its input shape and preprocessing. */
@@ -25,12 +26,19 @@ public final class Measurer {
     private final SystemProbe probe;
     private final Clock clock;
     private final Path workDir;
+    private final SessionOpener opener;
 
     public Measurer(EnergyMeter meter, SystemProbe probe, Clock clock, Path workDir) {
+        this(meter, probe, clock, workDir, SessionOpener.ONNX_RUNTIME);
+    }
+
+    /** @param opener opens the timed sessions (profiling always uses ONNX Runtime, whose trace it reads) */
+    public Measurer(EnergyMeter meter, SystemProbe probe, Clock clock, Path workDir, SessionOpener opener) {
         this.meter = meter;
         this.probe = probe;
         this.clock = clock;
         this.workDir = workDir;
+        this.opener = opener;
     }
 
     /**
@@ -39,42 +47,80 @@ public final class Measurer {
      */
     public Measurement measure(Target target, MeasurementSettings s, Consumer<String> phase, BooleanSupplier cancelled) {
         JobResult.SystemSample before = probe.sample();
-        List<Double> samples = new ArrayList<>();
-        double windowMs;
+        TimedRuns runs;
         double joules;
         double idleWatts;
-        try (InferenceSession session = OrtSessions.open(target.model(), target.shape(), s.threads(), target.scale(),
-                target.mean(), target.std(), null)) {
+        try (InferenceSession session = opener.open(target, s.threads())) {
             phase.accept("warming-up");
-            for (int i = 0; i < s.warmupRuns(); i++) {
-                check(cancelled);
-                session.run();
-            }
+            warm(session, s, cancelled);
             idleWatts = idleWatts(s.idleBaselineMs());
             phase.accept("measuring");
             EnergyMeter.Window window = meter.start();
-            long start = clock.nanoTime();
-            long minNanos = s.minDurationMs() * 1_000_000;
-            while (samples.size() < s.maxRuns() && (samples.size() < s.minRuns() || clock.nanoTime() - start < minNanos)) {
-                check(cancelled);
-                long t0 = clock.nanoTime();
-                session.run();
-                samples.add((clock.nanoTime() - t0) / 1e6);
-            }
-            windowMs = (clock.nanoTime() - start) / 1e6;
+            runs = TimedRuns.run(session, s, clock, cancelled);
             joules = window.stopJoules();
         }
-        List<JobResult.NodeTime> nodes = List.of();
-        if (s.profiledRuns() > 0) {
-            phase.accept("profiling");
-            nodes = profile(target, s, cancelled);
-        }
-        LatencyStats stats = LatencyStats.of(samples.stream().mapToDouble(Double::doubleValue).toArray());
-        double dynamicJoules = Math.max(0, joules - idleWatts * windowMs / 1e3);
-        JobResult.Energy energy = new JobResult.Energy(meter.id(), meter.estimated(),
-                dynamicJoules / samples.size() * 1e3, joules / (windowMs / 1e3), idleWatts,
+        List<JobResult.NodeTime> nodes = profileIfAsked(target, s, phase, cancelled);
+        JobResult.Energy energy = energy(joules, idleWatts, runs.windowMs(), 1, runs.stats().runs(),
                 meter.estimated() ? "estimated from CPU time and the profile's power figures" : null);
-        return new Measurement(stats, windowMs, nodes, energy, probe.peakMemoryBytes(), before, probe.sample());
+        return new Measurement(runs.stats(), runs.windowMs(), nodes, energy, probe.peakMemoryBytes(), before,
+                probe.sample(), runs.targetReached());
+    }
+
+    /**
+     * Measures {@code candidate} in alternating rounds with {@code reference}, both opened and warmed with the
+     * same settings ({@link PairedRounds}). Node times are the candidate's; its energy is the loop's energy above
+     * idle apportioned by the candidate's share of the timed time, since one meter cannot tell the blocks apart.
+     */
+    public PairedMeasurement measurePaired(Target candidate, Target reference, MeasurementSettings s,
+                                           Consumer<String> phase, BooleanSupplier cancelled) {
+        JobResult.SystemSample before = probe.sample();
+        PairedRounds rounds;
+        double joules;
+        double idleWatts;
+        try (InferenceSession a = opener.open(candidate, s.threads());
+             InferenceSession b = opener.open(reference, s.threads())) {
+            phase.accept("warming-up");
+            warm(a, s, cancelled);
+            warm(b, s, cancelled);
+            idleWatts = idleWatts(s.idleBaselineMs());
+            phase.accept("measuring");
+            EnergyMeter.Window window = meter.start();
+            rounds = PairedRounds.run(a, b, s, clock, () -> { }, cancelled);
+            joules = window.stopJoules();
+        }
+        List<JobResult.NodeTime> nodes = profileIfAsked(candidate, s, phase, cancelled);
+        TimedRuns a = rounds.candidate();
+        double timed = a.windowMs() + rounds.reference().windowMs();
+        JobResult.Energy energy = energy(joules, idleWatts, rounds.windowMs(), timed > 0 ? a.windowMs() / timed : 0,
+                a.stats().runs(), "paired with a reference: the candidate's share of the alternating rounds' energy"
+                        + (meter.estimated() ? ", estimated from CPU time and the profile's power figures" : ""));
+        Measurement m = new Measurement(a.stats(), a.windowMs(), nodes, energy, probe.peakMemoryBytes(), before,
+                probe.sample(), a.targetReached());
+        return new PairedMeasurement(m, rounds.reference(), rounds.ratio(), rounds.ratioReached());
+    }
+
+    private static void warm(InferenceSession session, MeasurementSettings s, BooleanSupplier cancelled) {
+        for (int i = 0; i < s.warmupRuns(); i++) {
+            TimedRuns.checkCancelled(cancelled);
+            session.run();
+        }
+    }
+
+    /** @param share the candidate's part of the window's energy above idle (1 when it ran alone) */
+    private JobResult.Energy energy(double joules, double idleWatts, double windowMs, double share, int runs,
+                                    String note) {
+        double dynamicJoules = Math.max(0, joules - idleWatts * windowMs / 1e3) * share;
+        return new JobResult.Energy(meter.id(), meter.estimated(), dynamicJoules / runs * 1e3,
+                windowMs > 0 ? joules / (windowMs / 1e3) : 0, idleWatts, note);
+    }
+
+    private List<JobResult.NodeTime> profileIfAsked(Target target, MeasurementSettings s, Consumer<String> phase,
+                                                    BooleanSupplier cancelled) {
+        if (s.profiledRuns() == 0) {
+            return List.of();
+        }
+        phase.accept("profiling");
+        return profile(target, s, cancelled);
     }
 
     /** Average power with nothing running, so that energy per inference excludes what the board burns anyway. */
@@ -98,7 +144,7 @@ public final class Measurer {
         try (OrtSessions.Session session = OrtSessions.open(target.model(), target.shape(), s.threads(),
                 target.scale(), target.mean(), target.std(), prefix.toString())) {
             for (int i = 0; i < s.profiledRuns(); i++) {
-                check(cancelled);
+                TimedRuns.checkCancelled(cancelled);
                 session.run();
             }
             trace = session.endProfiling();
@@ -111,12 +157,6 @@ public final class Measurer {
                     // a stray trace in the work folder is harmless
                 }
             }
-        }
-    }
-
-    private static void check(BooleanSupplier cancelled) {
-        if (cancelled.getAsBoolean()) {
-            throw new CancelledException();
         }
     }
 

@@ -14,6 +14,7 @@ import io.sigmaquant.agent.testing.Fixtures;
 import io.sigmaquant.agent.testing.Jobs;
 import io.sigmaquant.agent.testing.ModelServer;
 import io.sigmaquant.protocol.MessageCodec;
+import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.CancelJob;
 import io.sigmaquant.protocol.message.JobAccepted;
 import io.sigmaquant.protocol.message.JobError;
@@ -109,7 +110,7 @@ class JobServiceTest {
     void onMessage_badInputs_eachGetAnErrorNamingTheCauseAndTheNextJobStillRuns() {
         String good = new String(codec.encode(Jobs.job("ok", url, resnet, Jobs.inAMinute())), StandardCharsets.UTF_8);
         service.onMessage("{not json".getBytes(StandardCharsets.UTF_8));
-        service.onMessage(good.replace("\"1.0\"", "\"9.0\"").replace("\"ok\"", "\"v9\"").getBytes(StandardCharsets.UTF_8));
+        service.onMessage(good.replace("\"" + Messages.SCHEMA_VERSION + "\"", "\"9.0\"").replace("\"ok\"", "\"v9\"").getBytes(StandardCharsets.UTF_8));
         service.onMessage(codec.encode(Jobs.job("late", url, resnet, System.currentTimeMillis() - 1)));
         byte[] notOnnx = "definitely not a model".getBytes(StandardCharsets.UTF_8);
         service.onMessage(codec.encode(Jobs.job("refused", server.serve("junk", notOnnx), notOnnx, Jobs.inAMinute())));
@@ -133,5 +134,29 @@ class JobServiceTest {
             assertThat(e.jobId()).isEqualTo("second");
             assertThat(e.code()).isEqualTo(JobError.Codes.CANCELLED);
         });
+    }
+
+    @Test
+    void onMessage_jobWithAReference_measuresBothInRoundsAndReportsTheRatio() throws Exception {
+        byte[] vgg = Files.readAllBytes(Fixtures.model("vgg"));
+        var plain = Jobs.job("paired", url, resnet, Jobs.inAMinute());
+        var job = new io.sigmaquant.protocol.message.MeasurementJob(plain.schemaVersion(), null,
+                plain.correlationId(), plain.jobId(), 1, plain.model(), plain.input(),
+                new io.sigmaquant.protocol.message.MeasurementJob.Settings(1, 2, 12, 20, false, 300, 0.02),
+                plain.deadlineMs(), List.of(), new io.sigmaquant.protocol.message.MeasurementJob.ModelRef(
+                        server.serve("vgg", vgg), ModelServer.sha256(vgg), vgg.length), List.of());
+        service.onMessage(codec.encode(job));
+        awaitFinal(1);
+        JobResult r = replies(JobResult.class).get(0);
+        JobResult.Reference ref = r.reference();
+        assertThat(ref.modelSha256()).isEqualTo(ModelServer.sha256(vgg));
+        assertThat(ref.rounds()).isGreaterThanOrEqualTo(6);
+        assertThat(ref.latency().runs()).isGreaterThanOrEqualTo(12);
+        assertThat(r.latency().runs()).isGreaterThanOrEqualTo(12);
+        assertThat(ref.ratioCiLow()).isLessThanOrEqualTo(ref.ratio());
+        assertThat(ref.ratioCiHigh()).isGreaterThanOrEqualTo(ref.ratio());
+        assertThat(r.latency().medianCiLowMs()).isLessThanOrEqualTo(r.latency().medianMs());
+        assertThat(r.latency().ciTargetReached()).isNotNull();
+        assertThat(cacheDir.resolve(ModelServer.sha256(vgg) + ".onnx")).exists();
     }
 }

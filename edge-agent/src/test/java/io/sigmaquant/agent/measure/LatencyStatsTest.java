@@ -20,6 +20,7 @@ class LatencyStatsTest {
         assertThat(stats.p99Ms()).isEqualTo(99);
         assertThat(stats.meanMs()).isEqualTo(50.5);
         assertThat(stats.cv()).isCloseTo(28.866 / 50.5, within(1e-3));
+        assertThat(stats.medianCi()).isEqualTo(new MedianInterval(40, 61, false));
     }
 
     @Test
@@ -27,6 +28,9 @@ class LatencyStatsTest {
         LatencyStats stats = LatencyStats.of(new double[] {2, 2, 2});
         assertThat(stats.cv()).isZero();
         assertThat(stats.p99Ms()).isEqualTo(2);
+        assertThat(stats.medianCi().rangeOnly()).isTrue();
+        assertThat(stats.relativeHalfWidth()).isZero();
+        assertThat(stats.toWire(6, true).medianCiLowMs()).isEqualTo(2);
     }
 
     @Test

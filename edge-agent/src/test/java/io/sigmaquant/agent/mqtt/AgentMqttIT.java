@@ -9,6 +9,7 @@ import io.sigmaquant.agent.testing.Fixtures;
 import io.sigmaquant.agent.testing.Jobs;
 import io.sigmaquant.agent.testing.ModelServer;
 import io.sigmaquant.agent.testing.TestBroker;
+import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.AgentStatus;
 import io.sigmaquant.protocol.message.JobAccepted;
 import io.sigmaquant.protocol.message.JobError;
@@ -119,7 +120,7 @@ class AgentMqttIT {
         String wrongSha = ModelServer.sha256("something else".getBytes(StandardCharsets.UTF_8));
         controller.sendRaw("agent-it", "{\"schemaVersion\":\"1.0\",\"type\":\"job\",".getBytes(StandardCharsets.UTF_8));
         String v2 = new String(new io.sigmaquant.protocol.MessageCodec().encode(
-                Jobs.job("it-v2", resnetUrl, resnet, Jobs.inAMinute())), StandardCharsets.UTF_8).replace("\"1.0\"", "\"2.0\"");
+                Jobs.job("it-v2", resnetUrl, resnet, Jobs.inAMinute())), StandardCharsets.UTF_8).replace("\"" + Messages.SCHEMA_VERSION + "\"", "\"2.0\"");
         controller.sendRaw("agent-it", v2.getBytes(StandardCharsets.UTF_8));
         controller.send("agent-it", Jobs.job("it-sha", resnetUrl, wrongSha, resnet.length, Jobs.inAMinute(), List.of()));
         controller.send("agent-it", Jobs.job("it-big", models.serve("big", big), big, Jobs.inAMinute()));
