@@ -13,7 +13,14 @@ public record LatencyReading(double medianMs, double ciLowMs, double ciHighMs, d
     /** Reads a result; fields the agent did not send are NaN. */
     public static LatencyReading of(JobResult r) {
         JobResult.Latency l = r.latency();
-        return new LatencyReading(l.medianMs(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        JobResult.Reference ref = r.reference();
+        return new LatencyReading(l.medianMs(), orNaN(l.medianCiLowMs()), orNaN(l.medianCiHighMs()),
+                ref == null ? Double.NaN : ref.latency().medianMs(), ref == null ? Double.NaN : ref.ratio(),
+                ref == null ? Double.NaN : orNaN(ref.ratioCiLow()), ref == null ? Double.NaN : orNaN(ref.ratioCiHigh()));
+    }
+
+    private static double orNaN(Double d) {
+        return d == null ? Double.NaN : d;
     }
 
     public boolean hasInterval() {

@@ -1,8 +1,10 @@
 package io.sigmaquant.controller.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.sigmaquant.agent.simulate.SimulatedExecutor;
+import io.sigmaquant.agent.simulate.SimulationNoise;
 import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
 import io.sigmaquant.controller.allocation.SigmaQuantOptions;
 import io.sigmaquant.controller.artifacts.ModelStore;
@@ -45,8 +47,16 @@ class ClosedLoopTest {
 
     /** Answers from the profile's cost model; keeps every job it was given. */
     static class FakeBoard implements Dispatcher {
-        final SimulatedExecutor board = new SimulatedExecutor("fake-board", DeviceProfiles.load(CLASS), 42);
+        final SimulatedExecutor board;
         final List<MeasurementJob> jobs = new ArrayList<>();
+
+        FakeBoard() {
+            this(SimulationNoise.DEFAULT);
+        }
+
+        FakeBoard(SimulationNoise noise) {
+            board = new SimulatedExecutor("fake-board", DeviceProfiles.load(CLASS), 42, noise);
+        }
 
         @Override
         public Measured measure(String deviceClass, MeasurementJob job, JobPolicy policy) {
@@ -207,6 +217,58 @@ class ClosedLoopTest {
         assertThat(last.correctedMs()).isLessThanOrEqualTo(budgetMs);
         assertThat(last.verdict().meets()).isTrue();
         assertThat(report.finalBits()).isEqualTo(last.bits());
+    }
+
+    /**
+     * The same slow calibration measurement, but paired: the agent measured the float model beside the all-int8
+     * one while the board was slow, the ratio is unchanged by the slowness, and the loop takes the ratio times
+     * the float model's typical latency — so the fit sees the board as it is and no exploration is needed.
+     */
+    @Test
+    void run_boardSlowDuringAPairedCalibration_theRatioCorrectsTheDrift() throws Exception {
+        Recorded calm = new Recorded();
+        run(request().maxLatencyMs(1e3), new FakeBoard(), calm, List.of());
+        double calmInt8Ms = calm.iterations.get(1).correctedMs();
+        DriftingBoard board = new DriftingBoard(1.0, 1.4); // the all-int8 calibration measured 40 % slow
+        double budgetMs = 1.15 * calmInt8Ms;
+
+        LoopReport report = run(request().maxLatencyMs(budgetMs), board, new Recorded(), List.of()).report();
+
+        List<LoopIteration> its = report.iterations();
+        assertThat(board.jobs.get(1).reference()).as("paired with the float model").isNotNull();
+        assertThat(board.jobs.get(0).reference()).as("the float model is its own reference").isNull();
+        assertThat(its.get(1).measuredMs()).isGreaterThan(1.3 * calmInt8Ms);
+        // corrected by the float model's typical latency so far: the median of one calm and one slow job
+        assertThat(its.get(1).correctedMs()).isCloseTo(1.2 * calmInt8Ms, within(0.05 * calmInt8Ms));
+        // from the next job on, the typical latency is the calm one again, and the fit is redone with it
+        assertThat(its.get(2).measuredMs()).isCloseTo(its.get(2).correctedMs(), within(0.05 * its.get(2).measuredMs()));
+        assertThat(its.get(1).referenceRatio()).isLessThan(1);
+        assertThat(report.converged()).as(report.reason()).isTrue();
+        assertThat(its).extracting(LoopIteration::kind).doesNotContain(IterationKind.EXPLORATION);
+    }
+
+    /**
+     * A noisier board (8 % run-to-run, a slow drift, 2 % outliers at 3×), seeded: every measurement comes with
+     * its interval and, when paired, its ratio; the loop converges on a verdict it states.
+     */
+    @Test
+    void run_noisyDriftingBoardWithOutliers_convergesOnAStatedVerdictWithIntervals() throws Exception {
+        FakeBoard board = new FakeBoard(SimulationNoise.builder().cv(0.08).drift(0.15, 20_000).outliers(0.02, 3)
+                .build());
+
+        LoopReport report = run(request().latencyFraction(0.9), board, new Recorded(), List.of()).report();
+
+        assertThat(report.converged()).as(report.reason()).isTrue();
+        assertThat(report.reason()).containsAnyOf("meets with 95 % confidence the budgets", "meets the budgets");
+        for (LoopIteration it : report.iterations()) {
+            assertThat(it.ciLowMs()).as("interval of " + it.index()).isLessThanOrEqualTo(it.correctedMs());
+            assertThat(it.ciHighMs()).isGreaterThanOrEqualTo(it.correctedMs());
+            boolean isFloat = it.bits().values().stream().allMatch(b -> b == 32);
+            assertThat(Double.isFinite(it.referenceRatio())).as("paired unless float").isEqualTo(!isFloat);
+        }
+        LoopIteration last = report.iterations().get(report.iterations().size() - 1);
+        assertThat(last.verdict().meets()).isTrue();
+        assertThat(last.correctedMs()).isLessThanOrEqualTo(0.9 * report.iterations().get(0).measuredMs() * 1.2);
     }
 
     @Test
