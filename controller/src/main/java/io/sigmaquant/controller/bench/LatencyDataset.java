@@ -1,0 +1,47 @@
+package io.sigmaquant.controller.bench;
+
+import io.sigmaquant.controller.files.JsonFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measured configurations of the latency-model benchmark, kept as JSON so that refits need no device time.
+ *
+ * @param machine what measured them (CPU, threads, batch, ONNX Runtime version)
+ */
+public record LatencyDataset(String machine, List<Fixture> fixtures) {
+    /** What a configuration is for: fitting (the three calibration configurations, then random ones) or holding out. */
+    public enum Role { CALIBRATION, TRAINING, HELD_OUT }
+
+    /** One model's measurements; {@code floatReferenceMs} is what every sample was scaled to (see Sample). */
+    public record Fixture(String name, String model, double floatReferenceMs, List<Sample> samples) {
+    }
+
+    /**
+     * One measured configuration.
+     *
+     * @param medianMs     end-to-end median, scaled by floatReferenceMs / floatMedianMs (drift correction)
+     * @param floatMedianMs the all-float model's median measured interleaved with this configuration
+     * @param rawMedianMs  the configuration's median as measured
+     * @param layerMicros  per-layer kernel µs of a profiled session (NodeAttribution), scaled like medianMs
+     * @param otherMicros  kernel µs no layer accounts for (Q/DQ, reorders), scaled like medianMs
+     */
+    public record Sample(Role role, Map<String, Integer> bits, double medianMs, double floatMedianMs,
+                         double rawMedianMs, Map<String, Double> layerMicros, double otherMicros) {
+    }
+
+    public static LatencyDataset read(Path file) {
+        try {
+            return JsonFiles.JSON.readValue(file.toFile(), LatencyDataset.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable latency dataset " + file, e);
+        }
+    }
+
+    public void write(Path file) {
+        JsonFiles.write(file, this);
+    }
+}
