@@ -23,14 +23,15 @@ public record LatencyDataset(String machine, List<Fixture> fixtures) {
     /**
      * One measured configuration.
      *
-     * @param medianMs     end-to-end median, scaled by floatReferenceMs / floatMedianMs (drift correction)
-     * @param floatMedianMs the all-float model's median measured interleaved with this configuration
-     * @param rawMedianMs  the configuration's median as measured
+     * @param ms           end-to-end time (a low quantile of the runs, see InProcessLatency), scaled by
+     *                     floatReferenceMs / floatMs (drift correction)
+     * @param floatMs      the all-float model's time measured interleaved with this configuration
+     * @param rawMs        the configuration's time as measured
      * @param layerMicros  per-layer kernel µs of a profiled session (NodeAttribution), scaled like medianMs
      * @param otherMicros  kernel µs no layer accounts for (Q/DQ, reorders), scaled like medianMs
      */
-    public record Sample(Role role, Map<String, Integer> bits, double medianMs, double floatMedianMs,
-                         double rawMedianMs, Map<String, Double> layerMicros, double otherMicros) {
+    public record Sample(Role role, Map<String, Integer> bits, double ms, double floatMs, double rawMs,
+                         Map<String, Double> layerMicros, double otherMicros) {
     }
 
     public static LatencyDataset read(Path file) {

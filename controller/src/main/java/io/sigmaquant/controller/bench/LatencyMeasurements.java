@@ -63,10 +63,10 @@ public final class LatencyMeasurements {
                         : i < 3 + training ? LatencyDataset.Role.TRAINING : LatencyDataset.Role.HELD_OUT;
                 Map<String, Integer> bits = configs.get(i);
                 InProcessLatency.Result m = rig.measure(QdqExporter.export(analysis, bits, export, images).model(), names);
-                samples.add(new LatencyDataset.Sample(role, bits, m.medianMs(), m.referenceNowMs(), m.rawMedianMs(),
+                samples.add(new LatencyDataset.Sample(role, bits, m.ms(), m.referenceNowMs(), m.rawMs(),
                         m.nodes().layerMicros(), m.nodes().otherMicros()));
                 log.accept(String.format(java.util.Locale.ROOT, "%s %d/%d %s: %.3f ms (raw %.3f, float now %.3f)",
-                        spec.name(), i + 1, configs.size(), role, m.medianMs(), m.rawMedianMs(), m.referenceNowMs()));
+                        spec.name(), i + 1, configs.size(), role, m.ms(), m.rawMs(), m.referenceNowMs()));
             }
             return new LatencyDataset.Fixture(spec.name(), spec.model().toString(), rig.referenceMs(), samples);
         }

@@ -54,7 +54,7 @@ public final class LatencyModelBenchmark {
                 Calibrator c = new Calibrator(prior);
                 List<LatencyDataset.Sample> train = f.samples().stream()
                         .filter(s -> s.role() != LatencyDataset.Role.HELD_OUT).limit(n).toList();
-                train.forEach(s -> c.addMeasurement(analysis.layers(), s.bits(), s.layerMicros(), s.medianMs()));
+                train.forEach(s -> c.addMeasurement(analysis.layers(), s.bits(), s.layerMicros(), s.ms()));
                 CalibratedCostModel model = c.fit();
                 CalibratedCostModel old = legacy(model, prior, analysis.layers(), train);
                 List<LatencyDataset.Sample> test = f.samples().stream()
@@ -68,8 +68,8 @@ public final class LatencyModelBenchmark {
 
     private static Errors errors(List<LatencyDataset.Sample> test,
                                  java.util.function.ToDoubleFunction<LatencyDataset.Sample> predict) {
-        return new Errors(test.stream().mapToDouble(s -> Math.abs(predict.applyAsDouble(s) - s.medianMs())
-                / s.medianMs()).toArray());
+        return new Errors(test.stream().mapToDouble(s -> Math.abs(predict.applyAsDouble(s) - s.ms())
+                / s.ms()).toArray());
     }
 
     private static void row(StringBuilder out, String fixture, int n, String model, Errors e) {
@@ -90,7 +90,7 @@ public final class LatencyModelBenchmark {
         double[] switches = new double[n];
         for (int i = 0; i < n; i++) {
             Map<String, Integer> bits = train.get(i).bits();
-            residual[i] = train.get(i).medianMs() - layers.stream()
+            residual[i] = train.get(i).ms() - layers.stream()
                     .mapToDouble(l -> layersOnly.cost(l, bits.get(l.name())).latencyMs()).sum();
             for (int j = 1; j < layers.size(); j++) {
                 boolean a = bits.get(layers.get(j).name()) == 32;
