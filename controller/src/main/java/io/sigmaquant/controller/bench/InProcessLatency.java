@@ -26,8 +26,9 @@ import java.util.Map;
  * separate profiled session for per-node kernel times) and corrects for load and drift. On a shared machine
  * other processes take the CPU in bursts, so a median measures them as much as the model (this VM's medians
  * moved 2–5× within minutes): each time is the {@link #QUANTILE} quantile of its runs, which the bursts do not
- * reach, each node the same quantile of its calls; and every configuration is timed interleaved with a
- * reference model (the all-float one) and scaled by how far the reference moved from its first measurement.
+ * reach, each node the same quantile of its calls; and every configuration is timed run by run interleaved
+ * with a reference model (the all-float one): its time is the reference's first time × the median ratio of
+ * adjacent runs.
  */
 final class InProcessLatency implements AutoCloseable {
     /** Timed runs per side at least, and until both sides have run this long. */
@@ -72,6 +73,7 @@ final class InProcessLatency implements AutoCloseable {
     Result measure(ModelProto model, Collection<String> layers) {
         double cfg;
         double ref;
+        double pairedRatio;
         try (OrtSession s = OrtModels.open(model, OrtModels.options(threads))) {
             for (int i = 0; i < WARM_UP; i++) {
                 runMs(s);
@@ -91,14 +93,18 @@ final class InProcessLatency implements AutoCloseable {
             }
             cfg = quantile(a.stream().mapToDouble(Double::doubleValue).toArray());
             ref = quantile(b.stream().mapToDouble(Double::doubleValue).toArray());
+            double[] ratios = new double[a.size()];
+            for (int i = 0; i < ratios.length; i++) {
+                ratios[i] = a.get(i) / b.get(i);
+            }
+            Arrays.sort(ratios);
+            pairedRatio = ratios[ratios.length / 2];
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }
-        double scale = referenceMs / ref;
-        NodeAttribution.Attribution raw = new NodeAttribution(model.getGraph(), layers).attribute(profile(model));
-        Map<String, Double> scaled = new LinkedHashMap<>();
-        raw.layerMicros().forEach((l, us) -> scaled.put(l, us * scale));
-        return new Result(cfg * scale, ref, cfg, new NodeAttribution.Attribution(scaled, raw.otherMicros() * scale));
+        // the profiled session runs later, under other load: its kernels' low quantiles stand unscaled
+        NodeAttribution.Attribution nodes = new NodeAttribution(model.getGraph(), layers).attribute(profile(model));
+        return new Result(referenceMs * pairedRatio, ref, cfg, nodes);
     }
 
     private List<JobResult.NodeTime> profile(ModelProto model) {
