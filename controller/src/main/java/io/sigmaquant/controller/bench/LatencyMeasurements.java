@@ -36,6 +36,24 @@ public final class LatencyMeasurements {
 
     public static LatencyDataset.Fixture measure(FixtureSpec spec, ActivationType activations, int batch, int threads,
                                                  int training, int heldOut, long seed, Consumer<String> log) {
+        return measure(spec, activations, batch, threads, null, training, heldOut, seed, log);
+    }
+
+    /**
+     * The same configurations as {@code earlier}'s held-out ones, measured again: how far two measurements of one
+     * configuration disagree is the floor under any model's held-out error.
+     */
+    public static LatencyDataset.Fixture remeasureHeldOut(FixtureSpec spec, LatencyDataset.Fixture earlier,
+                                                          ActivationType activations, int batch, int threads,
+                                                          Consumer<String> log) {
+        List<Map<String, Integer>> configs = earlier.samples().stream()
+                .filter(x -> x.role() == LatencyDataset.Role.HELD_OUT).map(LatencyDataset.Sample::bits).toList();
+        return measure(spec, activations, batch, threads, configs, 0, 0, 0, log);
+    }
+
+    private static LatencyDataset.Fixture measure(FixtureSpec spec, ActivationType activations, int batch, int threads,
+                                                  List<Map<String, Integer>> given, int training, int heldOut, long seed,
+                                                  Consumer<String> log) {
         ModelProto model = OnnxModels.load(spec.model());
         ModelAnalysis analysis = ModelAnalyzer.analyze(model);
         Preprocessing pre = Preprocessing.resolve(model, null, null, null);
@@ -53,13 +71,17 @@ public final class LatencyMeasurements {
         ModelProto floatModel = QdqExporter.export(analysis, allFloat, export, images).model();
         try (InProcessLatency rig = new InProcessLatency(floatModel, analysis.input().name(),
                 analysis.input().withBatch(batch), input, threads)) {
-            List<Map<String, Integer>> configs = new ArrayList<>(calibration(layers));
+            List<Map<String, Integer>> configs = new ArrayList<>(given != null ? List.of() : calibration(layers));
             Random r = new Random(seed);
             for (int i = 0; i < training + heldOut; i++) {
                 configs.add(random(layers, r));
             }
+            if (given != null) {
+                configs.addAll(given);
+            }
             for (int i = 0; i < configs.size(); i++) {
-                LatencyDataset.Role role = i < 3 ? LatencyDataset.Role.CALIBRATION
+                LatencyDataset.Role role = given != null ? LatencyDataset.Role.HELD_OUT
+                        : i < 3 ? LatencyDataset.Role.CALIBRATION
                         : i < 3 + training ? LatencyDataset.Role.TRAINING : LatencyDataset.Role.HELD_OUT;
                 Map<String, Integer> bits = configs.get(i);
                 InProcessLatency.Result m = rig.measure(QdqExporter.export(analysis, bits, export, images).model(), names);

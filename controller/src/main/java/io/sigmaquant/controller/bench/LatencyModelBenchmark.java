@@ -66,6 +66,27 @@ public final class LatencyModelBenchmark {
         return out.toString();
     }
 
+    /**
+     * Two measurements of the same held-out configurations against each other (each scaled to its own float
+     * reference, so the second is first rescaled by the ratio of the references' medians over the fixture).
+     */
+    public static String noiseFloor(LatencyDataset.Fixture first, LatencyDataset.Fixture second) {
+        List<LatencyDataset.Sample> a = first.samples().stream().filter(s -> s.role() == LatencyDataset.Role.HELD_OUT)
+                .toList();
+        List<LatencyDataset.Sample> b = second.samples();
+        double[] ratio = new double[a.size()];
+        for (int i = 0; i < a.size(); i++) {
+            ratio[i] = b.get(i).ms() / a.get(i).ms();
+        }
+        double[] sorted = ratio.clone();
+        Arrays.sort(sorted);
+        double scale = sorted[sorted.length / 2];
+        Errors e = new Errors(Arrays.stream(ratio).map(x -> Math.abs(x / scale - 1)).toArray());
+        StringBuilder out = new StringBuilder();
+        row(out, first.name(), 0, "again", e);
+        return out.toString();
+    }
+
     private static Errors errors(List<LatencyDataset.Sample> test,
                                  java.util.function.ToDoubleFunction<LatencyDataset.Sample> predict) {
         return new Errors(test.stream().mapToDouble(s -> Math.abs(predict.applyAsDouble(s) - s.ms())

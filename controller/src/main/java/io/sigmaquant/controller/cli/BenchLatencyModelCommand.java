@@ -60,6 +60,10 @@ final class BenchLatencyModelCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7")
     long seed;
 
+    @Option(names = "--noise-floor", description = "measure the held-out configurations once more and report how far "
+            + "the two measurements of each disagree")
+    boolean noiseFloor;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -83,6 +87,16 @@ final class BenchLatencyModelCommand implements Callable<Integer> {
             data = new LatencyDataset(machine(), fixtures);
         }
         out.print(LatencyModelBenchmark.report(data, profile, batch));
+        if (noiseFloor) {
+            for (LatencyMeasurements.FixtureSpec f : fixtures()) {
+                LatencyDataset.Fixture earlier = data.fixtures().stream().filter(x -> x.name().equals(f.name()))
+                        .findFirst().orElseThrow(() -> new UserInputException("no fixture " + f.name() + " in " + dataset));
+                LatencyDataset.Fixture again = LatencyMeasurements.remeasureHeldOut(f, earlier, acts, batch, threads,
+                        line -> spec.commandLine().getErr().println(line));
+                out.print(LatencyModelBenchmark.noiseFloor(earlier, again));
+                out.flush();
+            }
+        }
         out.flush();
         return 0;
     }
