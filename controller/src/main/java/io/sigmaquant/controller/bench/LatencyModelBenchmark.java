@@ -61,6 +61,14 @@ public final class LatencyModelBenchmark {
                         .filter(s -> s.role() == LatencyDataset.Role.HELD_OUT).toList();
                 row(out, f.name(), n, "old", errors(test, s -> old.latencyMs(analysis.layers(), s.bits())));
                 row(out, f.name(), n, "new", errors(test, s -> model.latencyMs(analysis.layers(), s.bits())));
+                if (Boolean.getBoolean("sigmaquant.bench.verbose") && n == fitting) {
+                    for (LatencyDataset.Sample s : f.samples()) {
+                        out.append(String.format(Locale.ROOT, "    %-11s %s measured %7.3f old %7.3f new %7.3f%n",
+                                s.role(), pattern(analysis.layers(), s.bits()), s.ms(),
+                                old.latencyMs(analysis.layers(), s.bits()), model.latencyMs(analysis.layers(), s.bits())));
+                    }
+                    out.append("    terms " + model.terms() + "\n");
+                }
             }
         }
         return out.toString();
@@ -85,6 +93,12 @@ public final class LatencyModelBenchmark {
         StringBuilder out = new StringBuilder();
         row(out, first.name(), 0, "again", e);
         return out.toString();
+    }
+
+    private static String pattern(List<Layer> layers, Map<String, Integer> bits) {
+        StringBuilder b = new StringBuilder();
+        layers.forEach(l -> b.append(bits.get(l.name()) == 32 ? 'f' : 'i'));
+        return b.toString();
     }
 
     private static Errors errors(List<LatencyDataset.Sample> test,
