@@ -18,6 +18,22 @@ public record LatencyDataset(String machine, List<Fixture> fixtures) {
 
     /** One model's measurements; {@code floatReferenceMs} is what every sample was scaled to (see Sample). */
     public record Fixture(String name, String model, double floatReferenceMs, List<Sample> samples) {
+        /**
+         * The samples rescaled to the median of the float model's interleaved times over the fixture: the first
+         * reference time alone may fall in a burst of load (MobileNetV2's did: 22 ms against 6–8 ms later),
+         * which leaves the end-to-end times on another scale than the profiled kernel times. A no-op once done.
+         */
+        public Fixture normalised() {
+            double[] floats = samples.stream().mapToDouble(Sample::floatMs).sorted().toArray();
+            if (floats.length == 0) {
+                return this;
+            }
+            double median = floats.length % 2 == 1 ? floats[floats.length / 2]
+                    : (floats[floats.length / 2 - 1] + floats[floats.length / 2]) / 2;
+            double k = median / floatReferenceMs;
+            return new Fixture(name, model, median, samples.stream().map(s -> new Sample(s.role(), s.bits(),
+                    s.ms() * k, s.floatMs(), s.rawMs(), s.layerMicros(), s.otherMicros())).toList());
+        }
     }
 
     /**

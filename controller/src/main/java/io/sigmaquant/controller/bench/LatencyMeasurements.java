@@ -90,7 +90,8 @@ public final class LatencyMeasurements {
                 log.accept(String.format(java.util.Locale.ROOT, "%s %d/%d %s: %.3f ms (raw %.3f, float now %.3f)",
                         spec.name(), i + 1, configs.size(), role, m.ms(), m.rawMs(), m.referenceNowMs()));
             }
-            return new LatencyDataset.Fixture(spec.name(), spec.model().toString(), rig.referenceMs(), samples);
+            return new LatencyDataset.Fixture(spec.name(), spec.model().toString(), rig.referenceMs(), samples)
+                    .normalised();
         }
     }
 

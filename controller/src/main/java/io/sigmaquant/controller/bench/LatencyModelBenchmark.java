@@ -46,7 +46,8 @@ public final class LatencyModelBenchmark {
     public static String report(LatencyDataset data, DeviceProfile profile, int batch) {
         StringBuilder out = new StringBuilder("machine: " + data.machine() + "\n");
         out.append("fixture      fit-on  model  within5%  within10%  median   max\n");
-        for (LatencyDataset.Fixture f : data.fixtures()) {
+        for (LatencyDataset.Fixture fixture : data.fixtures()) {
+            LatencyDataset.Fixture f = fixture.normalised();
             ModelAnalysis analysis = ModelAnalyzer.analyze(OnnxModels.load(Path.of(f.model())));
             PriorCostModel prior = new PriorCostModel(profile, SizeBasis.PACKED, batch);
             long fitting = f.samples().stream().filter(s -> s.role() != LatencyDataset.Role.HELD_OUT).count();
@@ -79,9 +80,9 @@ public final class LatencyModelBenchmark {
      * reference, so the second is first rescaled by the ratio of the references' medians over the fixture).
      */
     public static String noiseFloor(LatencyDataset.Fixture first, LatencyDataset.Fixture second) {
-        List<LatencyDataset.Sample> a = first.samples().stream().filter(s -> s.role() == LatencyDataset.Role.HELD_OUT)
+        List<LatencyDataset.Sample> a = first.normalised().samples().stream().filter(s -> s.role() == LatencyDataset.Role.HELD_OUT)
                 .toList();
-        List<LatencyDataset.Sample> b = second.samples();
+        List<LatencyDataset.Sample> b = second.normalised().samples();
         double[] ratio = new double[a.size()];
         for (int i = 0; i < a.size(); i++) {
             ratio[i] = b.get(i).ms() / a.get(i).ms();
