@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.analysis;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A quantizable layer of a (BatchNorm-folded) model.
@@ -19,10 +20,40 @@ import java.util.Arrays;
  * @param sigma         population standard deviation of the weights
  * @param outputShape   output shape for batch 1
  * @param inputElements elements of the activation input for batch 1
+ * @param upstream      the layers whose outputs reach this layer's input through non-layer operators (pooling,
+ *                      activations, adds, reshapes), {@link #MODEL_INPUT} where the model's input does; empty
+ *                      when unknown. Latency models need it: where a float layer meets an integer one, the
+ *                      runtime quantizes or dequantizes the tensor between them.
+ * @param downstream    the layers this layer's output reaches the same way, {@link #MODEL_OUTPUT} where a model
+ *                      output does; empty when unknown
  */
 public record Layer(String name, String op, String weightTensor, String weightInput, String biasTensor,
                     long[] weightShape, int channelAxis, long groups, long weightParams, long biasParams,
-                    long macs, double sigma, long[] outputShape, long inputElements) {
+                    long macs, double sigma, long[] outputShape, long inputElements, List<String> upstream,
+                    List<String> downstream) {
+    /** The neighbour named in {@link #upstream} where the model's input reaches a layer. */
+    public static final String MODEL_INPUT = "<model input>";
+    /** The neighbour named in {@link #downstream} where a layer's output reaches a model output. */
+    public static final String MODEL_OUTPUT = "<model output>";
+
+    public Layer {
+        upstream = List.copyOf(upstream);
+        downstream = List.copyOf(downstream);
+    }
+
+    /** A layer whose neighbours are not known (yet). */
+    public Layer(String name, String op, String weightTensor, String weightInput, String biasTensor,
+                 long[] weightShape, int channelAxis, long groups, long weightParams, long biasParams,
+                 long macs, double sigma, long[] outputShape, long inputElements) {
+        this(name, op, weightTensor, weightInput, biasTensor, weightShape, channelAxis, groups, weightParams,
+                biasParams, macs, sigma, outputShape, inputElements, List.of(), List.of());
+    }
+
+    /** The same layer with its graph neighbours. */
+    public Layer withNeighbours(List<String> up, List<String> down) {
+        return new Layer(name, op, weightTensor, weightInput, biasTensor, weightShape, channelAxis, groups,
+                weightParams, biasParams, macs, sigma, outputShape, inputElements, up, down);
+    }
 
     public long outputElements() {
         long n = 1;

@@ -41,7 +41,8 @@ public final class ModelAnalyzer {
             long[] outShape = shapes.get(c.node().getOutput(0));
             layers.add(withShape(c.partial(), outShape, elements(shapes.get(c.node().getInput(0)))));
         }
-        return new ModelAnalysis(folded, OnnxModels.defaultOpset(folded), input, layers);
+        return new ModelAnalysis(folded, OnnxModels.defaultOpset(folded), input,
+                LayerNeighbours.attach(folded.getGraph(), layers));
     }
 
     /**

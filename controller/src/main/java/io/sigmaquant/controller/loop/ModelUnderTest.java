@@ -31,8 +31,7 @@ public record ModelUnderTest(ModelAnalysis analysis, ExportOptions export, Input
 
     /** End-to-end latency a cost model predicts for one bit configuration. */
     public double predictedMs(CostModel cost, Map<String, Integer> bits) {
-        return cost.remainder().latencyMs() + layers().stream()
-                .mapToDouble(l -> cost.cost(l, bits.get(l.name())).latencyMs()).sum();
+        return cost.latencyMs(layers(), bits);
     }
 
     /** What an agent feeds the model: its input at {@code batch} images, preprocessed as the model expects. */

@@ -111,8 +111,8 @@ class CalibratorTest {
         }
         c.addEndToEnd(resnet, bits, layerSumMs + 0.4);
         CalibratedCostModel model = c.fit();
-        double predictedLayers = resnet.stream().mapToDouble(l -> model.cost(l, 8).latencyMs()).sum();
-        assertThat(model.remainder().latencyMs() + predictedLayers).isCloseTo(layerSumMs + 0.4, within(1e-9));
+        // the whole-configuration prediction reproduces the measured configuration exactly
+        assertThat(model.latencyMs(resnet, bits)).isCloseTo(layerSumMs + 0.4, within(1e-9));
         assertThat(model.remainder().latencyMs()).isCloseTo(0.4, within(0.3));
     }
 
@@ -182,37 +182,173 @@ class CalibratorTest {
         assertThat(c.fit().energy().observations()).isZero();
     }
 
-    /** Verifies that end-to-end times growing with format switches give the per-switch cost. */
-    @Test
-    void fit_configurationsWithFormatSwitches_recoverThePerSwitchCost() {
-        Calibrator c = new Calibrator(prior);
-        List<Layer> resnet = layers.subList(0, 10);
-        Random r = new Random(4);
-        for (Layer l : layers) {
-            c.addLayer(l, 8, trueMicros(l, 8, new Random(5) {
-                @Override
-                public double nextGaussian() {
-                    return 0;
-                }
-            }));
-            c.addLayer(l, 32, 3 * trueMicros(l, 8, r));
+    private static Map<String, Integer> config(List<Layer> model, java.util.function.IntPredicate floatAt) {
+        Map<String, Integer> bits = new LinkedHashMap<>();
+        for (int i = 0; i < model.size(); i++) {
+            bits.put(model.get(i).name(), floatAt.test(i) ? 32 : 8);
         }
-        CalibratedCostModel layersOnly = c.fit();
-        for (int floatEvery : new int[] {0, 2, 3, 5}) {
-            Map<String, Integer> bits = new LinkedHashMap<>();
-            for (int i = 0; i < resnet.size(); i++) {
-                bits.put(resnet.get(i).name(), floatEvery > 0 && i % floatEvery == 1 ? 32 : 8);
+        return bits;
+    }
+
+    private static Map<String, Double> exactMicros(List<Layer> model, Map<String, Integer> bits) {
+        Map<String, Double> us = new LinkedHashMap<>();
+        Random still = new Random(0) {
+            @Override
+            public double nextGaussian() {
+                return 0;
             }
-            int switches = 0;
-            for (int i = 1; i < resnet.size(); i++) {
-                switches += bits.get(resnet.get(i).name()).equals(bits.get(resnet.get(i - 1).name())) ? 0 : 1;
-            }
-            double layersMs = resnet.stream().mapToDouble(l -> layersOnly.cost(l, bits.get(l.name())).latencyMs()
-                    - (bits.get(l.name()) == 32 ? 2 * layersOnly.switchMs() : 0)).sum();
-            c.addEndToEnd(resnet, bits, layersMs + 0.2 + 0.05 * switches);
+        };
+        model.forEach(l -> us.put(l.name(), trueMicros(l, bits.get(l.name()), still)));
+        return us;
+    }
+
+    /** Verifies that with nothing measured the fit is the prior, with no remainder and no boundary cost. */
+    @Test
+    void fit_noMeasurements_isThePrior() {
+        List<Layer> resnet = layers.subList(0, 10);
+        CalibratedCostModel model = new Calibrator(prior).fit();
+        Map<String, Integer> bits = config(resnet, i -> i % 3 == 0);
+        double priorMs = resnet.stream().mapToDouble(l -> prior.cost(l, bits.get(l.name())).latencyMs()).sum();
+        assertThat(model.terms()).isEqualTo(CalibratedCostModel.Terms.NONE);
+        assertThat(model.latencyMs(resnet, bits)).isCloseTo(priorMs, within(1e-9));
+    }
+
+    /** Verifies that one end-to-end time and no layer times give a remainder and no boundary cost. */
+    @Test
+    void fit_oneEndToEndOnly_givesARemainderAndNoBoundaryCost() {
+        List<Layer> resnet = layers.subList(0, 10);
+        Calibrator c = new Calibrator(prior);
+        Map<String, Integer> bits = config(resnet, i -> false);
+        double priorMs = resnet.stream().mapToDouble(l -> prior.cost(l, 8).latencyMs()).sum();
+        c.addEndToEnd(resnet, bits, priorMs + 2);
+        CalibratedCostModel model = c.fit();
+        assertThat(model.terms().boundarySecondsPerElement()).isZero();
+        assertThat(model.terms().remainderMs()).isCloseTo(2, within(1e-9));
+        assertThat(model.latencyMs(resnet, bits)).isCloseTo(priorMs + 2, within(1e-9));
+    }
+
+    /** Verifies that the three calibration configurations give non-negative terms and finite predictions. */
+    @Test
+    void fit_threeCalibrationConfigurations_nonNegativeAndFinite() {
+        List<Layer> resnet = layers.subList(0, 10);
+        Calibrator c = new Calibrator(prior);
+        Random r = new Random(9);
+        for (Map<String, Integer> bits : List.of(config(resnet, i -> true), config(resnet, i -> false),
+                config(resnet, i -> i % 2 == 1))) {
+            Map<String, Double> us = exactMicros(resnet, bits);
+            double ms = us.values().stream().mapToDouble(Double::doubleValue).sum() / 1e3 * (1 + 0.1 * r.nextGaussian());
+            c.addMeasurement(resnet, bits, us, ms);
         }
         CalibratedCostModel model = c.fit();
-        assertThat(model.switchMs()).isCloseTo(0.05, within(1e-6));
-        assertThat(model.remainder().latencyMs()).isCloseTo(0.2, within(1e-6));
+        CalibratedCostModel.Terms t = model.terms();
+        assertThat(t.remainderMs()).isNotNegative();
+        assertThat(t.boundarySecondsPerElement()).isNotNegative();
+        assertThat(t.integerBoundaryMs()).isNotNegative();
+        Map<String, Integer> unseen = config(resnet, i -> i % 3 == 0);
+        assertThat(model.latencyMs(resnet, unseen)).isFinite().isPositive();
+        assertThat(resnet).allSatisfy(l -> assertThat(model.cost(l, 32).latencyMs()).isFinite().isNotNegative());
+    }
+
+    /**
+     * Verifies that a cost per element converted where float and int8 layers meet in the graph is recovered,
+     * and predicts unseen configurations closely, where a cost per change of format between list neighbours
+     * (the model before) cannot: elements differ from boundary to boundary, and residual edges are not in the
+     * list order.
+     */
+    @Test
+    void fit_boundaryCostPerElement_isRecoveredWhereAPerSwitchCostIsNot() {
+        List<Layer> resnet = layers.subList(0, 10);
+        double betaSeconds = 3e-9;
+        FormatBoundaries graph = new FormatBoundaries(resnet);
+        java.util.function.ToDoubleFunction<Map<String, Integer>> truth = bits -> exactMicros(resnet, bits).values()
+                .stream().mapToDouble(Double::doubleValue).sum() / 1e3 + 0.2
+                + betaSeconds * graph.elements(n -> bits.get(n) == 8) * 1e3;
+        Random r = new Random(3);
+        List<Map<String, Integer>> train = new ArrayList<>(List.of(config(resnet, i -> true),
+                config(resnet, i -> false), config(resnet, i -> i % 2 == 1)));
+        for (int k = 0; k < 5; k++) {
+            train.add(config(resnet, i -> r.nextBoolean()));
+        }
+        Calibrator c = new Calibrator(prior);
+        train.forEach(bits -> c.addMeasurement(resnet, bits, exactMicros(resnet, bits), truth.applyAsDouble(bits)));
+        CalibratedCostModel model = c.fit();
+        assertThat(model.terms().boundarySecondsPerElement()).isCloseTo(betaSeconds, within(0.05 * betaSeconds));
+        assertThat(model.terms().remainderMs()).isCloseTo(0.2, within(0.02));
+        CalibratedCostModel old = perSwitchModel(model, resnet, train, truth);
+        double worstNew = 0;
+        double worstOld = 0;
+        for (int k = 0; k < 20; k++) {
+            Map<String, Integer> bits = config(resnet, i -> r.nextBoolean());
+            double t = truth.applyAsDouble(bits);
+            worstNew = Math.max(worstNew, Math.abs(model.latencyMs(resnet, bits) - t) / t);
+            worstOld = Math.max(worstOld, Math.abs(old.latencyMs(resnet, bits) - t) / t);
+        }
+        assertThat(worstNew).isLessThan(0.01);
+        assertThat(worstOld).isGreaterThan(0.05);
+    }
+
+    /** The model before boundaries: the same layer fits, r0 and a cost per switch between list neighbours. */
+    private static CalibratedCostModel perSwitchModel(CalibratedCostModel fitted, List<Layer> model,
+                                                      List<Map<String, Integer>> train,
+                                                      java.util.function.ToDoubleFunction<Map<String, Integer>> truth) {
+        CalibratedCostModel layersOnly = new CalibratedCostModel(prior, fitted.fits(), 0, 0, fitted.energy(),
+                fitted.offsetSeconds());
+        int n = train.size();
+        double[] residual = new double[n];
+        double[] switches = new double[n];
+        for (int k = 0; k < n; k++) {
+            Map<String, Integer> bits = train.get(k);
+            residual[k] = truth.applyAsDouble(bits) - layersOnly.latencyMs(model, bits);
+            for (int i = 1; i < model.size(); i++) {
+                switches[k] += bits.get(model.get(i).name()).equals(bits.get(model.get(i - 1).name())) ? 0 : 1;
+            }
+        }
+        double ms = java.util.Arrays.stream(switches).average().orElseThrow();
+        double mr = java.util.Arrays.stream(residual).average().orElseThrow();
+        double cov = 0;
+        double var = 0;
+        for (int k = 0; k < n; k++) {
+            cov += (switches[k] - ms) * (residual[k] - mr);
+            var += (switches[k] - ms) * (switches[k] - ms);
+        }
+        double perSwitch = Math.max(0, cov / var);
+        return new CalibratedCostModel(prior, fitted.fits(), Math.max(0, mr - perSwitch * ms), perSwitch,
+                fitted.energy(), fitted.offsetSeconds());
+    }
+
+    /** Verifies that an export with the boundary terms survives JSON and predicts the same configurations. */
+    @Test
+    void export_withBoundaryTerms_roundTripsThroughJson() throws Exception {
+        List<Layer> resnet = layers.subList(0, 10);
+        Calibrator c = new Calibrator(prior);
+        FormatBoundaries graph = new FormatBoundaries(resnet);
+        for (Map<String, Integer> bits : List.of(config(resnet, i -> true), config(resnet, i -> false),
+                config(resnet, i -> i % 2 == 1), config(resnet, i -> i % 3 == 0))) {
+            Map<String, Double> us = exactMicros(resnet, bits);
+            c.addMeasurement(resnet, bits, us, us.values().stream().mapToDouble(Double::doubleValue).sum() / 1e3 + 0.4
+                    + 5e-9 * graph.elements(n -> bits.get(n) == 8) * 1e3);
+        }
+        CalibratedCostModel model = c.fit();
+        assertThat(model.terms().boundarySecondsPerElement()).isPositive();
+        String json = io.sigmaquant.controller.files.JsonFiles.JSON.writeValueAsString(model.export());
+        CalibratedCostModel again = CalibratedCostModel.fromExport(prior,
+                io.sigmaquant.controller.files.JsonFiles.JSON.readValue(json, CalibratedCostModel.Export.class));
+        assertThat(again.terms()).isEqualTo(model.terms());
+        Map<String, Integer> bits = config(resnet, i -> i % 4 == 1);
+        assertThat(again.latencyMs(resnet, bits)).isCloseTo(model.latencyMs(resnet, bits), within(1e-12));
+        assertThat(again.cost(resnet.get(2), 32).latencyMs())
+                .isCloseTo(model.cost(resnet.get(2), 32).latencyMs(), within(1e-12));
+    }
+
+    /** Verifies that an export written before the boundary terms still loads, with its per-switch cost. */
+    @Test
+    void fromExport_olderExportWithoutBoundaryTerms_loadsWithItsSwitchCost() throws Exception {
+        String json = "{\"deviceClass\":\"raspberry-pi-4\",\"latencyFits\":{},\"remainderMs\":0.5,"
+                + "\"formatSwitchMs\":0.1,\"layerOffsetsSeconds\":{}}";
+        CalibratedCostModel model = CalibratedCostModel.fromExport(prior,
+                io.sigmaquant.controller.files.JsonFiles.JSON.readValue(json, CalibratedCostModel.Export.class));
+        assertThat(model.terms()).isEqualTo(new CalibratedCostModel.Terms(0.5, 0.1, 0, 0, Map.of()));
+        Layer l = layers.get(0);
+        assertThat(model.cost(l, 32).latencyMs()).isCloseTo(prior.cost(l, 32).latencyMs() + 0.2, within(1e-12));
     }
 }
