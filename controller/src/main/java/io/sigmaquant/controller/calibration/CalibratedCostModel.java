@@ -42,13 +42,26 @@ public final class CalibratedCostModel implements CostModel {
      *                              part of the separable {@link #remainder()}
      * @param contextOffsetSeconds  per {@code <format>/<layer>/<context>}: what a layer's kernels cost beyond its
      *                              fit and offset in one neighbourhood ({@link FormatBoundaries#context})
+     * @param correction            what end-to-end times say beyond all that ({@link EndToEndCorrection})
      */
     public record Terms(double remainderMs, double switchMs, double boundarySecondsPerElement,
-                        double integerBoundaryMs, Map<String, Double> contextOffsetSeconds) {
+                        double integerBoundaryMs, Map<String, Double> contextOffsetSeconds,
+                        EndToEndCorrection correction) {
         public static final Terms NONE = new Terms(0, 0, 0, 0, Map.of());
 
         public Terms {
             contextOffsetSeconds = Map.copyOf(contextOffsetSeconds);
+            correction = correction == null ? EndToEndCorrection.NONE : correction;
+        }
+
+        public Terms(double remainderMs, double switchMs, double boundarySecondsPerElement, double integerBoundaryMs,
+                     Map<String, Double> contextOffsetSeconds) {
+            this(remainderMs, switchMs, boundarySecondsPerElement, integerBoundaryMs, contextOffsetSeconds, null);
+        }
+
+        Terms with(EndToEndCorrection c) {
+            return new Terms(remainderMs, switchMs, boundarySecondsPerElement, integerBoundaryMs, contextOffsetSeconds,
+                    c);
         }
     }
 
@@ -83,6 +96,9 @@ public final class CalibratedCostModel implements CostModel {
             ms += 2 * terms.switchMs() + terms.boundarySecondsPerElement() * prior.batch()
                     * elementsAmongIntegers(layer) * 1e3;
         }
+        if (bits == 32) {
+            ms = Math.max(0, ms + terms.correction().floatLayerMs().getOrDefault(layer.name(), 0.0));
+        }
         return new LayerCost(p.sizeBytes(), ms, p.energyMj() * energy.factor());
     }
 
@@ -110,8 +126,8 @@ public final class CalibratedCostModel implements CostModel {
 
     @Override
     public LayerCost remainder() {
-        return new LayerCost(0, terms.remainderMs() + terms.integerBoundaryMs(),
-                prior.remainder().energyMj() * energy.factor());
+        return new LayerCost(0, Math.max(0, terms.remainderMs() + terms.integerBoundaryMs()
+                + terms.correction().constantMs()), prior.remainder().energyMj() * energy.factor());
     }
 
     /**
@@ -131,7 +147,7 @@ public final class CalibratedCostModel implements CostModel {
                 ms += 2 * terms.switchMs();
             }
         }
-        return ms;
+        return Math.max(0, ms + terms.correction().ms(bits));
     }
 
     /** Whether a layer (by name) runs with int8 activations in a configuration. */
@@ -176,7 +192,8 @@ public final class CalibratedCostModel implements CostModel {
                 f.observations(), f.heldOutMedianApe())));
         EnergyScale energy = e.energy() != null ? e.energy() : EnergyScale.PRIOR;
         Terms terms = new Terms(e.remainderMs(), e.formatSwitchMs(), orZero(e.boundarySecondsPerElement()),
-                orZero(e.integerBoundaryMs()), e.contextOffsetsSeconds() != null ? e.contextOffsetsSeconds() : Map.of());
+                orZero(e.integerBoundaryMs()), e.contextOffsetsSeconds() != null ? e.contextOffsetsSeconds() : Map.of(),
+                e.endToEndCorrection());
         return new CalibratedCostModel(prior, fits, energy,
                 e.layerOffsetsSeconds() != null ? e.layerOffsetsSeconds() : Map.of(), terms);
     }
@@ -191,16 +208,19 @@ public final class CalibratedCostModel implements CostModel {
         fits.forEach((f, fit) -> out.put(f.id(), new Export.Fit(fit.theta()[0], fit.theta()[1], fit.theta()[2],
                 fit.theta()[3], fit.observations(), fit.heldOutMedianApe())));
         return new Export(profile.id(), out, terms.remainderMs(), terms.switchMs(), energy, new TreeMap<>(offsetSeconds),
-                terms.boundarySecondsPerElement(), terms.integerBoundaryMs(), new TreeMap<>(terms.contextOffsetSeconds()));
+                terms.boundarySecondsPerElement(), terms.integerBoundaryMs(), new TreeMap<>(terms.contextOffsetSeconds()),
+                terms.correction());
     }
 
     /**
      * JSON form of a calibrated model: seconds per MAC, per weight byte, per activation byte, per layer; the
-     * last three fields came with the boundary model and are absent (null) in older exports.
+     * last four fields came with the boundary model and the end-to-end correction and are absent (null) in older
+     * exports.
      */
     public record Export(String deviceClass, Map<String, Fit> latencyFits, double remainderMs, double formatSwitchMs,
                          EnergyScale energy, Map<String, Double> layerOffsetsSeconds, Double boundarySecondsPerElement,
-                         Double integerBoundaryMs, Map<String, Double> contextOffsetsSeconds) {
+                         Double integerBoundaryMs, Map<String, Double> contextOffsetsSeconds,
+                         EndToEndCorrection endToEndCorrection) {
         /** One format's fitted coefficients. */
         public record Fit(double secondsPerMac, double secondsPerWeightByte, double secondsPerActivationByte,
                           double secondsPerLayer, int observations, double heldOutMedianApe) {

@@ -128,7 +128,12 @@ public final class Calibrator {
         Map<String, Double> contextOffsets = contextOffsets(layersOnly);
         CalibratedCostModel withContexts = new CalibratedCostModel(prior, fits, energyScale, offsets,
                 new CalibratedCostModel.Terms(0, 0, 0, 0, contextOffsets));
-        return new CalibratedCostModel(prior, fits, energyScale, offsets, EndToEndFit.fit(withContexts, endToEnd));
+        CalibratedCostModel.Terms terms = EndToEndFit.fit(withContexts, endToEnd);
+        CalibratedCostModel uncorrected = new CalibratedCostModel(prior, fits, energyScale, offsets, terms);
+        List<Layer> layers = endToEnd.isEmpty() ? List.of() : endToEnd.get(endToEnd.size() - 1).layers();
+        EndToEndCorrection correction = EndToEndCorrection.fit(layers, endToEnd,
+                e -> uncorrected.latencyMs(e.layers(), e.bits()));
+        return new CalibratedCostModel(prior, fits, energyScale, offsets, terms.with(correction));
     }
 
     /** What each layer's kernels cost in one neighbourhood beyond its fit and offset, shrunk toward zero. */

@@ -109,8 +109,8 @@ public record LatencyFit(double[] theta, int observations, double heldOutMedianA
         return theta;
     }
 
-    /** Solves the augmented system by Gaussian elimination with partial pivoting (it is 4×4). */
-    private static double[] gauss(double[][] a) {
+    /** Solves the augmented system by Gaussian elimination with partial pivoting (small, symmetric positive definite). */
+    static double[] gauss(double[][] a) {
         int n = a.length;
         for (int col = 0; col < n; col++) {
             int pivot = col;

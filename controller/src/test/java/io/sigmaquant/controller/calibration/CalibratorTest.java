@@ -283,7 +283,8 @@ class CalibratorTest {
             worstNew = Math.max(worstNew, Math.abs(model.latencyMs(resnet, bits) - t) / t);
             worstOld = Math.max(worstOld, Math.abs(old.latencyMs(resnet, bits) - t) / t);
         }
-        assertThat(worstNew).isLessThan(0.01);
+        // within 2 %: the end-to-end correction, chosen on average cross-validated error, may move the worst a little
+        assertThat(worstNew).isLessThan(0.02);
         assertThat(worstOld).isGreaterThan(0.05);
     }
 
