@@ -164,9 +164,11 @@ public final class JobDispatcher implements Dispatcher {
         }
     }
 
-    private static MeasurementJob withAttempt(MeasurementJob j, int attempt, Duration lease) {
+    /** The same job, every field kept (the reference too), with another attempt number and deadline. */
+    static MeasurementJob withAttempt(MeasurementJob j, int attempt, Duration lease) {
         return new MeasurementJob(j.schemaVersion(), null, j.correlationId(), j.jobId(), attempt, j.model(), j.input(),
-                j.settings(), System.currentTimeMillis() + lease.toMillis(), j.workload());
+                j.settings(), System.currentTimeMillis() + lease.toMillis(), j.workload(), j.reference(),
+                j.referenceWorkload());
     }
 
     private static String key(String jobId, int attempt) {

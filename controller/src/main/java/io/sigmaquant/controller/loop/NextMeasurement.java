@@ -5,6 +5,8 @@ import io.sigmaquant.controller.allocation.Allocator;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
 import io.sigmaquant.controller.allocation.Resource;
+import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
+import io.sigmaquant.controller.allocation.SigmaQuantOptions;
 import io.sigmaquant.controller.cost.CostModel;
 import io.sigmaquant.controller.planning.ProblemBuilder;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
@@ -31,6 +33,8 @@ final class NextMeasurement {
     static final int REFITS = 16;
     /** A configuration measured this often is not measured again for exploration. */
     static final int MAX_REPEATS = 2;
+    /** Re-solves with a tighter latency budget when the whole configuration is predicted over it. */
+    static final int TIGHTENINGS = 3;
 
     /** What to do next. */
     sealed interface Decision permits Measure, Stop {
@@ -47,6 +51,8 @@ final class NextMeasurement {
     private final ModelUnderTest model;
     private final SensitivityTable sensitivity;
     private final Allocator allocator;
+    /** Finds the fastest configurations whatever the run's method (a uniform method cannot). */
+    private final Allocator leastFinder = new SigmaQuantAllocator(SigmaQuantOptions.defaults());
     private final List<Integer> allowed;
     private final long seed;
 
@@ -157,13 +163,37 @@ final class NextMeasurement {
         return state.iterations().stream().filter(it -> it.kind().learns() && it.bits().equals(bits)).count();
     }
 
+    /**
+     * The allocation under a cost model, checked against its whole-configuration latency (which sees the
+     * neighbours the allocator's separable costs cannot): when that is over the latency budget, the allocator's
+     * latency budget is tightened by the difference and it solves again, a few times; null if nothing fits.
+     */
     private Map<String, Integer> allocate(CostModel costs, Budgets budgets) {
-        AllocationProblem p = ProblemBuilder.build(model.analysis(), costs, sensitivity, allowed, budgets);
-        try {
-            return allocator.allocate(p).bits(p);
-        } catch (InfeasibleBudgetException e) {
-            return null;
+        Budgets tightened = budgets;
+        for (int attempt = 0; attempt < TIGHTENINGS; attempt++) {
+            AllocationProblem p = ProblemBuilder.build(model.analysis(), costs, sensitivity, allowed, tightened);
+            Map<String, Integer> bits;
+            try {
+                bits = allocator.allocate(p).bits(p);
+            } catch (InfeasibleBudgetException e) {
+                return null;
+            }
+            if (!budgets.has(Resource.LATENCY)) {
+                return bits;
+            }
+            double whole = model.predictedMs(costs, bits);
+            double separable = costs.remainder().latencyMs() + model.layers().stream()
+                    .mapToDouble(l -> costs.cost(l, bits.get(l.name())).latencyMs()).sum();
+            double limit = budgets.limit(Resource.LATENCY);
+            if (whole <= limit || whole <= separable) {
+                return bits;
+            }
+            tightened = tightened.with(Resource.LATENCY, tightened.limit(Resource.LATENCY) - (whole - separable));
+            if (!(tightened.limit(Resource.LATENCY) > 0)) {
+                return null;
+            }
         }
+        return null;
     }
 
     /** The configuration with the least predicted {@code r} within the other budgets, or null if there is none. */
@@ -180,7 +210,7 @@ final class NextMeasurement {
         AllocationProblem least = new AllocationProblem(p.layers(), p.bits(), d, p.cost(), p.remainder(), p.sigma(),
                 p.budgets());
         try {
-            return allocator.allocate(least).bits(least);
+            return leastFinder.allocate(least).bits(least);
         } catch (InfeasibleBudgetException e) {
             return null;
         }

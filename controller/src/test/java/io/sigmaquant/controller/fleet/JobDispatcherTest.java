@@ -105,6 +105,23 @@ class JobDispatcherTest {
     }
 
     @Test
+    void withAttempt_pairedJob_keepsItsReferenceOnEveryAttempt() {
+        MeasurementJob j = job("j-paired");
+        MeasurementJob.ModelRef reference = new MeasurementJob.ModelRef("http://127.0.0.1:1/models/" + "d".repeat(64),
+                "d".repeat(64), 2000);
+        List<MeasurementJob.LayerWork> floatWork = List.of(new MeasurementJob.LayerWork("conv", 10, 5, 32, 7));
+        MeasurementJob paired = new MeasurementJob(j.schemaVersion(), null, j.correlationId(), j.jobId(), 1, j.model(),
+                j.input(), j.settings(), j.deadlineMs(), j.workload(), reference, floatWork);
+
+        MeasurementJob second = JobDispatcher.withAttempt(paired, 2, Duration.ofSeconds(5));
+
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.reference()).isEqualTo(reference);
+        assertThat(second.referenceWorkload()).isEqualTo(floatWork);
+        assertThat(second).usingRecursiveComparison().ignoringFields("attempt", "deadlineMs").isEqualTo(paired);
+    }
+
+    @Test
     void onReply_qos1DuplicateOfAResult_isTakenOnce() throws Exception {
         online("agent-a");
         Dispatcher.Measured m = dispatcher.measure(CLASS, job("j2"), POLICY);
