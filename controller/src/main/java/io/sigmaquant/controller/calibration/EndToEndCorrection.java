@@ -11,9 +11,9 @@ import java.util.function.ToDoubleFunction;
  * What the end-to-end times still say after the kernel fits, the neighbourhood offsets and the boundaries: a
  * per-layer correction for running that layer in float (ONNX Runtime fuses, reorders and converts across
  * neighbours in ways the profile charges elsewhere or not at all) and a constant, fitted on the configurations'
- * relative residuals by ridge regression. The ridge weight is chosen by leave-one-out cross-validation among a
- * few, "no correction" included, so the correction is only kept where it predicts measurements it did not see better
- * than the model without it.
+ * relative residuals by ridge regression. The ridge weight is chosen by leave-one-out cross-validation of the
+ * correction among a few, "no correction" included (the model under it was fitted on every configuration, so this
+ * judges the correction, not the whole model).
  *
  * @param constantMs        added to every configuration
  * @param floatLayerMs      added when the layer runs in float, by layer name
@@ -61,7 +61,7 @@ public record EndToEndCorrection(double constantMs, Map<String, Double> floatLay
             y[i] = (m - predictMs.applyAsDouble(e)) / m;
             x[i][0] = typicalMs / m;
             for (int l = 0; l < layers.size(); l++) {
-                x[i][l + 1] = e.bits().get(layers.get(l).name()) == 32 ? typicalMs / m : 0;
+                x[i][l + 1] = Integer.valueOf(32).equals(e.bits().get(layers.get(l).name())) ? typicalMs / m : 0;
             }
         }
         double bestError = squared(y); // no correction

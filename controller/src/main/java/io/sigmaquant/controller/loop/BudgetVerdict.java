@@ -27,6 +27,12 @@ public enum BudgetVerdict {
         return wire;
     }
 
+    /** @throws IllegalArgumentException for a string no verdict maps to */
+    public static BudgetVerdict fromWire(String s) {
+        return java.util.Arrays.stream(values()).filter(v -> v.wire.equals(s)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no budget verdict '" + s + "'"));
+    }
+
     public boolean meets() {
         return this == MEETS_WITH_CONFIDENCE || this == MEETS;
     }

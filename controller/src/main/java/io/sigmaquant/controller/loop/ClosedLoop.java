@@ -5,6 +5,7 @@ import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.cost.PriorCostModel;
 import io.sigmaquant.controller.fleet.Dispatcher;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,36 +71,36 @@ public final class ClosedLoop {
         while (state.chosen() < settings.maxIterations()) {
             NextMeasurement.Decision decision = next.decide(state);
             if (decision instanceof NextMeasurement.Stop stop) {
-                return report(modelName, false, stop.evidence(), state.last().bits(), null);
+                return stopped(modelName, stop.evidence());
             }
             NextMeasurement.Measure m = (NextMeasurement.Measure) decision;
             LoopIteration it = measure(m.bits(), m.kind());
-            if (it.kind() == IterationKind.CANDIDATE && it.meetsBudgets()
-                    && it.predictionError() <= settings.tolerance()) {
-                return report(modelName, true, String.format(Locale.ROOT, "measured %.4f ms %s the budgets and the "
-                        + "model predicted it within %.1f %%", it.correctedMs(), it.verdict(),
+            if (state.provenByEveryMeasurement(it) && it.predictionError() <= settings.tolerance()) {
+                String how = it.kind() == IterationKind.EXPLORATION ? " (found by exploration: the calibrated model "
+                        + "had placed no configuration within them)" : "";
+                return report(modelName, true, String.format(Locale.ROOT, "measured %.4f ms %s the budgets%s and the "
+                        + "model predicted it within %.1f %%", it.correctedMs(), it.verdict(), how,
                         100 * it.predictionError()), m.bits(), state.lastSha256());
             }
         }
-        return atTheLimit(modelName);
+        return stopped(modelName, "iteration limit of " + settings.maxIterations() + " reached without a candidate "
+                + "that meets the budgets and is predicted within " + Math.round(100 * settings.tolerance()) + " %");
     }
 
     /**
-     * The iteration limit: not converged, but a configuration the loop measured and found within the budgets is
-     * still the answer (the least distorted of them), proven by its measurement though not by the model.
+     * Not converged (the iteration limit, or nothing left to try), but a configuration measured within the budgets
+     * every time it was measured is still the answer — the least distorted of them — proven by measurement though
+     * not by the model.
      */
-    private LoopReport atTheLimit(String modelName) {
-        String limit = "iteration limit of " + settings.maxIterations() + " reached without a candidate that meets the "
-                + "budgets and is predicted within " + Math.round(100 * settings.tolerance()) + " %";
-        var proven = state.iterations().stream().filter(it -> it.kind().chosenByTheLoop() && it.meetsBudgets())
-                .min(java.util.Comparator.comparingDouble(it -> sensitivity.total(it.bits())));
+    private LoopReport stopped(String modelName, String why) {
+        var proven = state.iterations().stream().filter(state::provenByEveryMeasurement)
+                .min(Comparator.comparingDouble(it -> sensitivity.total(it.bits())));
         if (proven.isPresent()) {
             LoopIteration p = proven.get();
-            return report(modelName, false, limit + "; measurement " + p.index() + " (" + String.format(Locale.ROOT,
-                    "%.4f ms", p.correctedMs()) + ") " + p.verdict() + " the budgets and is kept", p.bits(),
-                    state.shaOf(p.index()));
+            return report(modelName, false, why + String.format(Locale.ROOT, "; measurement %d (%.4f ms) %s the "
+                    + "budgets and is kept", p.index(), p.correctedMs(), p.verdict()), p.bits(), state.shaOf(p.index()));
         }
-        return report(modelName, false, limit, state.last().bits(), null);
+        return report(modelName, false, why, state.last().bits(), null);
     }
 
     /** Measures a configuration the loop chose, feeds it to the fit, records it and reports it. */

@@ -40,10 +40,21 @@ final class DriftCorrection {
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
-    Corrected correct(LatencyReading r) {
+    /**
+     * @param isReference whether the reading is of the reference model itself (measured alone): it is then taken
+     *                    at the reference's typical latency, as a paired job's ratio of 1 would be
+     */
+    Corrected correct(LatencyReading r, boolean isReference) {
         double baseline = baselineMs();
-        if (!r.paired() || !Double.isFinite(baseline)) {
+        if (!(baseline > 0) || !(r.medianMs() > 0)) {
             return new Corrected(r.medianMs(), r.ciLowMs(), r.ciHighMs());
+        }
+        if (!r.paired()) {
+            if (!isReference) {
+                return new Corrected(r.medianMs(), r.ciLowMs(), r.ciHighMs());
+            }
+            double scale = baseline / r.medianMs();
+            return new Corrected(baseline, r.ciLowMs() * scale, r.ciHighMs() * scale);
         }
         double ms = r.ratio() * baseline;
         if (Double.isFinite(r.ratioLow()) && Double.isFinite(r.ratioHigh())) {

@@ -34,6 +34,8 @@ public record LoopSettings(String runId, String deviceClass, Budgets budgets, in
 
     /** The seed when none is given: a run repeats itself unless asked not to. */
     public static final long DEFAULT_SEED = 1;
+    /** Pair every job with the float model unless asked not to: drift between jobs is this VM's largest error. */
+    public static final boolean DEFAULT_PAIRED_REFERENCE = true;
 
     public static Builder builder(String runId, String deviceClass) {
         return new Builder(runId, deviceClass);
@@ -52,7 +54,7 @@ public record LoopSettings(String runId, String deviceClass, Budgets budgets, in
         private int batch = 1;
         private double latencyFractionOfFloat;
         private long seed = DEFAULT_SEED;
-        private boolean pairedReference;
+        private boolean pairedReference = DEFAULT_PAIRED_REFERENCE;
 
         private Builder(String runId, String deviceClass) {
             this.runId = runId;

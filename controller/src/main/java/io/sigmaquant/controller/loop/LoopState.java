@@ -54,14 +54,15 @@ final class LoopState {
      */
     LoopIteration add(Measurement m, IterationKind kind, double predictedMs) {
         LatencyReading reading = m.reading();
-        drift.observe(reading, isFloat(m.bits()));
+        boolean reference = MeasurementRig.isFloat(m.bits());
+        drift.observe(reading, reference);
         budgets = budgetsNow();
         if (kind.learns()) {
             learned.add(new Learned(m, reading, m.attribution()));
             model = fit(learned);
         }
-        LoopIteration it = m.iteration(iterations.size() + 1, kind, predictedMs, budgets, drift.correct(reading),
-                fitError());
+        LoopIteration it = m.iteration(iterations.size() + 1, kind, predictedMs, budgets,
+                drift.correct(reading, reference), fitError());
         iterations.add(it);
         sha256s.add(m.sha256());
         chosen += kind.chosenByTheLoop() ? 1 : 0;
@@ -71,7 +72,8 @@ final class LoopState {
 
     /** A measurement the loop neither learns from nor counts (benchmarks), judged like the loop's own. */
     LoopIteration aside(Measurement m, int index, IterationKind kind, double predictedMs) {
-        return m.iteration(index, kind, predictedMs, budgets, drift.correct(m.reading()), Double.NaN);
+        return m.iteration(index, kind, predictedMs, budgets, drift.correct(m.reading(), MeasurementRig.isFloat(m.bits())),
+                Double.NaN);
     }
 
     /**
@@ -98,7 +100,7 @@ final class LoopState {
         Calibrator calibrator = new Calibrator(prior);
         for (Learned l : data) {
             Measurement m = l.measurement();
-            double correctedMs = drift.correct(l.reading()).ms();
+            double correctedMs = drift.correct(l.reading(), MeasurementRig.isFloat(m.bits())).ms();
             double driftFactor = l.reading().medianMs() > 0 ? correctedMs / l.reading().medianMs() : 1;
             for (Layer layer : layers) {
                 Double us = l.attribution().layerMicros().get(layer.name());
@@ -117,14 +119,10 @@ final class LoopState {
     /** A latency budget given as a fraction of the float model is that fraction of its typical latency so far. */
     private Budgets budgetsNow() {
         double baseline = drift.baselineMs();
-        if (latencyFractionOfFloat > 0 && Double.isFinite(baseline)) {
+        if (latencyFractionOfFloat > 0 && baseline > 0) {
             return given.with(Resource.LATENCY, latencyFractionOfFloat * baseline);
         }
         return given;
-    }
-
-    private static boolean isFloat(Map<String, Integer> bits) {
-        return bits.values().stream().allMatch(b -> b == 32);
     }
 
     private double fitError() {
@@ -164,6 +162,16 @@ final class LoopState {
     /** The artifact of the latest measurement. */
     String lastSha256() {
         return lastSha256;
+    }
+
+    /**
+     * Whether the loop measured this configuration for itself and it met the budgets every time: the board's
+     * state differs between jobs by more than one job's interval shows, so one lucky measurement of a
+     * configuration that another measurement found over the budget proves nothing.
+     */
+    boolean provenByEveryMeasurement(LoopIteration it) {
+        return it.kind().learns() && it.meetsBudgets() && iterations.stream()
+                .filter(o -> o.kind().learns() && o.bits().equals(it.bits())).allMatch(LoopIteration::meetsBudgets);
     }
 
     /** The artifact measured in iteration {@code index} (1-based). */

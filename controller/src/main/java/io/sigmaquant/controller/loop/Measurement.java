@@ -32,10 +32,12 @@ public record Measurement(Map<String, Integer> bits, QuantizedModel model, Strin
 
     /** The verdict on every budget, latency judged on its drift-corrected 95 % interval. */
     public BudgetVerdict verdict(Budgets budgets, DriftCorrection.Corrected latency) {
-        boolean exactOnes = within(budgets, Resource.SIZE, sizeBytes())
-                && within(budgets, Resource.ENERGY, result().energy().millijoulesPerInference());
-        return BudgetVerdict.of(exactOnes, latency, budgets.has(Resource.LATENCY) ? budgets.limit(Resource.LATENCY)
-                : Double.NaN);
+        boolean energyMet = within(budgets, Resource.ENERGY, result().energy().millijoulesPerInference());
+        BudgetVerdict v = BudgetVerdict.of(within(budgets, Resource.SIZE, sizeBytes()) && energyMet, latency,
+                budgets.has(Resource.LATENCY) ? budgets.limit(Resource.LATENCY) : Double.NaN);
+        // an estimated energy over the budget is no proof of a miss: it is undecided until a meter says
+        boolean estimatedMiss = !energyMet && result().energy().estimated() && within(budgets, Resource.SIZE, sizeBytes());
+        return estimatedMiss ? BudgetVerdict.UNDECIDED : v;
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Has one bit configuration measured on the device class: exports it, stores the artifact where agents fetch
@@ -19,6 +21,8 @@ public final class MeasurementRig {
     private final ModelUnderTest model;
     private final ModelStore artifacts;
     private final Dispatcher dispatcher;
+    private static final Logger LOG = LoggerFactory.getLogger(MeasurementRig.class);
+
     private final LoopSettings settings;
     private MeasurementJob.ModelRef reference;
 
@@ -34,21 +38,29 @@ public final class MeasurementRig {
         byte[] bytes = q.model().toByteArray();
         String sha = artifacts.put(bytes);
         boolean paired = settings.pairedReference() && !isFloat(bits);
-        Map<String, Integer> floatBits = new LinkedHashMap<>();
-        bits.keySet().forEach(l -> floatBits.put(l, 32));
         MeasurementJob job = new MeasurementJob(Messages.SCHEMA_VERSION, null, settings.runId(),
                 "loop-" + UUID.randomUUID(), 1, ref(sha, bytes.length), model.input(settings.batch()),
                 settings.measurement(), System.currentTimeMillis() + settings.jobs().lease().toMillis(),
-                model.workload(bits), paired ? reference() : null, paired ? model.workload(floatBits) : List.of());
-        return new Measurement(bits, q, sha, dispatcher.measure(settings.deviceClass(), job, settings.jobs()));
+                model.workload(bits), paired ? reference() : null, paired ? model.workload(floatBits()) : List.of());
+        Dispatcher.Measured measured = dispatcher.measure(settings.deviceClass(), job, settings.jobs());
+        if (paired && measured.result().reference() == null) {
+            // an agent of protocol 1.0 ignores the reference: its result is used as measured, uncorrected
+            LOG.warn("agent {} measured job {} without its reference; its latency is not corrected for drift",
+                    measured.agentId(), job.jobId());
+        }
+        return new Measurement(bits, q, sha, measured);
+    }
+
+    private Map<String, Integer> floatBits() {
+        Map<String, Integer> floatBits = new LinkedHashMap<>();
+        model.layers().forEach(l -> floatBits.put(l.name(), 32));
+        return floatBits;
     }
 
     /** The float model, stored once: every paired job measures it beside its candidate. */
     private synchronized MeasurementJob.ModelRef reference() {
         if (reference == null) {
-            Map<String, Integer> floatBits = new LinkedHashMap<>();
-            model.layers().forEach(l -> floatBits.put(l.name(), 32));
-            byte[] bytes = model.export(floatBits).model().toByteArray();
+            byte[] bytes = model.export(floatBits()).model().toByteArray();
             reference = ref(artifacts.put(bytes), bytes.length);
         }
         return reference;
@@ -58,7 +70,7 @@ public final class MeasurementRig {
         return new MeasurementJob.ModelRef(settings.modelBaseUrl() + sha, sha, size);
     }
 
-    private static boolean isFloat(Map<String, Integer> bits) {
+    static boolean isFloat(Map<String, Integer> bits) {
         return bits.values().stream().allMatch(b -> b == 32);
     }
 

@@ -11,6 +11,7 @@ import io.sigmaquant.controller.cost.CostModel;
 import io.sigmaquant.controller.planning.ProblemBuilder;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -68,7 +69,10 @@ final class NextMeasurement {
     Decision decide(LoopState state) {
         Budgets budgets = state.budgets();
         Map<String, Integer> candidate = allocate(state.model(), budgets);
-        if (candidate != null && timesMeasured(state, candidate) < MAX_REPEATS) {
+        boolean measuredBudget = budgets.has(Resource.LATENCY) || budgets.has(Resource.ENERGY);
+        if (candidate != null && (timesMeasured(state, candidate) < MAX_REPEATS || !measuredBudget)) {
+            // with only a size budget (exact) there is nothing to explore: the candidate is measured until the
+            // model predicts it
             return new Measure(candidate, IterationKind.CANDIDATE, "the calibrated model's allocation");
         }
         List<CostModel> models = new ArrayList<>();
@@ -118,7 +122,8 @@ final class NextMeasurement {
     private Stop evidence(LoopState state, Set<Map<String, Integer>> fastest) {
         List<LoopIteration> proof = state.iterations().stream().filter(it -> it.kind().learns())
                 .filter(it -> fastest.contains(it.bits())).toList();
-        boolean missed = !proof.isEmpty() && fastest.stream().allMatch(f -> state.iterations().stream()
+        boolean anyMet = state.iterations().stream().anyMatch(it -> it.kind().learns() && it.meetsBudgets());
+        boolean missed = !proof.isEmpty() && !anyMet && fastest.stream().allMatch(f -> state.iterations().stream()
                 .anyMatch(it -> it.bits().equals(f) && it.verdict() == BudgetVerdict.MISSES));
         String measured = proof.stream().map(NextMeasurement::describe).collect(Collectors.joining("; "));
         String budgets = budgetsText(state.budgets());
@@ -127,9 +132,14 @@ final class NextMeasurement {
                     + "configurations that the calibrated model and its " + REFITS + " refits predict fastest within "
                     + "the other budgets were measured and miss them (" + measured + ")");
         }
+        if (anyMet) {
+            return new Stop(false, "no further configuration to try (" + budgets + "): the calibrated model and its "
+                    + REFITS + " refits place none within the budgets, and those predicted fastest were measured ("
+                    + measured + ")");
+        }
         return new Stop(false, "undecided (" + budgets + "): the configurations predicted fastest within the other "
-                + "budgets were measured " + MAX_REPEATS + " times and their intervals reach the budget (" + measured
-                + ")");
+                + "budgets were measured up to " + MAX_REPEATS + " times and their intervals reach the budget ("
+                + measured + ")");
     }
 
     private static String budgetsText(Budgets b) {
@@ -188,10 +198,12 @@ final class NextMeasurement {
             if (whole <= limit || whole <= separable) {
                 return bits;
             }
-            tightened = tightened.with(Resource.LATENCY, tightened.limit(Resource.LATENCY) - (whole - separable));
-            if (!(tightened.limit(Resource.LATENCY) > 0)) {
+            // the allocator's budget is the real one less what its separable costs missed for this configuration
+            double next = tightened.limit(Resource.LATENCY) - (whole - separable);
+            if (!(next > 0)) {
                 return null;
             }
+            tightened = tightened.with(Resource.LATENCY, next);
         }
         return null;
     }
@@ -204,8 +216,8 @@ final class NextMeasurement {
         double[][] cost = p.cost()[r.ordinal()];
         double[][] d = new double[p.size()][];
         for (int l = 0; l < p.size(); l++) {
-            double min = java.util.Arrays.stream(cost[l]).min().orElse(0);
-            d[l] = java.util.Arrays.stream(cost[l]).map(c -> c - min).toArray();
+            double min = Arrays.stream(cost[l]).min().orElse(0);
+            d[l] = Arrays.stream(cost[l]).map(c -> c - min).toArray();
         }
         AllocationProblem least = new AllocationProblem(p.layers(), p.bits(), d, p.cost(), p.remainder(), p.sigma(),
                 p.budgets());

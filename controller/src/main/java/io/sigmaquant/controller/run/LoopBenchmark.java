@@ -24,8 +24,8 @@ public record LoopBenchmark(List<LoopIteration> heldOut, double medianAbsErrorMs
     static final long HOLDOUT_SEED = 7;
     static final long RANDOM_SEED = 11;
 
-    /** Runs the benchmarks asked for after the loop's {@code report}; 0 skips one. */
     /**
+     * Runs the benchmarks asked for after the loop's {@code report}; 0 skips one.
      * Errors are against the drift-corrected latency the loop judges budgets on; the half-width is of the
      * held-out measurements' 95 % intervals, relative to their medians (NaN when the agent gave none).
      */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
+import io.sigmaquant.controller.loop.LoopSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,8 +43,8 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     public static final int DEFAULT_HOLDOUT = 0;
     public static final int DEFAULT_COMPARE_RANDOM = 0;
-    public static final long DEFAULT_SEED = 1;
-    public static final boolean DEFAULT_PAIRED_REFERENCE = true;
+    public static final long DEFAULT_SEED = LoopSettings.DEFAULT_SEED;
+    public static final boolean DEFAULT_PAIRED_REFERENCE = LoopSettings.DEFAULT_PAIRED_REFERENCE;
 
     public static Builder builder(String deviceClass) {
         return new Builder(deviceClass);

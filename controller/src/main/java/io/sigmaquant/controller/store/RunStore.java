@@ -3,7 +3,9 @@ package io.sigmaquant.controller.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.loop.BudgetVerdict;
 import io.sigmaquant.controller.loop.IterationKind;
+import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.protocol.message.JobResult;
@@ -86,10 +88,17 @@ public final class RunStore implements AutoCloseable {
         }, false);
     }
 
-    public void recordIteration(String runId, int index, IterationKind kind, double predictedMs, double measuredMs,
-                                String jobId, int attempt) {
-        db.update("INSERT INTO iterations (run_id, idx, kind, predicted_ms, measured_ms, job_id, attempt) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?)", runId, index, kind.wire(), predictedMs, measuredMs, jobId, attempt);
+    /** An iteration with the loop's judgement of it: drift-corrected latency, its interval and the verdict. */
+    public void recordIteration(String runId, LoopIteration it, String jobId, int attempt) {
+        db.update("INSERT INTO iterations (run_id, idx, kind, predicted_ms, measured_ms, job_id, attempt, corrected_ms, "
+                + "ci_low_ms, ci_high_ms, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, it.index(),
+                it.kind().wire(), it.predictedMs(), it.measuredMs(), jobId, attempt, finite(it.correctedMs()),
+                finite(it.ciLowMs()), finite(it.ciHighMs()), it.verdict().wire());
+    }
+
+    /** NULL for what is unknown, so that the API's JSON carries no NaN. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     /**
@@ -173,17 +182,25 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** One loop iteration as stored, with the measurement it refers to. */
+    /**
+     * One loop iteration as stored, with the measurement it refers to.
+     *
+     * @param correctedMs the drift-corrected latency (null for iterations recorded before it was kept)
+     * @param verdict     the budget verdict (null likewise)
+     */
     public record StoredIteration(int index, IterationKind kind, double predictedMs, double measuredMs, String jobId,
-                                  int attempt, String agentId, Map<String, Integer> bits) {
+                                  int attempt, String agentId, Map<String, Integer> bits, Double correctedMs,
+                                  Double ciLowMs, Double ciHighMs, BudgetVerdict verdict) {
     }
 
     public List<StoredIteration> iterations(String runId) {
-        return db.query("SELECT i.idx, i.kind, i.predicted_ms, i.measured_ms, i.job_id, i.attempt, m.agent_id, m.bits_json "
+        return db.query("SELECT i.idx, i.kind, i.predicted_ms, i.measured_ms, i.job_id, i.attempt, m.agent_id, m.bits_json, "
+                + "i.corrected_ms, i.ci_low_ms, i.ci_high_ms, i.verdict "
                 + "FROM iterations i JOIN measurements m ON m.job_id = i.job_id AND m.attempt = i.attempt "
                 + "WHERE i.run_id = ? ORDER BY i.idx", rs -> new StoredIteration(rs.getInt(1), IterationKind.fromWire(rs.getString(2)),
-                rs.getDouble(3), rs.getDouble(4), rs.getString(5), rs.getInt(6), rs.getString(7), bits(rs.getString(8))),
-                runId);
+                rs.getDouble(3), rs.getDouble(4), rs.getString(5), rs.getInt(6), rs.getString(7), bits(rs.getString(8)),
+                rs.getObject(9, Double.class), rs.getObject(10, Double.class), rs.getObject(11, Double.class),
+                rs.getString(12) == null ? null : BudgetVerdict.fromWire(rs.getString(12))), runId);
     }
 
     /** The run's iterations with their full results, in order, for resuming it after a restart. */

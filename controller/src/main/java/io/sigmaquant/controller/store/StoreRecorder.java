@@ -25,7 +25,7 @@ public final class StoreRecorder implements LoopRecorder {
 
     @Override
     public void iteration(LoopIteration it, String jobId, int attempt) {
-        store.recordIteration(runId, it.index(), it.kind(), it.predictedMs(), it.measuredMs(), jobId, attempt);
+        store.recordIteration(runId, it, jobId, attempt);
     }
 
     @Override

@@ -271,6 +271,21 @@ class ClosedLoopTest {
         assertThat(last.correctedMs()).isLessThanOrEqualTo(0.9 * report.iterations().get(0).measuredMs() * 1.2);
     }
 
+    /** Size is exact: with only a size budget there is nothing to explore, the candidate is measured to the limit. */
+    @Test
+    void run_onlyASizeBudgetAndAToleranceNoPredictionReaches_measuresCandidatesToTheLimitAndKeepsOne()
+            throws Exception {
+        FakeBoard board = new FakeBoard();
+
+        LoopReport report = run(request().tolerance(1e-12).maxIterations(3), board, new Recorded(), List.of()).report();
+
+        assertThat(report.reason()).startsWith("iteration limit of 3 reached").contains("is kept");
+        assertThat(report.iterations()).extracting(LoopIteration::kind).containsExactly(IterationKind.CALIBRATION,
+                IterationKind.CALIBRATION, IterationKind.CALIBRATION, IterationKind.CANDIDATE, IterationKind.CANDIDATE,
+                IterationKind.CANDIDATE);
+        assertThat(report.finalSha256()).isNotNull();
+    }
+
     @Test
     void run_toleranceNoPredictionReaches_stopsAtTheIterationLimitKeepingTheConfigurationAMeasurementProved()
             throws Exception {

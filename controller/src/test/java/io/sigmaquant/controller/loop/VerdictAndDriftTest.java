@@ -55,10 +55,24 @@ class VerdictAndDriftTest {
         drift.observe(new LatencyReading(1.0, 0.98, 1.02, 2.0, 0.5, 0.49, 0.51), false);
 
         assertThat(drift.baselineMs()).isEqualTo(2.0); // median of 2.0, 3.0, 2.0
-        DriftCorrection.Corrected c = drift.correct(slow);
+        DriftCorrection.Corrected c = drift.correct(slow, false);
         assertThat(c.ms()).isCloseTo(1.0, within(1e-12));
         assertThat(c.lowMs()).isCloseTo(0.98, within(1e-12));
         assertThat(c.highMs()).isCloseTo(1.02, within(1e-12));
+    }
+
+    @Test
+    void correct_theReferenceMeasuredAlone_isTakenAtItsTypicalLatency() {
+        DriftCorrection drift = new DriftCorrection();
+        LatencyReading slowFloat = new LatencyReading(3.0, 2.9, 3.1, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        drift.observe(slowFloat, true);
+        drift.observe(new LatencyReading(1.0, 0.98, 1.02, 2.0, 0.5, 0.49, 0.51), false);
+        drift.observe(new LatencyReading(1.0, 0.98, 1.02, 2.0, 0.5, 0.49, 0.51), false);
+
+        DriftCorrection.Corrected c = drift.correct(slowFloat, true);
+
+        assertThat(c.ms()).isEqualTo(2.0);
+        assertThat(c.lowMs()).isCloseTo(2.9 * 2 / 3, within(1e-12));
     }
 
     @Test
@@ -68,6 +82,6 @@ class VerdictAndDriftTest {
                 true);
         LatencyReading r = new LatencyReading(1.3, 1.2, 1.4, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
-        assertThat(drift.correct(r)).isEqualTo(new DriftCorrection.Corrected(1.3, 1.2, 1.4));
+        assertThat(drift.correct(r, false)).isEqualTo(new DriftCorrection.Corrected(1.3, 1.2, 1.4));
     }
 }

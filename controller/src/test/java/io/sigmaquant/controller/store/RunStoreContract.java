@@ -2,10 +2,13 @@ package io.sigmaquant.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sigmaquant.controller.loop.BudgetVerdict;
 import io.sigmaquant.controller.loop.IterationKind;
+import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.testing.Results;
 import io.sigmaquant.protocol.message.JobResult;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +44,7 @@ abstract class RunStoreContract {
         try (RunStore store = open()) {
             store.createRun("run-2", "vgg.onnx", "raspberry-pi-5", Map.of("size", 1e5), RunStatus.RUNNING);
             store.recordMeasurement("run-2", Map.of("/fc/Gemm", 4), result("job-2", 1));
-            store.recordIteration("run-2", 1, IterationKind.CALIBRATION, 1.2, 1.5, "job-2", 1);
+            store.recordIteration("run-2", calibration(Map.of("/fc/Gemm", 4)), "job-2", 1);
             assertThat(store.saveCostModel("raspberry-pi-5", Map.of("remainderMs", 0.1))).isEqualTo(1);
             assertThat(store.saveCostModel("raspberry-pi-5", Map.of("remainderMs", 0.2))).isEqualTo(2);
             store.finishRun("run-2", true, "done");
@@ -54,6 +57,34 @@ abstract class RunStoreContract {
             assertThat(again.latestCostModel("raspberry-pi-5")).hasValueSatisfying(j -> assertThat(j).contains("0.2"));
             assertThat(again.run("no-such-run")).isEmpty();
         }
+    }
+
+    @Test
+    void recordIteration_theLoopsJudgement_isReadBackWithTheIteration() {
+        try (RunStore store = open()) {
+            store.createRun("run-4", "resnet.onnx", "x86-64-generic", Map.of("latency", 2.0), RunStatus.RUNNING);
+            store.recordMeasurement("run-4", Map.of("/fc/Gemm", 8), result("job-4", 1));
+            store.recordMeasurement("run-4", Map.of("/fc/Gemm", 32), result("job-5", 1));
+            store.recordIteration("run-4", new LoopIteration(1, IterationKind.CANDIDATE, Map.of("/fc/Gemm", 8), "agent-a",
+                    1.9, 2.1, 1.95, 1.9, 2.0, 0.6, 1.0, true, 100, true, BudgetVerdict.MEETS, 0.1), "job-4", 1);
+            store.recordIteration("run-4", new LoopIteration(2, IterationKind.CALIBRATION, Map.of("/fc/Gemm", 32),
+                    "agent-a", 3.0, 3.2, 3.2, Double.NaN, Double.NaN, Double.NaN, 1.0, true, 400, false,
+                    BudgetVerdict.MISSES, Double.NaN), "job-5", 1);
+
+            List<RunStore.StoredIteration> its = store.iterations("run-4");
+
+            assertThat(its.get(0)).extracting(RunStore.StoredIteration::correctedMs, RunStore.StoredIteration::ciLowMs,
+                    RunStore.StoredIteration::ciHighMs, RunStore.StoredIteration::verdict)
+                    .containsExactly(1.95, 1.9, 2.0, BudgetVerdict.MEETS);
+            assertThat(its.get(1)).extracting(RunStore.StoredIteration::ciLowMs, RunStore.StoredIteration::verdict)
+                    .containsExactly(null, BudgetVerdict.MISSES);
+        }
+    }
+
+    /** A first calibration iteration predicted at 1.2 ms, measured at 1.5 ms. */
+    static LoopIteration calibration(Map<String, Integer> bits) {
+        return new LoopIteration(1, IterationKind.CALIBRATION, bits, "agent-a", 1.2, 1.5, 1.5, Double.NaN, Double.NaN,
+                Double.NaN, 1.0, true, 100, true, BudgetVerdict.MEETS, Double.NaN);
     }
 
     /** A 1.1 result: the median's interval and a paired reference. */
@@ -73,7 +104,7 @@ abstract class RunStoreContract {
             store.createRun("run-3", "resnet.onnx", "x86-64-generic", Map.of("latency", 2.0), RunStatus.RUNNING);
             JobResult paired = pairedResult("job-3");
             store.recordMeasurement("run-3", Map.of("/stem/Conv", 8), paired);
-            store.recordIteration("run-3", 1, IterationKind.CALIBRATION, 1.2, 1.5, "job-3", 1);
+            store.recordIteration("run-3", calibration(Map.of("/stem/Conv", 8)), "job-3", 1);
 
             assertThat(store.pastMeasurements("run-3")).singleElement().satisfies(p ->
                     assertThat(p.result()).usingRecursiveComparison().isEqualTo(paired));
