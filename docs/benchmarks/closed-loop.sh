@@ -3,7 +3,8 @@
 # `sigmaquant serve`, then for each model (the three fixtures and examples/digits, which no part of the loop
 # was built on), each of two latency budgets and each seed, one `optimize --server` run followed by ten
 # held-out random configurations (--holdout 10, never fitted):
-#   easy  = 0.95 x the float model, measured by the run itself (--latency-fraction 0.95);
+#   easy  = 1.05 x the float model, measured by the run itself (--latency-fraction 1.05; the size budget forces
+#           quantization, and on digits int8 kernels are slower than float, so below float is not easy);
 #   tight = 1.05 x the fastest configuration measured in the easy run of the same seed (--max-latency-ms).
 # Per run: measurements to converge, whether it reported the budgets unreachable and whether that was false
 # (a configuration measured in the same run, held-out ones included, met every budget), the held-out share
@@ -39,7 +40,7 @@ for spec in resnet:examples/models/resnet.onnx:examples/data:40KiB \
     for budget in easy tight; do
       out="$work/out-$name-$seed-$budget"
       if [ "$budget" = easy ]; then
-        latency=(--latency-fraction 0.95)
+        latency=(--latency-fraction 1.05)
       else
         fastest=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
 ms=[i["correctedMs"] for i in r["iterations"]+b["heldOut"] if i["sizeBytes"] <= float(sys.argv[3])]
