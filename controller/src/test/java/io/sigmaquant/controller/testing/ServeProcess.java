@@ -2,9 +2,13 @@ package io.sigmaquant.controller.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +23,10 @@ public final class ServeProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
-    /** Starts the service on a free HTTP port and waits until it answers. */
+    /**
+     * Starts the service on a free HTTP port and waits until its API answers: the port accepts connections a
+     * moment before the API is mounted (then every path is "Resource not found"), so it waits for /health.
+     */
     public static ServeProcess start(Path dataDir, Path log, String... extraArgs) throws Exception {
         Path jar;
         try (var files = Files.list(Fixtures.repoRoot().resolve("controller/target"))) {
@@ -36,15 +43,21 @@ public final class ServeProcess implements AutoCloseable {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long until = System.currentTimeMillis() + 60_000;
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                .timeout(Duration.ofSeconds(5)).build();
         while (System.currentTimeMillis() < until) {
             if (!p.isAlive()) {
                 throw new IOException("serve exited with " + p.exitValue() + "; see " + log);
             }
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return new ServeProcess(p, port);
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return new ServeProcess(p, port);
+                }
             } catch (IOException notYet) {
-                Thread.sleep(200);
+                // not listening yet
             }
+            Thread.sleep(200);
         }
         p.destroyForcibly();
         throw new IOException("serve did not listen on " + port + " within 60 s; see " + log);
