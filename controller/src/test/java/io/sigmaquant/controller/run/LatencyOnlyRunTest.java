@@ -8,10 +8,8 @@ import io.sigmaquant.agent.simulate.SimulatedExecutor;
 import io.sigmaquant.controller.allocation.SigmaQuantAllocator;
 import io.sigmaquant.controller.allocation.SigmaQuantOptions;
 import io.sigmaquant.controller.artifacts.ModelStore;
-import io.sigmaquant.controller.calibration.CalibratedCostModel;
 import io.sigmaquant.controller.fleet.Dispatcher;
 import io.sigmaquant.controller.fleet.JobPolicy;
-import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopRecorder;
 import io.sigmaquant.controller.model.OnnxModels;
 import io.sigmaquant.controller.testing.Fixtures;
@@ -21,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,21 +45,6 @@ class LatencyOnlyRunTest {
         }
     }
 
-    /** Records nothing: the test reads the results folder. */
-    static final class NoRecorder implements LoopRecorder {
-        @Override
-        public void measured(Dispatcher.Measured m, Map<String, Integer> bits) {
-        }
-
-        @Override
-        public void iteration(LoopIteration it, String jobId, int attempt) {
-        }
-
-        @Override
-        public void calibrated(CalibratedCostModel.Export model) {
-        }
-    }
-
     @Test
     void run_noDataOnW8A8Class_exportsIntegerActivationsAndTheReportSaysGenerated() throws Exception {
         PreparedRun prepared = PreparedRun.check(RunRequest.builder(CLASS).maxSizeBytes(40_960.0).latencyFraction(0.9)
@@ -73,7 +55,7 @@ class LatencyOnlyRunTest {
                 Duration.ofSeconds(1));
 
         RunExecution.Outcome outcome = RunExecution.run("run-1", prepared,
-                new SigmaQuantAllocator(SigmaQuantOptions.defaults()), infra, new NoRecorder(), List.of(), it -> { },
+                new SigmaQuantAllocator(SigmaQuantOptions.defaults()), infra, LoopRecorder.NONE, List.of(), it -> { },
                 out);
 
         assertThat(outcome.report().converged()).as(outcome.report().reason()).isTrue();
