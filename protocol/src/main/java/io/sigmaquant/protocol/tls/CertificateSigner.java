@@ -17,6 +17,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -62,7 +64,9 @@ public record CertificateSigner(X509Certificate ca, PrivateKey caKey) {
 
     /** A self-signed CA certificate ({@code CN=<name>, O=SigmaQuant}; basicConstraints CA, keyCertSign, cRLSign). */
     public static CertificateSigner selfSigned(KeyPair caKeys, String name, Instant notBefore, Instant notAfter) {
-        X500Name subject = new X500Name("CN=" + name + ",O=" + Identity.ORGANISATION);
+        // the builder escapes what a name may hold (commas, quotes) instead of parsing it as a DN
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, Identity.ORGANISATION)
+                .addRDN(BCStyle.CN, name).build();
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, newSerial(),
