@@ -78,7 +78,8 @@ class CertificateAuthorityTest {
         Files.copy(other.folder().caKey(), ca.folder().caKey(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         assertThatThrownBy(() -> CertificateAuthority.open(ca.folder().dir(), Clock.systemUTC()))
-                .isInstanceOfSatisfying(TlsFileException.class, e -> assertThat(e.file()).isEqualTo(ca.folder().caKey()));
+                .isInstanceOfSatisfying(TlsFileException.class,
+                        e -> assertThat(e.file()).isEqualTo(ca.folder().caKey()));
     }
 
     @Test
