@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The certificate authority of one installation, kept in a folder ({@link PkiFolder}): issues agent and
@@ -37,9 +36,6 @@ public final class CertificateAuthority {
     public static final Duration CRL_VALIDITY = Duration.ofDays(30);
     /** notBefore lies this far back so that a board whose clock runs a little behind accepts a fresh certificate. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
-
-    private static final Pattern DNS_NAME = Pattern.compile(
-            "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*");
 
     private final PkiFolder folder;
     private final CertificateSigner signer;
@@ -186,7 +182,7 @@ public final class CertificateAuthority {
     }
 
     private static void requireHostName(String host) {
-        if (!org.bouncycastle.util.IPAddress.isValid(host) && !DNS_NAME.matcher(host).matches()) {
+        if (!CertificateSigner.isHostName(host)) {
             throw new UserInputException("--host " + host + " is neither an IP address nor a DNS name");
         }
     }
