@@ -37,7 +37,8 @@ final class PkiIssueCommand implements Callable<Integer> {
                     + "(default: localhost and 127.0.0.1)")
     List<String> hosts;
 
-    @Option(names = "--days", paramLabel = "N", description = "validity in days (default: 365)")
+    @Option(names = "--days", paramLabel = "N", description = "validity in days (default: "
+            + CertificateAuthority.DEFAULT_DAYS + ")")
     Integer days;
 
     @Option(names = "--force", description = "revoke the identity's current certificate and issue a new one")

@@ -26,14 +26,16 @@ import java.util.List;
  * written atomically and owner-only; private keys are never printed or logged.
  */
 public final class CertificateAuthority {
-    public static final Path DEFAULT_DIR = Path.of("sigmaquant-pki");
+    public static final String DEFAULT_DIR_NAME = "sigmaquant-pki";
+    public static final Path DEFAULT_DIR = Path.of(DEFAULT_DIR_NAME);
     public static final String DEFAULT_NAME = "SigmaQuant CA";
     public static final int DEFAULT_CA_DAYS = 3650;
     public static final int DEFAULT_DAYS = 365;
     /** The names a controller certificate is valid for when no --host is given: the one-machine set-up. */
     public static final List<String> DEFAULT_HOSTS = List.of("localhost", "127.0.0.1");
     /** How long a CRL is current; re-signed on every revoke and by {@code pki crl}. */
-    public static final Duration CRL_VALIDITY = Duration.ofDays(30);
+    public static final int CRL_DAYS = 30;
+    public static final Duration CRL_VALIDITY = Duration.ofDays(CRL_DAYS);
     /** notBefore lies this far back so that a board whose clock runs a little behind accepts a fresh certificate. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
