@@ -135,7 +135,7 @@ public final class CertificateAuthority {
         PkiFolder.createOwnerOnly(folder.roleDir(identity.role()));
         AtomicFile.writeOwnerOnly(folder.key(identity), pem(keys.getPrivate()));
         AtomicFile.writeOwnerOnly(folder.certificate(identity), pem(certificate));
-        AtomicFile.writeOwnerOnly(folder.bundle(identity), pem(signer.ca(), certificate, keys.getPrivate()));
+        AtomicFile.writeOwnerOnly(folder.bundle(identity), pem(certificate, signer.ca(), keys.getPrivate()));
         current.forEach(e -> index.replace(e, e.revokedAt(clock.instant().truncatedTo(ChronoUnit.SECONDS))));
         Instant expiry = certificate.getNotAfter().toInstant(); // X.509 keeps whole seconds
         index.add(IndexEntry.issued(identity, certificate.getSerialNumber(), expiry));
