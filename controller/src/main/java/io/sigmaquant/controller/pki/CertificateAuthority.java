@@ -53,6 +53,9 @@ public final class CertificateAuthority {
 
     /** Creates a CA (EC P-256 key, self-signed certificate, empty CRL) in a folder that holds none yet. */
     public static CertificateAuthority init(Path dir, String name, int days, Clock clock) {
+        if (days < 1) {
+            throw new IllegalArgumentException("days must be positive: " + days);
+        }
         PkiFolder folder = new PkiFolder(dir);
         if (Files.exists(folder.caKey()) || Files.exists(folder.caCertificate())) {
             throw new UserInputException(dir + ": already holds a CA (" + folder.caCertificate().getFileName()
@@ -122,6 +125,7 @@ public final class CertificateAuthority {
             throw new UserInputException("the certificate would outlive the CA, which expires on "
                     + signer.ca().getNotAfter().toInstant() + "; give fewer --days");
         }
+        requireNameFree(identity);
         List<IndexEntry> current = index.entries().stream()
                 .filter(e -> e.isFor(identity) && !e.revoked() && !e.expiredAt(clock.instant())).toList();
         if (!current.isEmpty() && !replace) {
@@ -181,6 +185,18 @@ public final class CertificateAuthority {
         index.save();
         writeCrl();
         return revoked;
+    }
+
+    /**
+     * An agent id and a controller name share one space, the MQTT client ids: an agent named like a controller
+     * could take over the controller's session. A name held by the other role's unrevoked certificate is refused.
+     */
+    private void requireNameFree(Identity identity) {
+        index.entries().stream().filter(e -> e.name().equals(identity.name()) && !e.revoked()
+                && !e.role().equals(identity.role().wire())).findFirst().ifPresent(e -> {
+                    throw new UserInputException(identity.name() + " is already the name of a " + e.role()
+                            + " (serial " + e.serial() + "); agent ids and controller names must differ");
+                });
     }
 
     private static void requireHostName(String host) {
