@@ -60,8 +60,8 @@ final class PkiIssueCommand implements Callable<Integer> {
         }
         out.printf("issued %s %s, serial %s, valid until %s%s%n", identity.role().wire(), identity.name(),
                 issued.serial().toString(16), issued.notAfter(), names.isEmpty() ? "" : ", for " + names);
-        out.printf("  bundle       %s  (copy this file to the %s; it holds the key)%n", issued.bundle(),
-                identity.role() == Role.AGENT ? "board" : "controller");
+        out.printf("  bundle       %s  (%s; it holds the key)%n", issued.bundle(), identity.role() == Role.AGENT
+                ? "copy this file to the board" : "give it to serve --tls-bundle");
         out.printf("  certificate  %s%n  key          %s%n", issued.certificate(), issued.key());
         out.flush();
         return 0;
