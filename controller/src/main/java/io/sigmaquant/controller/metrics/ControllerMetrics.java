@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.fleet.AttemptFailure;
 import io.sigmaquant.controller.fleet.DispatchListener;
+import io.sigmaquant.controller.fleet.Untrusted;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.run.RunStatus;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,9 @@ public final class ControllerMetrics implements DispatchListener {
                 .description("agents whose retained status is online").register(registry);
         for (String state : new String[] {"dispatched", "succeeded", "error", "timeout", "publish", "failed", "late"}) {
             jobs(state); // every state shows from the start, at 0
+        }
+        for (Untrusted reason : Untrusted.values()) {
+            untrustedCounter(reason);
         }
     }
 
@@ -82,6 +86,16 @@ public final class ControllerMetrics implements DispatchListener {
     @Override
     public void lateResult() {
         jobs("late").increment();
+    }
+
+    @Override
+    public void untrusted(Untrusted reason) {
+        untrustedCounter(reason).increment();
+    }
+
+    private Counter untrustedCounter(Untrusted reason) {
+        return Counter.builder("sigmaquant.untrusted.messages").description("MQTT messages not believed and dropped, by "
+                + "reason").tag("reason", reason.label()).register(registry);
     }
 
     /** One loop measurement: counted by kind; its prediction error recorded. */

@@ -6,6 +6,7 @@ import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.broker.EmbeddedBroker;
 import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.controller.fleet.FleetConnection;
+import io.sigmaquant.controller.fleet.FleetInbox;
 import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.fleet.JobDispatcher;
 import io.sigmaquant.controller.fleet.Workloads;
@@ -25,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -81,13 +81,15 @@ public final class ControllerParts implements AutoCloseable {
         boolean persistent = options.persistentSession();
         connection = new FleetConnection(brokerUrl, persistent ? controllerId(data) : "sigmaquant-controller-"
                 + UUID.randomUUID(), persistent ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0);
-        dispatcher = new JobDispatcher(fleet, connection::publish, metrics);
-        // nothing measured is lost: results of given-up attempts and of jobs sent before a restart are kept
+        dispatcher = new JobDispatcher(fleet, connection::publish, metrics, store.dispatches());
+        // nothing measured is lost: results of given-up attempts, and of attempts this controller issued before a
+        // restart (the store remembers to whom), are kept — with the run and bits they were issued for, not the
+        // ones the result claims
         dispatcher.onLateResult((job, result) -> store.recordMeasurement(job.correlationId(), Workloads.bits(job),
                 result));
-        dispatcher.onUnknownResult(result -> {
-            if (store.run(result.correlationId()).isPresent()) {
-                store.recordMeasurement(result.correlationId(), Map.of(), result); // its configuration is unknown here
+        dispatcher.onEarlierResult((issued, result) -> {
+            if (store.run(issued.runId()).isPresent()) {
+                store.recordMeasurement(issued.runId(), issued.bits(), result);
             }
         });
         vertx = Vertx.vertx();
@@ -95,7 +97,7 @@ public final class ControllerParts implements AutoCloseable {
         router.get(ModelDownloads.PATH).handler(ModelDownloads.handler(models));
         // bound before any job is sent: the model URL the agents are given needs the port
         http = vertx.createHttpServer().requestHandler(router).listen(options.httpPort(), options.httpHost()).await();
-        connection.connect(fleet::update, dispatcher::onReply); // last: a resumed session may deliver replies at once
+        connection.connect(new FleetInbox(fleet, dispatcher)::arrived); // last: a resumed session may deliver replies at once
     }
 
     /** A stable MQTT client id per data folder, so that a restarted service resumes its broker session. */
