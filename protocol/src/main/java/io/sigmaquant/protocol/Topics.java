@@ -59,8 +59,13 @@ public final class Topics {
         return rest.substring(0, slash);
     }
 
+    /** Whether a name can be an agent id or a controller name (and so a certificate's CN and a client id). */
+    public static boolean isValidAgentId(String agentId) {
+        return agentId != null && AGENT_ID.matcher(agentId).matches();
+    }
+
     private static String agentTopic(String agentId, String leaf) {
-        if (agentId == null || !AGENT_ID.matcher(agentId).matches()) {
+        if (!isValidAgentId(agentId)) {
             throw new IllegalArgumentException("agentId must match " + AGENT_ID.pattern() + ": " + agentId);
         }
         return ROOT + "/agents/" + agentId + "/" + leaf;
