@@ -55,6 +55,10 @@ final class OptimizeCommand implements Callable<Integer> {
             description = "submit the run to this `sigmaquant serve` (e.g. http://controller:8080) and follow it")
     String server;
 
+    @Option(names = "--api-token", paramLabel = "TOKEN", defaultValue = "${env:SIGMAQUANT_TOKEN}",
+            description = "bearer token for a secured --server (default: $SIGMAQUANT_TOKEN)")
+    String apiToken;
+
     @Option(names = "--broker", paramLabel = "URL",
             description = "without --server: run the loop in this process against the agents on this MQTT v5 broker")
     String broker;
@@ -179,7 +183,7 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** Submits to the server, prints each iteration as the server records it, then downloads the results. */
     private int submit(RunRequest request) throws Exception {
-        RunClient client = new RunClient(server);
+        RunClient client = new RunClient(server, apiToken);
         Map<String, Path> files = data.data == null ? Map.of() : RunClient.calibrationFiles(data.data);
         String runId = client.submit(request, model, files);
         PrintWriter err = spec.commandLine().getErr();

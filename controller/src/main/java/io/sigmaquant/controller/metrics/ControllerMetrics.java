@@ -26,7 +26,8 @@ public final class ControllerMetrics implements DispatchListener {
     private final Timer measurement;
     private final DistributionSummary predictionError;
 
-    public ControllerMetrics(FleetRegistry fleet) {
+    /** @param insecure served open on the network ({@code --insecure}): {@code sigmaquant_insecure_mode} is 1 */
+    public ControllerMetrics(FleetRegistry fleet, boolean insecure) {
         measurement = Timer.builder("sigmaquant.measurement").description("time from dispatching a job to its result")
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
         predictionError = DistributionSummary.builder("sigmaquant.prediction.error")
@@ -34,6 +35,8 @@ public final class ControllerMetrics implements DispatchListener {
                 .publishPercentiles(0.5, 0.9).register(registry);
         Gauge.builder("sigmaquant.jobs.in.flight", inFlight, AtomicInteger::get)
                 .description("measurement attempts waiting for a result").register(registry);
+        Gauge.builder("sigmaquant.insecure.mode", () -> insecure ? 1 : 0)
+                .description("1 when the service was started with --insecure").register(registry);
         Gauge.builder("sigmaquant.agents.online", fleet, f -> f.all().stream().filter(FleetRegistry.Agent::online).count())
                 .description("agents whose retained status is online").register(registry);
         for (String state : new String[] {"dispatched", "succeeded", "error", "timeout", "publish", "failed", "late"}) {

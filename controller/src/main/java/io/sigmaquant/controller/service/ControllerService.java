@@ -30,7 +30,8 @@ public final class ControllerService implements AutoCloseable {
         try {
             runs = new RunManager(parts);
             Path uploads = Files.createDirectories(parts.options().dataDir().resolve("uploads"));
-            parts.router().route().subRouter(new HttpApi(parts.vertx(), runs, parts.fleet(), parts.metrics())
+            parts.router().route().subRouter(new HttpApi(parts.vertx(), runs, parts.fleet(), parts.metrics(),
+                    parts.options())
                     .router(uploads));
             int resumed = runs.resumeUnfinished();
             LOG.info("serving on http://{}:{} (MQTT {}); {} run(s) resumed", options.httpHost(), parts.httpPort(),

@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.wiring;
 
+import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Allocator;
 import io.sigmaquant.controller.artifacts.ModelDownloads;
 import io.sigmaquant.controller.artifacts.ModelStore;
@@ -20,6 +21,7 @@ import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.store.StoreRecorder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place the controller's parts are built and connected — for {@code serve} (which adds the HTTP API
@@ -36,6 +40,12 @@ import java.util.function.Consumer;
  * the dispatcher, whose late and unknown results go to the store. Closing it closes them in reverse order.
  */
 public final class ControllerParts implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerParts.class);
+    /**
+     * Largest form field (the run request's JSON) the HTTP server decodes: a full run request is under 2 KiB;
+     * 64 KiB leaves room without letting a client make the server buffer megabytes. Larger is a 413.
+     */
+    public static final int MAX_FORM_FIELD_BYTES = 64 * 1024;
     private final ControllerOptions options;
     // set once, in order, by build(); close() closes whatever was set when a later part fails to start
     private EmbeddedBroker broker;
@@ -67,6 +77,15 @@ public final class ControllerParts implements AutoCloseable {
     }
 
     private void build() throws Exception {
+        String refusal = options.exposureRefusal();
+        if (refusal != null) {
+            throw new UserInputException(refusal);
+        }
+        if (options.insecure()) {
+            LOG.warn("--insecure: serving without TLS or authentication; anyone who reaches {}:{} can read and start "
+                    + "runs, and anyone who reaches the broker can pose as an agent", options.httpHost(),
+                    options.httpPort());
+        }
         Path data = Files.createDirectories(options.dataDir().toAbsolutePath());
         brokerUrl = options.brokerUrl();
         if (brokerUrl == null) {
@@ -77,7 +96,7 @@ public final class ControllerParts implements AutoCloseable {
                 options.storeUser(), options.storePassword());
         models = new ModelStore(options.modelsDir());
         fleet = new FleetRegistry();
-        metrics = new ControllerMetrics(fleet);
+        metrics = new ControllerMetrics(fleet, options.insecure());
         boolean persistent = options.persistentSession();
         connection = new FleetConnection(brokerUrl, persistent ? controllerId(data) : "sigmaquant-controller-"
                 + UUID.randomUUID(), persistent ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0);
@@ -96,7 +115,8 @@ public final class ControllerParts implements AutoCloseable {
         router = Router.router(vertx);
         router.get(ModelDownloads.PATH).handler(ModelDownloads.handler(models));
         // bound before any job is sent: the model URL the agents are given needs the port
-        http = vertx.createHttpServer().requestHandler(router).listen(options.httpPort(), options.httpHost()).await();
+        http = vertx.createHttpServer(new HttpServerOptions().setMaxFormAttributeSize(MAX_FORM_FIELD_BYTES))
+                .requestHandler(router).listen(options.httpPort(), options.httpHost()).await();
         connection.connect(new FleetInbox(fleet, dispatcher)::arrived); // last: a resumed session may deliver replies at once
     }
 
