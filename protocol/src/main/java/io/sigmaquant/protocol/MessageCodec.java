@@ -5,13 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.cfg.MutableCoercionConfig;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.sigmaquant.protocol.message.AgentStatus;
 import io.sigmaquant.protocol.message.CancelJob;
 import io.sigmaquant.protocol.message.JobAccepted;
@@ -22,7 +16,6 @@ import io.sigmaquant.protocol.message.MeasurementJob;
 import io.sigmaquant.protocol.message.Message;
 import java.io.IOException;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -34,33 +27,11 @@ public final class MessageCodec {
     private static final Set<String> TYPES = Set.of(AgentStatus.TYPE, MeasurementJob.TYPE, CancelJob.TYPE,
             JobAccepted.TYPE, JobProgress.TYPE, JobResult.TYPE, JobError.TYPE);
 
-    /**
-     * Integers are integers: {@code 1.5} (or {@code 1.0}) for an int field is refused, not truncated, and no
-     * string, boolean or number is turned into a field of another kind ({@code "2"} is not 2, {@code true} is not
-     * 1, {@code 5} is not the text "5").
-     */
-    private final ObjectMapper mapper = JsonMapper.builder()
+    /** Strict about kinds ({@link StrictJson}); tolerant of unknown fields, which a newer minor version may add. */
+    private final ObjectMapper mapper = StrictJson.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .withCoercionConfig(LogicalType.Integer, refuse(CoercionInputShape.String, CoercionInputShape.EmptyString,
-                    CoercionInputShape.Float, CoercionInputShape.Boolean))
-            .withCoercionConfig(LogicalType.Float, refuse(CoercionInputShape.String, CoercionInputShape.EmptyString,
-                    CoercionInputShape.Boolean))
-            .withCoercionConfig(LogicalType.Boolean, refuse(CoercionInputShape.String, CoercionInputShape.EmptyString,
-                    CoercionInputShape.Integer, CoercionInputShape.Float))
-            .withCoercionConfig(LogicalType.Textual, refuse(CoercionInputShape.Integer, CoercionInputShape.Float,
-                    CoercionInputShape.Boolean))
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
-
-    private static Consumer<MutableCoercionConfig> refuse(CoercionInputShape... shapes) {
-        return c -> {
-            for (CoercionInputShape shape : shapes) {
-                c.setCoercion(shape, CoercionAction.Fail);
-            }
-        };
-    }
 
     public byte[] encode(Message message) {
         try {

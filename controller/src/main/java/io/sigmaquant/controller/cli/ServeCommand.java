@@ -64,10 +64,18 @@ final class ServeCommand implements Callable<Integer> {
             + "its class (default: " + ControllerOptions.DEFAULT_WAIT_FOR_AGENT_SECONDS + ")")
     Long waitForAgentSeconds;
 
+    @Option(names = "--insecure", description = "allow a non-loopback --http-host or --mqtt-host without TLS: no "
+            + "tokens, no client certificates; warned about at start and on /metrics (sigmaquant_insecure_mode 1)")
+    boolean insecure;
+
+    @Option(names = "--require-tokens", description = "require API tokens even without TLS (behind a proxy that "
+            + "terminates TLS); with TLS they are required anyway")
+    boolean requireTokens;
+
     @Override
     public Integer call() throws Exception {
         ControllerOptions options = store.applyTo(new ControllerOptions()).setAdvertisedHost(advertiseHost)
-                .setBrokerUrl(broker);
+                .setBrokerUrl(broker).setInsecure(insecure).setRequireTokens(requireTokens ? Boolean.TRUE : null);
         if (dataDir != null) {
             options.setDataDir(dataDir);
         }
@@ -103,8 +111,15 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sigmaquant-shutdown"));
         var out = spec.commandLine().getOut();
-        out.printf("sigmaquant serve: http://%s:%d (API /api, OpenAPI /openapi.yaml, metrics /metrics), MQTT %s%n",
-                options.httpHost(), service.httpPort(), service.brokerUrl());
+        if (insecure) {
+            spec.commandLine().getErr().println("sigmaquant serve: WARNING --insecure: the API and broker accept anyone "
+                    + "who can reach them; secure them with --tls-bundle (see 'Securing a fleet' in the README)");
+            spec.commandLine().getErr().flush();
+        }
+        out.printf("sigmaquant serve: http://%s:%d (API /api, OpenAPI /openapi.yaml, metrics /metrics), MQTT %s; API "
+                + "tokens %s%n", options.httpHost(), service.httpPort(), service.brokerUrl(),
+                options.requireTokens() ? "required" : options.insecure() ? "NOT required (--insecure)"
+                        : "not required (loopback only)");
         out.flush();
         stopped.await();
         return 0;

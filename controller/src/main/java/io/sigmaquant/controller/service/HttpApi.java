@@ -88,7 +88,7 @@ public final class HttpApi {
         router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
                 + ctx.request().path() + " (see /openapi.yaml)"));
         router.route().failureHandler(ctx -> {
-            if (ctx.failure() instanceof TooLongFormFieldException) {
+            if (formFieldTooLarge(ctx.failure())) {
                 error(ctx, 413, "a form field is larger than " + ControllerParts.MAX_FORM_FIELD_BYTES / 1024 + " KiB (the 'request' "
                         + "part is a small JSON object; send files as file parts)");
                 return;
@@ -102,6 +102,21 @@ public final class HttpApi {
             error(ctx, code, why);
         });
         return router;
+    }
+
+    /**
+     * Whether decoding a form failed on the server's form field limit: Netty reports it as a
+     * {@link TooLongFormFieldException}, or, once the field is being buffered, as an IOException with this text
+     * ({@code AbstractHttpData.checkSize}), which Vert.x answers with a 400.
+     */
+    private static boolean formFieldTooLarge(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TooLongFormFieldException || t instanceof IOException && t.getMessage() != null
+                    && t.getMessage().startsWith("Size exceed allowed maximum capacity")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A run with its iterations so far. */
