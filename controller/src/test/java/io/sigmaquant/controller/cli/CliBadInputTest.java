@@ -170,4 +170,11 @@ class CliBadInputTest {
         assertRefused(CliRun.of("quantize", f, "--uniform", 8, "--out", out()), "'" + initializer + "'");
         assertRefused(CliRun.of("evaluate", f, "--data", Fixtures.data()), "'" + initializer + "'");
     }
+
+    @Test
+    void serve_nonLoopbackWithoutTls_isRefusedSayingWhatToGive() throws Exception {
+        assertRefused(CliRun.of("serve", "--data-dir", tmp.resolve("data"), "--http-host", "0.0.0.0", "--http-port", 0,
+                "--mqtt-port", 0), "0.0.0.0", "--tls-bundle", "--insecure");
+        assertThat(tmp.resolve("data")).doesNotExist();
+    }
 }
