@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.wiring;
 
+import io.sigmaquant.protocol.tls.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -38,6 +39,7 @@ public final class ControllerOptions {
     private Path modelsDir;
     private Path sensitivityCache;
     private boolean persistentSession = true;
+    private TlsFiles tls;
 
     public ControllerOptions() {
     }
@@ -58,6 +60,7 @@ public final class ControllerOptions {
         modelsDir = o.modelsDir;
         sensitivityCache = o.sensitivityCache;
         persistentSession = o.persistentSession;
+        tls = o.tls;
     }
 
     /** Runs, artifacts, the embedded store and broker files, the controller's MQTT client id. */
@@ -152,6 +155,20 @@ public final class ControllerOptions {
     public ControllerOptions setPersistentSession(boolean persistent) {
         this.persistentSession = persistent;
         return this;
+    }
+
+    /**
+     * The controller's certificate (CN = its name, role controller), key, CA and CRL: the embedded broker then
+     * listens with TLS only and requires client certificates, and the controller's MQTT session uses them
+     * (its client id becomes the certificate's CN). Null (the default): no TLS.
+     */
+    public ControllerOptions setTls(TlsFiles tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    public TlsFiles tls() {
+        return tls;
     }
 
     public Path dataDir() {
