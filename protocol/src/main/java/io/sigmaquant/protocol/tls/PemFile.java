@@ -77,8 +77,8 @@ final class PemFile {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         for (Object o : objects) {
             try {
-                if (o instanceof PEMKeyPair pair) { // traditional "EC/RSA PRIVATE KEY"
-                    return converter.getKeyPair(pair).getPrivate();
+                if (o instanceof PEMKeyPair pair) { // traditional "EC/RSA PRIVATE KEY"; the public half is optional
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (o instanceof PrivateKeyInfo info) { // PKCS#8 "PRIVATE KEY"
                     return converter.getPrivateKey(info);
