@@ -36,10 +36,14 @@ final class ShippedMosquitto implements AutoCloseable {
     }
 
     /**
+     * Starts it in a folder of its own under the system's temporary folder (JUnit's are owner-only: the broker's
+     * user could not enter them), removed on close.
+     *
      * @param ca, cert, key, crl the broker's TLS files (from the test's PKI)
      */
-    static ShippedMosquitto start(Path dir, Path ca, Path cert, Path key, Path crl) throws IOException {
+    static ShippedMosquitto start(Path ca, Path cert, Path key, Path crl) throws IOException {
         Path shipped = shippedFolder();
+        Path dir = Files.createTempDirectory("sigmaquant-mosquitto");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path data = Files.createDirectories(dir.resolve("data"));
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -177,6 +181,11 @@ final class ShippedMosquitto implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind
         }
     }
 }
