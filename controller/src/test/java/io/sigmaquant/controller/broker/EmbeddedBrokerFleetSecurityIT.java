@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.broker;
 
+import io.sigmaquant.controller.wiring.ControllerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -22,6 +23,12 @@ class EmbeddedBrokerFleetSecurityIT extends FleetSecurityContract {
     @Override
     String url() {
         return broker.url();
+    }
+
+    /** The controller starts its own embedded broker with its certificate, as {@code serve --tls-*} does. */
+    @Override
+    ControllerOptions withBroker(ControllerOptions options) {
+        return options.setMqttPort(0);
     }
 
     /** The broker reads the CRL file again when it changes: nothing to do. */

@@ -3,11 +3,21 @@ package io.sigmaquant.controller.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sigmaquant.agent.AgentOptions;
+import io.sigmaquant.agent.AgentRuntime;
+import io.sigmaquant.controller.fleet.Dispatcher;
+import io.sigmaquant.controller.fleet.FleetRegistry;
+import io.sigmaquant.controller.fleet.JobPolicy;
 import io.sigmaquant.controller.testing.TestPki;
+import io.sigmaquant.controller.wiring.ControllerOptions;
+import io.sigmaquant.controller.wiring.ControllerParts;
+import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.Topics;
+import io.sigmaquant.protocol.message.MeasurementJob;
 import io.sigmaquant.protocol.tls.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.awaitility.Awaitility;
@@ -30,6 +40,7 @@ abstract class FleetSecurityContract {
     static final Duration PATIENCE = Duration.ofSeconds(30);
     /** How long a message that should not arrive is given after the control message that did. */
     static final long QUIET_MS = 500;
+    static final String DEVICE_CLASS = "x86-64-generic";
 
     @TempDir
     static Path work;
@@ -53,6 +64,9 @@ abstract class FleetSecurityContract {
 
     /** What an operator does after {@code pki revoke} for this broker. */
     abstract void revocationsChanged() throws Exception;
+
+    /** The controller's options for this broker: its URL, or the embedded broker started by the controller. */
+    abstract ControllerOptions withBroker(ControllerOptions options);
 
     MqttProbe as(String name) throws MqttException {
         return MqttProbe.connect(url(), name, pki.context(name));
@@ -160,13 +174,46 @@ abstract class FleetSecurityContract {
         }
     }
 
+    /**
+     * Verifies the whole secured path: the real agent connects with its bundle and announces itself, the controller
+     * (its own certificate) sees it online and gets its result for a job, while a fake agent never connects.
+     */
+    @Test
+    void agent_withItsBundleOverTls_isOnlineAndMeasuresAJobWhileAFakeAgentNeverJoins() throws Exception {
+        ControllerOptions options = withBroker(new ControllerOptions().setDataDir(work.resolve("e2e")).setHttpPort(0)
+                .setPersistentSession(false).setTls(controllerFiles));
+        try (ControllerParts parts = ControllerParts.start(options);
+             AgentRuntime agent = AgentRuntime.start(new AgentOptions(parts.brokerUrl(), "agent-e2e", DEVICE_CLASS)
+                     .setSimulate(true).setCacheDir(work.resolve("agent-cache")).setTls(pki.agent("agent-e2e")))) {
+            assertRefused(parts.brokerUrl(), "evil-1", foreign.context("evil-1", pki.caCertificate()));
+            assertRefused(parts.brokerUrl(), "evil-1", pki.anonymous());
+            Awaitility.await().atMost(PATIENCE).until(() -> !parts.fleet().online(DEVICE_CLASS).isEmpty());
+            assertThat(parts.fleet().all()).extracting(FleetRegistry.Agent::id).containsExactly("agent-e2e");
+
+            Dispatcher.Measured measured = parts.dispatcher().measure(DEVICE_CLASS, simulatedJob(parts),
+                    new JobPolicy(Duration.ofSeconds(60), 1, PATIENCE));
+            assertThat(measured.agentId()).isEqualTo("agent-e2e");
+            assertThat(measured.result().jobId()).isEqualTo("e2e-job");
+        }
+    }
+
+    private static MeasurementJob simulatedJob(ControllerParts parts) {
+        byte[] model = "a model the simulated agent does not download".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sha = parts.models().put(model);
+        return new MeasurementJob(Messages.SCHEMA_VERSION, null, "e2e-run", "e2e-job", 1,
+                new MeasurementJob.ModelRef(parts.modelBaseUrl() + sha, sha, model.length),
+                new MeasurementJob.InputSpec("input", List.of(1L, 1L, 28L, 28L), 1 / 255.0, 0.286, 0.353),
+                new MeasurementJob.Settings(1, 1, 5, 10, false), System.currentTimeMillis() + 60_000,
+                List.of(new MeasurementJob.LayerWork("conv", 1_000_000, 1000, 8, 1000)));
+    }
+
     @Test
     void publish_agentOnItsOwnTopics_isDelivered() throws Exception {
         try (MqttProbe controller = controllerListening(); MqttProbe a = as("agent-a")) {
             assertThat(a.publish(Topics.status("agent-a"), "a-status", true)).isTrue();
             assertThat(a.publish(Topics.results("agent-a"), "a-result", false)).isTrue();
             Awaitility.await().atMost(PATIENCE).until(() -> controller.texts().containsAll(
-                    java.util.List.of("a-status", "a-result")));
+                    List.of("a-status", "a-result")));
         }
     }
 }

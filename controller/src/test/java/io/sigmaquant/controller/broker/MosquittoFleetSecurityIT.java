@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.broker;
 
+import io.sigmaquant.controller.wiring.ControllerOptions;
 import io.sigmaquant.protocol.tls.TlsFiles;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,11 @@ class MosquittoFleetSecurityIT extends FleetSecurityContract {
     @Override
     String url() {
         return mosquitto.url();
+    }
+
+    @Override
+    ControllerOptions withBroker(ControllerOptions options) {
+        return options.setBrokerUrl(url());
     }
 
     /** Mosquitto reads its CRL at start and on SIGHUP: copy the new list, send SIGHUP. */
