@@ -13,10 +13,12 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -62,7 +64,9 @@ public record CertificateSigner(X509Certificate ca, PrivateKey caKey) {
 
     /** A self-signed CA certificate ({@code CN=<name>, O=SigmaQuant}; basicConstraints CA, keyCertSign, cRLSign). */
     public static CertificateSigner selfSigned(KeyPair caKeys, String name, Instant notBefore, Instant notAfter) {
-        X500Name subject = new X500Name("CN=" + name + ",O=" + Identity.ORGANISATION);
+        // the builder escapes what a name may hold (commas, quotes) instead of parsing it as a DN
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, Identity.ORGANISATION)
+                .addRDN(BCStyle.CN, name).build();
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, newSerial(),
@@ -107,15 +111,13 @@ public record CertificateSigner(X509Certificate ca, PrivateKey caKey) {
         }
     }
 
-    /** A CRL listing the serials, valid from {@code thisUpdate} until {@code nextUpdate}. */
-    public X509CRL crl(Collection<BigInteger> revokedSerials, Instant thisUpdate, Instant nextUpdate) {
+    /** A CRL of the serials with their revocation times, valid from {@code thisUpdate} to {@code nextUpdate}. */
+    public X509CRL crl(Map<BigInteger, Instant> revoked, Instant thisUpdate, Instant nextUpdate) {
         try {
             X509v2CRLBuilder builder = new X509v2CRLBuilder(X500Name.getInstance(
                     ca.getSubjectX500Principal().getEncoded()), Date.from(thisUpdate));
             builder.setNextUpdate(Date.from(nextUpdate));
-            for (BigInteger serial : revokedSerials) {
-                builder.addCRLEntry(serial, Date.from(thisUpdate), CRLReason.unspecified);
-            }
+            revoked.forEach((serial, when) -> builder.addCRLEntry(serial, Date.from(when), CRLReason.unspecified));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca));
             // a CRL number that grows with time lets readers tell the newer of two lists apart

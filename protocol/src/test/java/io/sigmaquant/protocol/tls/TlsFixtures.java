@@ -11,7 +11,9 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Real certificates for tests: a CA per instance, leaves issued on demand, files written into a folder. */
 final class TlsFixtures {
@@ -48,8 +50,8 @@ final class TlsFixtures {
     }
 
     Leaf expiredAgent(String id) {
-        return leaf(new Identity(id, Role.AGENT), CertificateSigner.newKeyPair(), Instant.now().minus(DAY.multipliedBy(3)),
-                Instant.now().minus(DAY));
+        return leaf(new Identity(id, Role.AGENT), CertificateSigner.newKeyPair(),
+                Instant.now().minus(DAY.multipliedBy(3)), Instant.now().minus(DAY));
     }
 
     static KeyPair rsaKeyPair() throws NoSuchAlgorithmException {
@@ -72,7 +74,11 @@ final class TlsFixtures {
     }
 
     Path crl(BigInteger... serials) throws IOException {
-        return write("crl.pem", Pem.encode(signer.crl(List.of(serials), Instant.now(), Instant.now().plus(DAY))));
+        Map<BigInteger, Instant> revoked = new HashMap<>();
+        for (BigInteger serial : serials) {
+            revoked.put(serial, Instant.now());
+        }
+        return write("crl.pem", Pem.encode(signer.crl(revoked, Instant.now(), Instant.now().plus(DAY))));
     }
 
     Path write(String name, String text) throws IOException {

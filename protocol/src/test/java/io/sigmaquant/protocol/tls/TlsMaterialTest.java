@@ -76,8 +76,8 @@ class TlsMaterialTest {
     void load_rsaKey_isAccepted() throws Exception {
         TlsFixtures pki = pki();
         KeyPair rsa = TlsFixtures.rsaKeyPair();
-        TlsFixtures.Leaf leaf = pki.leaf(new Identity("rsa-board", Role.AGENT), rsa, Instant.now().minus(TlsFixtures.DAY),
-                Instant.now().plus(TlsFixtures.DAY));
+        TlsFixtures.Leaf leaf = pki.leaf(new Identity("rsa-board", Role.AGENT), rsa,
+                Instant.now().minus(TlsFixtures.DAY), Instant.now().plus(TlsFixtures.DAY));
 
         assertThat(TlsMaterial.load(pki.files("rsa", leaf)).key().getAlgorithm()).isEqualTo("RSA");
     }
