@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.util.Base64;
 
 /**
@@ -19,24 +18,16 @@ import java.util.Base64;
  * start and written only into the broker's own (owner-only) configuration.
  */
 record BrokerKeystores(Path keystore, Path truststore, String password) {
-    static final String KEY_ALIAS = "broker";
-
     static BrokerKeystores write(TlsMaterial tls, Path dir) throws IOException {
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         char[] chars = password.toCharArray();
         try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry(KEY_ALIAS, tls.key(), chars, new Certificate[] {tls.certificate(), tls.ca()});
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", tls.ca());
             Path keystore = dir.resolve("broker-key.p12");
             Path truststore = dir.resolve("broker-trust.p12");
-            store(keys, keystore, chars);
-            store(trust, truststore, chars);
+            store(tls.keyStore(chars), keystore, chars);
+            store(tls.trustStore(), truststore, chars);
             return new BrokerKeystores(keystore, truststore, password);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot write the broker's keystores: " + e.getMessage(), e);

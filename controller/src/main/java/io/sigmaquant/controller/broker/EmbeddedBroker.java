@@ -71,9 +71,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             if (tls == null) {
                 config = BrokerConfig.plain(host, actual);
             } else {
-                config = BrokerConfig.tls(host, actual, BrokerKeystores.write(TlsMaterial.load(tls), conf));
+                TlsMaterial material = TlsMaterial.load(tls);
+                config = BrokerConfig.tls(host, actual, BrokerKeystores.write(material, conf));
                 builder.withEmbeddedExtension(extension(new CertificateAuthenticator(
-                        tls.crl() == null ? null : new RevocationFile(tls.crl()))));
+                        tls.crl() == null ? null : new RevocationFile(tls.crl(), material.ca()))));
             }
             AtomicFile.write(conf.resolve("config.xml"), config.getBytes(StandardCharsets.UTF_8));
             return new EmbeddedBroker(started(builder.build(), host, actual), host, actual, tls != null);

@@ -19,13 +19,15 @@ final class RevocationFile {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationFile.class);
 
     private final Path file;
+    private final X509Certificate ca;
     private Stamp loadedAt;
     private Revocations revocations;
 
-    /** Reads the list once, so that a missing or broken file fails the broker's start. */
-    RevocationFile(Path file) {
+    /** Reads the list once, so that a missing, broken or foreign file fails the broker's start. */
+    RevocationFile(Path file, X509Certificate ca) {
         this.file = file;
-        this.revocations = Revocations.load(file);
+        this.ca = ca;
+        this.revocations = Revocations.load(file, ca);
         this.loadedAt = stamp();
     }
 
@@ -33,7 +35,7 @@ final class RevocationFile {
         Stamp now = stamp();
         if (now != null && !now.equals(loadedAt)) {
             try {
-                revocations = Revocations.load(file);
+                revocations = Revocations.load(file, ca); // only the CA's own list counts
                 loadedAt = now;
                 LOG.info("revocation list {} read again", file);
             } catch (RuntimeException e) {

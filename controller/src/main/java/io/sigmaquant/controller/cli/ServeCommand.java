@@ -41,12 +41,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "address agents download models from (default: the HTTP host, or 127.0.0.1 for 0.0.0.0)")
     String advertiseHost;
 
-    @Option(names = "--broker", paramLabel = "URL", description = "an MQTT v5 broker (e.g. tcp://mosquitto:1883) "
-            + "instead of the embedded one")
+    @Option(names = "--broker", paramLabel = "URL", description = "an MQTT v5 broker (e.g. tcp://mosquitto:1883, or "
+            + "ssl://mosquitto:8883 with --tls-*) instead of the embedded one")
     String broker;
 
     @Option(names = "--mqtt-host", paramLabel = "HOST",
-            description = "embedded broker: listen address (default: " + ControllerOptions.DEFAULT_MQTT_HOST + ")")
+            description = "embedded broker: listen address (default: " + ControllerOptions.DEFAULT_MQTT_HOST + "); with "
+                    + "--tls-* it listens with TLS only and requires client certificates")
     String mqttHost;
 
     @Option(names = "--mqtt-port", paramLabel = "PORT", description = "embedded broker: port, 0 for any free one "
@@ -55,6 +56,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     StoreOptions store;
+
+    @Mixin
+    TlsMixin tls;
 
     @Option(names = "--concurrent-runs", paramLabel = "N",
             description = "runs executed at once (default: " + ControllerOptions.DEFAULT_CONCURRENT_RUNS + ")")
@@ -74,7 +78,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ControllerOptions options = store.applyTo(new ControllerOptions()).setAdvertisedHost(advertiseHost)
+        ControllerOptions options = tls.applyTo(store.applyTo(new ControllerOptions())).setAdvertisedHost(advertiseHost)
                 .setBrokerUrl(broker).setInsecure(insecure).setRequireTokens(requireTokens ? Boolean.TRUE : null);
         if (dataDir != null) {
             options.setDataDir(dataDir);
@@ -111,7 +115,7 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sigmaquant-shutdown"));
         var out = spec.commandLine().getOut();
-        if (insecure) {
+        if (insecure && options.tls() == null) {
             spec.commandLine().getErr().println("sigmaquant serve: WARNING --insecure: the API and broker accept anyone "
                     + "who can reach them; secure them with --tls-bundle (see 'Securing a fleet' in the README)");
             spec.commandLine().getErr().flush();

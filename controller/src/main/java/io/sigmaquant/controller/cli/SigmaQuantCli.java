@@ -3,6 +3,7 @@ package io.sigmaquant.controller.cli;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
 import io.sigmaquant.profiles.ProfileException;
+import io.sigmaquant.protocol.tls.TlsFileException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Mixed-precision quantization of ONNX models for edge boards.",
         subcommands = {InspectCommand.class, QuantizeCommand.class, EvaluateCommand.class, SensitivityCommand.class,
                 AllocateCommand.class, TradeoffCommand.class, BenchAllocatorCommand.class, OptimizeCommand.class,
-                ServeCommand.class, DemoCommand.class, BenchLatencyModelCommand.class, TokenCommand.class,
+                ServeCommand.class, DemoCommand.class, BenchLatencyModelCommand.class, PkiCommand.class, TokenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SigmaQuantCli {
     /** Exit status for bad input (the same picocli uses for usage errors). */
@@ -26,7 +27,7 @@ public final class SigmaQuantCli {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SigmaQuantCli());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof UserInputException || ex instanceof ProfileException) {
+            if (ex instanceof UserInputException || ex instanceof ProfileException || ex instanceof TlsFileException) {
                 // budgets are named by the flags that set them here, by the resource elsewhere
                 String message = ex instanceof InfeasibleBudgetException i ? i.naming(AllocationOptions::flag)
                         : ex.getMessage();

@@ -6,24 +6,41 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /** Writes files so that a reader sees either nothing or the whole file: temp file in the same folder, then rename. */
 public final class AtomicFile {
+    private static final Set<PosixFilePermission> SHARED = PosixFilePermissions.fromString("rw-r--r--");
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
     private AtomicFile() {
     }
 
+    /** An ordinary result file (rw-r--r--). */
     public static void write(Path target, byte[] content) {
+        write(target, content, SHARED);
+    }
+
+    /**
+     * A file only its owner may read (rw-------), for private keys: the temp file is created owner-only before
+     * a byte is written, so the key is never readable by others, not even for a moment.
+     */
+    public static void writeOwnerOnly(Path target, byte[] content) {
+        write(target, content, OWNER_ONLY);
+    }
+
+    private static void write(Path target, byte[] content, Set<PosixFilePermission> permissions) {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp", ownerOnly(dir));
             Files.write(tmp, content);
-            try {
-                // temp files are created owner-only; a written result is an ordinary file (rw-r--r--)
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: keep the default
+            if (posix(dir)) {
+                Files.setPosixFilePermissions(tmp, permissions);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -41,5 +58,15 @@ public final class AtomicFile {
                 }
             }
         }
+    }
+
+    private static FileAttribute<?>[] ownerOnly(Path dir) {
+        return posix(dir) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+                : new FileAttribute<?>[0];
+    }
+
+    // not a POSIX file system (Windows): keep its defaults
+    static boolean posix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 }

@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.fleet;
 
 import io.sigmaquant.protocol.MessageCodec;
+import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.Topics;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.util.concurrent.Semaphore;
@@ -39,9 +40,19 @@ public final class FleetConnection implements AutoCloseable {
      *                             this long while the controller is away (a restart of the service), so that
      *                             results sent meanwhile are not lost; the client id must then be stable. Zero:
      *                             the session ends with the connection (an in-process {@code optimize}).
+     * @param login                TLS (the broker's host name is verified) and/or user name and password
      */
-    public FleetConnection(String brokerUrl, String clientId, long sessionExpirySeconds) throws MqttException {
+    public FleetConnection(String brokerUrl, String clientId, long sessionExpirySeconds, MqttLogin login)
+            throws MqttException {
         client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
+        if (login.tls() != null) {
+            options.setSocketFactory(login.tls().getSocketFactory());
+            options.setHttpsHostnameVerificationEnabled(true);
+        }
+        if (login.username() != null) {
+            options.setUserName(login.username());
+            options.setPassword(login.password());
+        }
         options.setCleanStart(sessionExpirySeconds <= 0);
         options.setSessionExpiryInterval(sessionExpirySeconds);
         options.setAutomaticReconnect(true);

@@ -168,7 +168,11 @@ public final class ControllerOptions {
         return this;
     }
 
-    /** The installation's TLS files (CA, certificate, key, CRL); null (the default) for none. */
+    /**
+     * The controller's certificate (CN = its name, role controller), key, CA and CRL: the embedded broker then
+     * listens with TLS only and requires client certificates, and the controller's MQTT session uses them
+     * (its client id becomes the certificate's CN). Null (the default): no TLS.
+     */
     public ControllerOptions setTls(TlsFiles tls) {
         this.tls = tls;
         return this;
@@ -194,6 +198,10 @@ public final class ControllerOptions {
         this.submissionsPerMinute = perMinute;
         this.submissionBurst = burst;
         return this;
+    }
+
+    public TlsFiles tls() {
+        return tls;
     }
 
     public Path dataDir() {
@@ -259,10 +267,6 @@ public final class ControllerOptions {
         return persistentSession;
     }
 
-    public TlsFiles tls() {
-        return tls;
-    }
-
     public boolean insecure() {
         return insecure;
     }
@@ -276,21 +280,14 @@ public final class ControllerOptions {
     }
 
     /**
-     * Whether every /api route and /metrics need a bearer token: when the service is secured — TLS files given,
-     * or tokens asked for — and not {@code --insecure}. A loopback-only service without TLS (the demo, a
-     * laptop) needs none: only the machine's own users reach it.
+     * Whether every /api route and /metrics need a bearer token: with TLS (or when asked for). A loopback-only
+     * service without TLS (the demo, a laptop) needs none: only the machine's own users reach it.
      */
     public boolean requireTokens() {
-        if (requireTokens != null) {
-            return requireTokens;
-        }
-        return tls != null && !insecure;
+        return requireTokens != null ? requireTokens : tls != null;
     }
 
-    /**
-     * Why these options may not start, or null: an HTTP server or embedded broker on a non-loopback address
-     * without TLS (which brings client certificates on the broker and tokens on the API) unless insecure.
-     */
+    /** Why these options may not start (a non-loopback listener without TLS, unless insecure), or null. */
     public String exposureRefusal() {
         return tls != null || insecure ? null : Exposure.refusal(httpHost, brokerUrl == null ? mqttHost : null);
     }

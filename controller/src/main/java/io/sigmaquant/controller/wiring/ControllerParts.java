@@ -19,6 +19,10 @@ import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.store.StoreRecorder;
+import io.sigmaquant.protocol.MqttLogin;
+import io.sigmaquant.protocol.tls.Role;
+import io.sigmaquant.protocol.tls.TlsFiles;
+import io.sigmaquant.protocol.tls.TlsMaterial;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -81,25 +85,30 @@ public final class ControllerParts implements AutoCloseable {
         if (refusal != null) {
             throw new UserInputException(refusal);
         }
-        if (options.insecure()) {
+        boolean insecure = options.insecure() && options.tls() == null; // with TLS, --insecure changes nothing
+        if (insecure) {
             LOG.warn("--insecure: serving without TLS or authentication; anyone who reaches {}:{} can read and start "
                     + "runs, and anyone who reaches the broker can pose as an agent", options.httpHost(),
                     options.httpPort());
         }
         Path data = Files.createDirectories(options.dataDir().toAbsolutePath());
+        TlsMaterial tls = options.tls() != null ? controllerMaterial(options.tls()) : null;
         brokerUrl = options.brokerUrl();
         if (brokerUrl == null) {
-            broker = EmbeddedBroker.start(data.resolve("broker"), options.mqttHost(), options.mqttPort());
+            broker = EmbeddedBroker.start(data.resolve("broker"), options.mqttHost(), options.mqttPort(), options.tls());
             brokerUrl = broker.url();
+        } else if (tls != null && !brokerUrl.startsWith("ssl://")) {
+            throw new UserInputException("with a certificate the broker URL must be ssl://HOST:PORT: " + brokerUrl);
         }
         store = RunStore.open(options.storeUrl() != null ? options.storeUrl() : RunStore.embeddedUrl(data),
                 options.storeUser(), options.storePassword());
         models = new ModelStore(options.modelsDir());
         fleet = new FleetRegistry();
-        metrics = new ControllerMetrics(fleet, options.insecure());
+        metrics = new ControllerMetrics(fleet, insecure);
         boolean persistent = options.persistentSession();
-        connection = new FleetConnection(brokerUrl, persistent ? controllerId(data) : "sigmaquant-controller-"
-                + UUID.randomUUID(), persistent ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0);
+        connection = new FleetConnection(brokerUrl, clientId(data, tls), persistent
+                ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0, tls != null ? new MqttLogin(tls.sslContext(), null, null)
+                : MqttLogin.NONE);
         dispatcher = new JobDispatcher(fleet, connection::publish, metrics, store.dispatches());
         // nothing measured is lost: results of given-up attempts, and of attempts this controller issued before a
         // restart (the store remembers to whom), are kept — with the run and bits they were issued for, not the
@@ -118,6 +127,27 @@ public final class ControllerParts implements AutoCloseable {
         http = vertx.createHttpServer(new HttpServerOptions().setMaxFormAttributeSize(MAX_FORM_FIELD_BYTES))
                 .requestHandler(router).listen(options.httpPort(), options.httpHost()).await();
         connection.connect(new FleetInbox(fleet, dispatcher)::arrived); // last: a resumed session may deliver replies at once
+    }
+
+    /** The controller's certificate, refused unless its role is controller (brokers give agents other rights). */
+    private static TlsMaterial controllerMaterial(TlsFiles files) {
+        TlsMaterial material = TlsMaterial.load(files);
+        if (material.identity().role() != Role.CONTROLLER) {
+            throw new UserInputException("the certificate " + files.cert() + " is for "
+                    + material.identity().role().wire() + " " + material.identity().name() + ", not for a controller");
+        }
+        return material;
+    }
+
+    /**
+     * With a certificate: its CN, which brokers require as the client id (stable: the session resumes). Without:
+     * a service keeps one id per data folder; an in-process run takes a fresh one.
+     */
+    private String clientId(Path data, TlsMaterial tls) throws IOException {
+        if (tls != null) {
+            return tls.identity().name();
+        }
+        return options.persistentSession() ? controllerId(data) : "sigmaquant-controller-" + UUID.randomUUID();
     }
 
     /** A stable MQTT client id per data folder, so that a restarted service resumes its broker session. */

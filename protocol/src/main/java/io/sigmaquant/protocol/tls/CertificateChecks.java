@@ -10,24 +10,27 @@ import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
-/** The checks {@link TlsMaterial#load} runs on what it read; each failure names the file at fault. */
-final class CertificateChecks {
+/**
+ * The checks {@link TlsMaterial#load} runs on what it read (the CA reuses them on its own files); each failure
+ * is a {@link TlsFileException} naming the file at fault.
+ */
+public final class CertificateChecks {
     private CertificateChecks() {
     }
 
     /** The first CA certificate in the file (basicConstraints CA=true). */
-    static X509Certificate caIn(Path file, List<X509Certificate> certificates) {
+    public static X509Certificate caIn(Path file, List<X509Certificate> certificates) {
         return certificates.stream().filter(c -> c.getBasicConstraints() >= 0).findFirst()
                 .orElseThrow(() -> new TlsFileException(file, "not a CA certificate (no basicConstraints CA=true): "
                         + certificates.get(0).getSubjectX500Principal().getName()));
     }
 
     /** The first certificate that is not the CA's (a bundle holds both), else the first one. */
-    static X509Certificate leafIn(List<X509Certificate> certificates, X509Certificate ca) {
+    public static X509Certificate leafIn(List<X509Certificate> certificates, X509Certificate ca) {
         return certificates.stream().filter(c -> !c.equals(ca)).findFirst().orElse(certificates.get(0));
     }
 
-    static void requireCurrent(Path file, X509Certificate certificate) {
+    public static void requireCurrent(Path file, X509Certificate certificate) {
         try {
             certificate.checkValidity();
         } catch (CertificateExpiredException e) {
@@ -39,7 +42,7 @@ final class CertificateChecks {
         }
     }
 
-    static void requireSignedBy(Path file, X509Certificate certificate, Path caFile, X509Certificate ca) {
+    public static void requireSignedBy(Path file, X509Certificate certificate, Path caFile, X509Certificate ca) {
         try {
             certificate.verify(ca.getPublicKey());
         } catch (GeneralSecurityException | RuntimeException e) {
@@ -56,7 +59,7 @@ final class CertificateChecks {
      * Proves that the key belongs to the certificate: a signature made with the key must verify with the
      * certificate's public key. Works alike for EC and RSA without deriving a public key from a private one.
      */
-    static void requireKeyMatches(Path keyFile, PrivateKey key, Path certFile, X509Certificate certificate) {
+    public static void requireKeyMatches(Path keyFile, PrivateKey key, Path certFile, X509Certificate certificate) {
         String keyAlgorithm = key.getAlgorithm();
         String certAlgorithm = certificate.getPublicKey().getAlgorithm();
         if (!keyAlgorithm.equals(certAlgorithm)) {
@@ -89,14 +92,15 @@ final class CertificateChecks {
         }
     }
 
-    static void requireNotRevoked(Path file, X509Certificate certificate, Revocations revocations, Path crlFile) {
+    public static void requireNotRevoked(Path file, X509Certificate certificate, Revocations revocations,
+            Path crlFile) {
         if (revocations.revoked(certificate)) {
             throw new TlsFileException(file, "certificate " + subject(certificate) + " (serial "
                     + certificate.getSerialNumber().toString(16) + ") is revoked in " + crlFile);
         }
     }
 
-    static String subject(X509Certificate certificate) {
+    public static String subject(X509Certificate certificate) {
         return certificate.getSubjectX500Principal().getName();
     }
 }

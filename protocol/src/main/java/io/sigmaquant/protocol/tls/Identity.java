@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 
@@ -46,7 +47,9 @@ public record Identity(String name, Role role) {
 
     /** The subject a certificate for this identity carries. */
     public X500Name subject() {
-        return new X500Name("CN=" + name + ",OU=" + role.wire() + ",O=" + ORGANISATION);
+        // most significant first, as DER order goes; printed (RFC 2253) it reads CN=..,OU=..,O=SigmaQuant
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, ORGANISATION).addRDN(BCStyle.OU, role.wire())
+                .addRDN(BCStyle.CN, name).build();
     }
 
     // two CNs or two OUs would make the identity ambiguous: refuse rather than pick one

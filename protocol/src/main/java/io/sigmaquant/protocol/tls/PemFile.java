@@ -25,9 +25,10 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * The objects of one PEM file (certificates, a private key, a CRL), parsed by BouncyCastle and converted to JCA
- * types. Every failure is a {@link TlsFileException} naming the file.
+ * types. Every failure is a {@link TlsFileException} naming the file. Keys may be PKCS#8 or the traditional
+ * OpenSSL form ("EC PRIVATE KEY", "RSA PRIVATE KEY"); encrypted keys are refused.
  */
-final class PemFile {
+public final class PemFile {
     /** Far above any certificate bundle or CRL we write; a bigger file is not one of ours. */
     static final int MAX_BYTES = 1 << 20;
 
@@ -39,7 +40,7 @@ final class PemFile {
         this.objects = objects;
     }
 
-    static PemFile read(Path path) {
+    public static PemFile read(Path path) {
         String text = text(path);
         List<Object> objects = new ArrayList<>();
         try (PEMParser parser = new PEMParser(new StringReader(text))) {
@@ -56,11 +57,11 @@ final class PemFile {
         return new PemFile(path, objects);
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 
-    List<X509Certificate> certificates() {
+    public List<X509Certificate> certificates() {
         List<X509Certificate> certificates = new ArrayList<>();
         for (Object o : objects) {
             if (o instanceof X509CertificateHolder holder) {
@@ -73,12 +74,12 @@ final class PemFile {
         return certificates;
     }
 
-    PrivateKey privateKey() {
+    public PrivateKey privateKey() {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         for (Object o : objects) {
             try {
-                if (o instanceof PEMKeyPair pair) { // traditional "EC/RSA PRIVATE KEY"
-                    return converter.getKeyPair(pair).getPrivate();
+                if (o instanceof PEMKeyPair pair) { // traditional "EC/RSA PRIVATE KEY"; the public half is optional
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (o instanceof PrivateKeyInfo info) { // PKCS#8 "PRIVATE KEY"
                     return converter.getPrivateKey(info);
@@ -95,7 +96,7 @@ final class PemFile {
                 + " -----BEGIN EC/RSA PRIVATE KEY-----)");
     }
 
-    X509CRL crl() {
+    public X509CRL crl() {
         for (Object o : objects) {
             if (o instanceof X509CRLHolder holder) {
                 try {

@@ -22,7 +22,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * raised here rather than at the first handshake.
  */
 public final class TlsMaterial {
-    /** The protocol versions to enable on sockets and engines built from these contexts (1.0/1.1 are off in the JDK). */
+    /** The versions to enable on sockets and engines built from these contexts (1.0/1.1 are off in the JDK). */
     public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     private static final String KEY_ALIAS = "sigmaquant";
