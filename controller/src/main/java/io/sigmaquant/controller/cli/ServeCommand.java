@@ -120,8 +120,8 @@ final class ServeCommand implements Callable<Integer> {
                     + "who can reach them; secure them with --tls-bundle (see 'Securing a fleet' in the README)");
             spec.commandLine().getErr().flush();
         }
-        out.printf("sigmaquant serve: http://%s:%d (API /api, OpenAPI /openapi.yaml, metrics /metrics), MQTT %s; API "
-                + "tokens %s%n", options.httpHost(), service.httpPort(), service.brokerUrl(),
+        out.printf("sigmaquant serve: %s://%s:%d (API /api, OpenAPI /openapi.yaml, metrics /metrics), MQTT %s; API "
+                + "tokens %s%n", service.scheme(), options.httpHost(), service.httpPort(), service.brokerUrl(),
                 options.requireTokens() ? "required" : options.insecure() ? "NOT required (--insecure)"
                         : "not required (loopback only)");
         out.flush();

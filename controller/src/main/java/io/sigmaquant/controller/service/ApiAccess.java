@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.service;
 
 import io.sigmaquant.controller.auth.ApiRole;
+import io.sigmaquant.controller.auth.BearerToken;
 import io.sigmaquant.controller.auth.TokenSecrets;
 import io.sigmaquant.controller.store.ApiTokens;
 import io.vertx.core.Handler;
@@ -19,7 +20,6 @@ import java.util.Optional;
 final class ApiAccess implements Handler<RoutingContext> {
     /** The key under which the request's client (a token's digest, or the remote address) is kept. */
     static final String CLIENT = "sigmaquant.client";
-    private static final String BEARER = "bearer ";
 
     private final Vertx vertx;
     private final ApiTokens tokens;
@@ -33,15 +33,13 @@ final class ApiAccess implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-        String token = header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? header.substring(BEARER.length()).strip() : null;
+        String token = BearerToken.of(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
         if (!required) {
             ctx.put(CLIENT, token != null ? TokenSecrets.digest(token) : remote(ctx));
             ctx.next();
             return;
         }
-        if (token == null || token.isEmpty()) {
+        if (token == null) {
             unauthorized(ctx, "this API needs a token: send 'Authorization: Bearer <token>' (sigmaquant token create "
                     + "--role viewer|operator)");
             return;

@@ -2,6 +2,7 @@ package io.sigmaquant.controller.wiring;
 
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Allocator;
+import io.sigmaquant.controller.artifacts.ModelAccess;
 import io.sigmaquant.controller.artifacts.ModelDownloads;
 import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.broker.EmbeddedBroker;
@@ -25,7 +26,6 @@ import io.sigmaquant.protocol.tls.TlsFiles;
 import io.sigmaquant.protocol.tls.TlsMaterial;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -122,10 +122,12 @@ public final class ControllerParts implements AutoCloseable {
         });
         vertx = Vertx.vertx();
         router = Router.router(vertx);
+        if (tls != null) {
+            router.get(ModelDownloads.PATH).handler(new ModelAccess(vertx, token -> store.tokens().role(token).isPresent()));
+        }
         router.get(ModelDownloads.PATH).handler(ModelDownloads.handler(models));
         // bound before any job is sent: the model URL the agents are given needs the port
-        http = vertx.createHttpServer(new HttpServerOptions().setMaxFormAttributeSize(MAX_FORM_FIELD_BYTES))
-                .requestHandler(router).listen(options.httpPort(), options.httpHost()).await();
+        http = vertx.createHttpServer(HttpsServer.options(tls, MAX_FORM_FIELD_BYTES)).requestHandler(router).listen(options.httpPort(), options.httpHost()).await();
         connection.connect(new FleetInbox(fleet, dispatcher)::arrived); // last: a resumed session may deliver replies at once
     }
 
@@ -196,9 +198,14 @@ public final class ControllerParts implements AutoCloseable {
                 options.waitForAgent());
     }
 
-    /** Where agents fetch artifacts: {@code http://<advertised host>:<port>/models/}. */
+    /** Where agents fetch artifacts: {@code http(s)://<advertised host>:<port>/models/}. */
     public String modelBaseUrl() {
-        return "http://" + options.advertisedHost() + ":" + http.actualPort() + "/models/";
+        return scheme() + "://" + options.advertisedHost() + ":" + http.actualPort() + "/models/";
+    }
+
+    /** {@code https} when the installation has TLS files, else {@code http}. */
+    public String scheme() {
+        return options.tls() != null ? "https" : "http";
     }
 
     public ControllerOptions options() {
