@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 
 /** The HTTP client of a {@code sigmaquant serve} API: submits runs, reads their status, downloads results. */
 public final class RunClient {
@@ -28,15 +29,20 @@ public final class RunClient {
 
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
 
     public RunClient(String serverUrl) {
-        this(serverUrl, null);
+        this(serverUrl, null, null);
     }
 
-    /** @param token a bearer token for a secured service (sigmaquant token create), or null */
-    public RunClient(String serverUrl, String token) {
+    /**
+     * @param token a bearer token for a secured service (sigmaquant token create), or null
+     * @param tls   what verifies an https server (the installation's CA), or null for the JVM's default trust
+     */
+    public RunClient(String serverUrl, String token, SSLContext tls) {
         this.token = token;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        this.http = (tls == null ? b : b.sslContext(tls)).build();
         try {
             URI u = URI.create(serverUrl.endsWith("/") ? serverUrl : serverUrl + "/");
             if (u.getScheme() == null || !u.getScheme().startsWith("http") || u.getHost() == null) {

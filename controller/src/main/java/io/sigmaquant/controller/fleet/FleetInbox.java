@@ -52,7 +52,7 @@ public final class FleetInbox {
         } else if (isReply(m) && topic.endsWith(RESULTS_LEAF)) {
             dispatcher.onReply(agentId, m);
         } else {
-            untrusted.refuse(Untrusted.WRONG_TOPIC, agentId, "a " + m.type() + " on " + topic);
+            untrusted.refuse(Untrusted.WRONG_TOPIC, agentId, "a '" + m.type() + "' on " + topic);
         }
     }
 

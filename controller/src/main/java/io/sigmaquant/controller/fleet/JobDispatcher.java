@@ -85,7 +85,7 @@ public final class JobDispatcher implements Dispatcher {
             return; // an error too broken to name its job: nothing to match it with
         }
         if (!fromAgent.equals(reply.agentId())) {
-            untrusted.refuse(Untrusted.SPOOFED_AGENT_ID, fromAgent, "a " + m.type() + " naming agent "
+            untrusted.refuse(Untrusted.SPOOFED_AGENT_ID, fromAgent, "a '" + m.type() + "' naming agent "
                     + reply.agentId());
             return;
         }
@@ -102,7 +102,7 @@ public final class JobDispatcher implements Dispatcher {
             sentTo = earlier.get().agentId();
         }
         if (!sentTo.equals(fromAgent)) {
-            untrusted.refuse(Untrusted.FOREIGN_AGENT, fromAgent, "a " + m.type() + " for " + key + ", sent to "
+            untrusted.refuse(Untrusted.FOREIGN_AGENT, fromAgent, "a '" + m.type() + "' for " + key + ", sent to "
                     + sentTo);
             return;
         }

@@ -93,7 +93,7 @@ class ServiceAuthTest {
 
     @Test
     void operator_submitsARun_202() throws Exception {
-        RunClient client = new RunClient(base, operator.token());
+        RunClient client = new RunClient(base, operator.token(), null);
 
         String id = client.submit(RunRequest.builder("x86-64-generic").maxSizeBytes(40_000.0).build(),
                 Fixtures.model("resnet"), Map.of());
