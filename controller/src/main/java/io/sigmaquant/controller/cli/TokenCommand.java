@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,7 +35,14 @@ final class TokenCommand {
         @Mixin
         StoreOptions store;
 
-        RunStore open() {
+        /** Runs {@code work} on the store's tokens, then closes the store. */
+        <T> T tokens(Function<ApiTokens, T> work) {
+            try (RunStore s = open()) {
+                return work.apply(s.tokens());
+            }
+        }
+
+        private RunStore open() {
             ControllerOptions options = store.applyTo(new ControllerOptions());
             if (dataDir != null) {
                 options.setDataDir(dataDir);
@@ -49,7 +57,7 @@ final class TokenCommand {
             description = "Create a token and print it once; only its SHA-256 is kept.")
     static final class Create implements Callable<Integer> {
         @Mixin
-        Where parent;
+        Where store;
         @Spec
         CommandSpec spec;
 
@@ -68,16 +76,14 @@ final class TokenCommand {
             } catch (IllegalArgumentException e) {
                 throw new UserInputException("--role " + e.getMessage().replace("role ", ""));
             }
-            try (RunStore s = parent.open()) {
-                ApiTokens.CreatedToken t = s.tokens().create(name, r);
-                var out = spec.commandLine().getOut();
-                out.println(t.token());
-                out.flush();
-                var err = spec.commandLine().getErr();
-                err.printf("token %s (%s, %s) created; it is shown only now: send it as 'Authorization: Bearer "
-                        + "<token>'%n", t.stored().id(), t.stored().name(), r.wire());
-                err.flush();
-            }
+            ApiTokens.CreatedToken t = store.tokens(tokens -> tokens.create(name, r));
+            var out = spec.commandLine().getOut();
+            out.println(t.token());
+            out.flush();
+            var err = spec.commandLine().getErr();
+            err.printf("token %s (%s, %s) created; it is shown only now: send it as 'Authorization: Bearer "
+                    + "<token>'%n", t.stored().id(), t.stored().name(), r.wire());
+            err.flush();
             return 0;
         }
     }
@@ -85,21 +91,19 @@ final class TokenCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List tokens (never their secrets).")
     static final class ListTokens implements Callable<Integer> {
         @Mixin
-        Where parent;
+        Where store;
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            try (RunStore s = parent.open()) {
-                List<List<String>> rows = new ArrayList<>();
-                rows.add(List.of("id", "name", "role", "created", "revoked"));
-                for (ApiTokens.StoredToken t : s.tokens().list()) {
-                    rows.add(List.of(t.id(), t.name(), t.role().wire(), Instant.ofEpochMilli(t.createdAtMs()).toString(),
-                            t.revokedAtMs() == null ? "" : Instant.ofEpochMilli(t.revokedAtMs()).toString()));
-                }
-                Output.table(spec.commandLine().getOut(), rows);
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("id", "name", "role", "created", "revoked"));
+            for (ApiTokens.StoredToken t : store.tokens(ApiTokens::list)) {
+                rows.add(List.of(t.id(), t.name(), t.role().wire(), Instant.ofEpochMilli(t.createdAtMs()).toString(),
+                        t.revokedAtMs() == null ? "" : Instant.ofEpochMilli(t.revokedAtMs()).toString()));
             }
+            Output.table(spec.commandLine().getOut(), rows);
             return 0;
         }
     }
@@ -107,7 +111,7 @@ final class TokenCommand {
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token by its id or name.")
     static final class Revoke implements Callable<Integer> {
         @Mixin
-        Where parent;
+        Where store;
         @Spec
         CommandSpec spec;
 
@@ -116,11 +120,9 @@ final class TokenCommand {
 
         @Override
         public Integer call() {
-            try (RunStore s = parent.open()) {
-                ApiTokens.StoredToken t = s.tokens().revoke(token);
-                spec.commandLine().getOut().printf("token %s (%s) revoked%n", t.id(), t.name());
-                spec.commandLine().getOut().flush();
-            }
+            ApiTokens.StoredToken t = store.tokens(tokens -> tokens.revoke(token));
+            spec.commandLine().getOut().printf("token %s (%s) revoked%n", t.id(), t.name());
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }

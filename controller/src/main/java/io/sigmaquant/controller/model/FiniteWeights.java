@@ -6,6 +6,9 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import io.sigmaquant.controller.UserInputException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Refuses a model with a NaN or infinite weight: every statistic SigmaQuant takes of it (σ, histograms, scales)
@@ -26,37 +29,29 @@ final class FiniteWeights {
         }
     }
 
-    /** The index of the first NaN or infinite element of a FLOAT or DOUBLE tensor, or -1. */
+    /** The index of the first NaN or infinite element of a FLOAT or DOUBLE tensor, or -1 (other types). */
     private static long firstNonFinite(TensorProto t) {
-        int type = t.getDataType();
-        if (type == DataType.FLOAT_VALUE) {
-            if (!t.getRawData().isEmpty()) {
-                var buf = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-                for (int i = 0; i < buf.limit(); i++) {
-                    if (!Float.isFinite(buf.get(i))) {
-                        return i;
-                    }
-                }
-            }
-            for (int i = 0; i < t.getFloatDataCount(); i++) {
-                if (!Float.isFinite(t.getFloatData(i))) {
-                    return i;
-                }
-            }
-        } else if (type == DataType.DOUBLE_VALUE) {
-            if (!t.getRawData().isEmpty()) {
-                ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                var buf = raw.asDoubleBuffer();
-                for (int i = 0; i < buf.limit(); i++) {
-                    if (!Double.isFinite(buf.get(i))) {
-                        return i;
-                    }
-                }
-            }
-            for (int i = 0; i < t.getDoubleDataCount(); i++) {
-                if (!Double.isFinite(t.getDoubleData(i))) {
-                    return i;
-                }
+        boolean raw = !t.getRawData().isEmpty();
+        if (t.getDataType() == DataType.FLOAT_VALUE) {
+            FloatBuffer b = raw ? little(t).asFloatBuffer() : null;
+            return raw ? firstNonFinite(b.limit(), b::get) : firstNonFinite(t.getFloatDataCount(), t::getFloatData);
+        }
+        if (t.getDataType() == DataType.DOUBLE_VALUE) {
+            DoubleBuffer b = raw ? little(t).asDoubleBuffer() : null;
+            return raw ? firstNonFinite(b.limit(), b::get) : firstNonFinite(t.getDoubleDataCount(), t::getDoubleData);
+        }
+        return -1;
+    }
+
+    private static ByteBuffer little(TensorProto t) {
+        return t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN); // ONNX raw_data is little-endian
+    }
+
+    /** Floats widen to doubles exactly, NaN and infinities included. */
+    private static long firstNonFinite(int count, IntToDoubleFunction value) {
+        for (int i = 0; i < count; i++) {
+            if (!Double.isFinite(value.applyAsDouble(i))) {
+                return i;
             }
         }
         return -1;
