@@ -98,6 +98,10 @@ final class OptimizeCommand implements Callable<Integer> {
             + "machine's model store at (default: " + ControllerOptions.DEFAULT_HTTP_HOST + ")")
     String httpHost;
 
+    @Option(names = "--insecure", description = "in-process runs: serve models on a non-loopback --http-host "
+            + "without TLS (anyone who reaches it can download them)")
+    boolean insecure;
+
     @Option(names = "--http-port", paramLabel = "PORT", description = "in-process model store port (default: any free)")
     Integer httpPort;
 
@@ -258,7 +262,7 @@ final class OptimizeCommand implements Callable<Integer> {
                 .setModelsDir(out.resolve("store"))
                 .setSensitivityCache(cacheDir != null ? cacheDir : SensitivityCache.defaultDir())
                 .setHttpPort(httpPort != null ? httpPort : 0) // an in-process run serves only its own models
-                .setPersistentSession(false);
+                .setPersistentSession(false).setInsecure(insecure);
         if (httpHost != null) {
             options.setHttpHost(httpHost);
         }
