@@ -2,6 +2,11 @@ package io.sigmaquant.agent;
 
 import io.sigmaquant.agent.energy.EnergySpec;
 import io.sigmaquant.agent.simulate.SimulationNoise;
+import io.sigmaquant.protocol.MqttLogin;
+import io.sigmaquant.protocol.tls.Identity;
+import io.sigmaquant.protocol.tls.Role;
+import io.sigmaquant.protocol.tls.TlsFiles;
+import io.sigmaquant.protocol.tls.TlsMaterial;
 import java.nio.file.Path;
 
 /**
@@ -30,6 +35,9 @@ public final class AgentOptions {
     private int metricsPort = DEFAULT_METRICS_PORT;
     private Path sysfsRoot = DEFAULT_SYSFS_ROOT;
     private SimulationNoise simulationNoise = SimulationNoise.DEFAULT;
+    private TlsFiles tls;
+    private String mqttUsername;
+    private Path mqttPasswordFile;
 
     /**
      * @param brokerUrl an MQTT v5 broker, e.g. {@code tcp://host:1883}
@@ -55,6 +63,9 @@ public final class AgentOptions {
         metricsPort = other.metricsPort;
         sysfsRoot = other.sysfsRoot;
         simulationNoise = other.simulationNoise;
+        tls = other.tls;
+        mqttUsername = other.mqttUsername;
+        mqttPasswordFile = other.mqttPasswordFile;
     }
 
     /** @param spec auto, rapl, jetson-ina3221, rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate */
@@ -100,6 +111,50 @@ public final class AgentOptions {
     public AgentOptions setSysfsRoot(Path root) {
         this.sysfsRoot = root;
         return this;
+    }
+
+    /**
+     * The agent's certificate, key and CA (and the CA's CRL): MQTT over TLS ({@code ssl://} broker URL) with
+     * mutual authentication. The certificate's CN must be this agent's id. Null (the default): plain TCP.
+     */
+    public AgentOptions setTls(TlsFiles tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    /** For brokers that check a user name and password; the password is the first line of the file. */
+    public AgentOptions setMqttCredentials(String username, Path passwordFile) {
+        if ((username == null) != (passwordFile == null)) {
+            throw new IllegalArgumentException("--mqtt-username and --mqtt-password-file go together");
+        }
+        this.mqttUsername = username;
+        this.mqttPasswordFile = passwordFile;
+        return this;
+    }
+
+    public TlsFiles tls() {
+        return tls;
+    }
+
+    /**
+     * Reads the TLS files and the password file.
+     *
+     * @throws IllegalArgumentException when the certificate is not this agent's or the URL is not {@code ssl://}
+     */
+    public MqttLogin mqttLogin() {
+        if (tls == null) {
+            return MqttLogin.withPasswordFile(null, mqttUsername, mqttPasswordFile);
+        }
+        if (!brokerUrl.startsWith("ssl://")) {
+            throw new IllegalArgumentException("with a certificate the broker URL must be ssl://HOST:PORT: " + brokerUrl);
+        }
+        TlsMaterial material = TlsMaterial.load(tls);
+        Identity identity = material.identity();
+        if (identity.role() != Role.AGENT || !identity.name().equals(agentId)) {
+            throw new IllegalArgumentException("the certificate " + tls.cert() + " is for " + identity.role().wire()
+                    + " " + identity.name() + ", not for agent " + agentId);
+        }
+        return MqttLogin.withPasswordFile(material.sslContext(), mqttUsername, mqttPasswordFile);
     }
 
     public String brokerUrl() {

@@ -49,7 +49,7 @@ public final class AgentRuntime implements AutoCloseable {
             executor = new MeasuringExecutor(c.agentId(), new ModelFetcher(cache, c.maxModelBytes()), cache, measurer,
                     meter.id());
         }
-        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), status(c, profile, executor),
+        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), c.mqttLogin(), status(c, profile, executor),
                 c.energy().plugTopic(), plug::accept);
         this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
                 System::currentTimeMillis);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.sigmaquant.protocol.message.AgentStatus;
 import io.sigmaquant.protocol.message.CancelJob;
 import io.sigmaquant.protocol.message.JobAccepted;
@@ -28,7 +27,8 @@ public final class MessageCodec {
     private static final Set<String> TYPES = Set.of(AgentStatus.TYPE, MeasurementJob.TYPE, CancelJob.TYPE,
             JobAccepted.TYPE, JobProgress.TYPE, JobResult.TYPE, JobError.TYPE);
 
-    private final ObjectMapper mapper = JsonMapper.builder()
+    /** Strict about kinds ({@link StrictJson}); tolerant of unknown fields, which a newer minor version may add. */
+    private final ObjectMapper mapper = StrictJson.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();

@@ -1,5 +1,6 @@
 package io.sigmaquant.protocol;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /** Checks used by the message records' compact constructors; each failure names its field. */
@@ -13,10 +14,52 @@ public final class Require {
         if (value == null || value.isBlank()) {
             throw new ProtocolException(field, "is required");
         }
-        if (value.length() > 4096) {
-            throw new ProtocolException(field, "is longer than 4096 characters");
+        return length(value, field);
+    }
+
+    /** An optional text: null, or at most {@link Limits#MAX_TEXT_LENGTH} characters. */
+    public static String length(String value, String field) {
+        if (value != null && value.length() > Limits.MAX_TEXT_LENGTH) {
+            throw new ProtocolException(field, "is longer than " + Limits.MAX_TEXT_LENGTH + " characters");
         }
         return value;
+    }
+
+    /** An integer within [min, max] (a range of {@link Limits}). */
+    public static long range(long value, long min, long max, String field) {
+        if (value < min || value > max) {
+            throw new ProtocolException(field, "must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    /** A number within [min, max] (a range of {@link Limits}); NaN is out of every range. */
+    public static double range(double value, double min, double max, String field) {
+        if (!(value >= min && value <= max)) {
+            throw new ProtocolException(field, "must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    public static double finite(double value, String field) {
+        if (!Double.isFinite(value)) {
+            throw new ProtocolException(field, "must be a finite number, got " + value);
+        }
+        return value;
+    }
+
+    /** A list of at most {@code max} entries; null is empty. */
+    public static <T> List<T> atMost(List<T> list, int max, String field) {
+        if (list == null) {
+            return List.of();
+        }
+        if (list.size() > max) {
+            throw new ProtocolException(field, "has " + list.size() + " entries, more than " + max);
+        }
+        if (list.stream().anyMatch(e -> e == null)) {
+            throw new ProtocolException(field, "must not contain null");
+        }
+        return List.copyOf(list);
     }
 
     public static long positive(long value, String field) {

@@ -8,7 +8,7 @@ import io.sigmaquant.protocol.message.MeasurementJob;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Verifies that 1.1 only adds optional fields: 1.0 messages still decode, new values are checked by name. */
+/** Verifies that 1.1 and 1.2 only add optional fields: 1.0 messages still decode, new values are checked by name. */
 class MinorVersionTest {
     private static final String SHA = "a".repeat(64);
     /** A job as a 1.0 controller sent it: no cap, no CI target, no reference. */
@@ -40,8 +40,8 @@ class MinorVersionTest {
     }
 
     @Test
-    void version_is1_1() {
-        assertThat(Messages.SCHEMA_VERSION).isEqualTo("1.1");
+    void version_is1_2() {
+        assertThat(Messages.SCHEMA_VERSION).isEqualTo("1.2");
     }
 
     @Test

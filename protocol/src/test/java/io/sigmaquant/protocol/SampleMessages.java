@@ -65,6 +65,8 @@ final class SampleMessages {
                 pairedJob(),
                 pairedResult(),
                 new JobError(Messages.SCHEMA_VERSION, null, "corr-1", "pi5-01", "job-1", 1,
-                        JobError.Codes.CHECKSUM_MISMATCH, "model sha256 is b..., job says a..."));
+                        JobError.Codes.CHECKSUM_MISMATCH, "model sha256 is b..., job says a..."),
+                new AgentStatus(Messages.SCHEMA_VERSION, null, "corr-3", "pi5-01", AgentStatus.UNAVAILABLE, null, null,
+                        1_800_000_000_000L, "the measuring worker cannot start"));
     }
 }

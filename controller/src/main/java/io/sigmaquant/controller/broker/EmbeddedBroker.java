@@ -1,94 +1,129 @@
 package io.sigmaquant.controller.broker;
 
+import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.embedded.EmbeddedHiveMQBuilder;
+import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
+import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
+import com.hivemq.extension.sdk.api.services.Services;
 import io.sigmaquant.controller.files.AtomicFile;
+import io.sigmaquant.protocol.tls.TlsFiles;
+import io.sigmaquant.protocol.tls.TlsMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * An MQTT 5 broker in this process (HiveMQ CE embedded) for {@code serve} and {@code demo} when no broker URL
- * is given. HiveMQ keeps 1,000 queued messages per client by default and silently drops the rest; the limit
- * is raised here so that a burst of jobs or results for a slow client is kept, not lost. Sessions and retained
- * messages live in memory: agents publish their status again when they reconnect.
+ * is given. Without TLS files it is open, for the loopback demo. With them it has one TLS listener that requires
+ * a client certificate from the installation's CA, and an embedded extension lets each identity touch only its
+ * own topics ({@link CertificateAuthenticator}, {@link FleetPermissions}). Sessions and retained messages live
+ * in memory: agents publish their status again when they reconnect.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     /** Queued messages kept per client before the broker discards. */
-    public static final long MAX_QUEUE_SIZE = 100_000;
+    public static final long MAX_QUEUE_SIZE = BrokerConfig.MAX_QUEUE_SIZE;
 
     private final EmbeddedHiveMQ hivemq;
     private final String host;
     private final int port;
+    private final boolean tls;
 
-    private EmbeddedBroker(EmbeddedHiveMQ hivemq, String host, int port) {
+    private EmbeddedBroker(EmbeddedHiveMQ hivemq, String host, int port, boolean tls) {
         this.hivemq = hivemq;
         this.host = host;
         this.port = port;
+        this.tls = tls;
+    }
+
+    /** An open broker (no TLS, anyone may connect): for loopback use only. */
+    public static EmbeddedBroker start(Path dir, String host, int port) {
+        return start(dir, host, port, null);
     }
 
     /**
      * Starts a broker listening on {@code host:port} (port 0: a free one), keeping its configuration and data
      * under {@code dir}.
+     *
+     * @param tls the controller's certificate, key, CA and CRL; null for an open broker
      */
-    public static EmbeddedBroker start(Path dir, String host, int port) {
+    public static EmbeddedBroker start(Path dir, String host, int port, TlsFiles tls) {
         int actual = port > 0 ? port : freePort(host);
         try {
             Path conf = Files.createDirectories(dir.resolve("conf"));
+            Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rwx------"));
             Path data = Files.createDirectories(dir.resolve("data"));
             Path extensions = Files.createDirectories(dir.resolve("extensions"));
-            AtomicFile.write(conf.resolve("config.xml"), config(host, actual).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder().withConfigurationFolder(conf).withDataFolder(data)
-                    .withExtensionsFolder(extensions).withoutLoggingBootstrap().build();
-            try {
-                hivemq.start().get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                hivemq.close();
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                throw new IllegalStateException("the embedded MQTT broker did not start on " + host + ":" + actual + ": "
-                        + cause.getMessage(), cause);
+            EmbeddedHiveMQBuilder builder = EmbeddedHiveMQ.builder().withConfigurationFolder(conf).withDataFolder(data)
+                    .withExtensionsFolder(extensions).withoutLoggingBootstrap();
+            String config;
+            if (tls == null) {
+                config = BrokerConfig.plain(host, actual);
+            } else {
+                TlsMaterial material = TlsMaterial.load(tls);
+                config = BrokerConfig.tls(host, actual, BrokerKeystores.write(material, conf));
+                builder.withEmbeddedExtension(extension(new CertificateAuthenticator(
+                        tls.crl() == null ? null : new RevocationFile(tls.crl(), material.ca()))));
             }
-            return new EmbeddedBroker(hivemq, host, actual);
+            AtomicFile.write(conf.resolve("config.xml"), config.getBytes(StandardCharsets.UTF_8));
+            return new EmbeddedBroker(started(builder.build(), host, actual), host, actual, tls != null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker folder " + dir, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the embedded broker", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("closing a broker that failed to start: " + e.getMessage(), e);
         }
     }
 
-    static String config(String host, int port) {
-        return String.format(Locale.ROOT, """
-                <?xml version="1.0"?>
-                <hivemq>
-                    <listeners>
-                        <tcp-listener>
-                            <port>%d</port>
-                            <bind-address>%s</bind-address>
-                        </tcp-listener>
-                    </listeners>
-                    <mqtt>
-                        <queued-messages>
-                            <max-queue-size>%d</max-queue-size>
-                            <strategy>discard-oldest</strategy>
-                        </queued-messages>
-                    </mqtt>
-                    <persistence>
-                        <mode>in-memory</mode>
-                    </persistence>
-                    <anonymous-usage-statistics>
-                        <enabled>false</enabled>
-                    </anonymous-usage-statistics>
-                </hivemq>
-                """, port, host, MAX_QUEUE_SIZE);
+    private static EmbeddedHiveMQ started(EmbeddedHiveMQ hivemq, String host, int port) {
+        try {
+            hivemq.start().get(60, TimeUnit.SECONDS);
+            return hivemq;
+        } catch (ExecutionException | TimeoutException e) {
+            closeQuietly(hivemq);
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("the embedded MQTT broker did not start on " + host + ":" + port + ": "
+                    + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            closeQuietly(hivemq);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the embedded broker", e);
+        }
+    }
+
+    private static void closeQuietly(EmbeddedHiveMQ hivemq) {
+        try {
+            hivemq.close();
+        } catch (ExecutionException e) {
+            // the start's failure is the one worth reporting
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The in-process extension that authenticates every client and hands it its topic permissions. */
+    private static EmbeddedExtension extension(CertificateAuthenticator authenticator) {
+        return EmbeddedExtension.builder().withId("sigmaquant-fleet-security").withName("SigmaQuant fleet security")
+                .withVersion("1").withAuthor("SigmaQuant").withPriority(1000).withStartPriority(1000)
+                .withExtensionMain(new ExtensionMain() {
+                    @Override
+                    public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
+                        Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+                    }
+
+                    @Override
+                    public void extensionStop(ExtensionStopInput input, ExtensionStopOutput output) {
+                        // nothing held
+                    }
+                }).build();
     }
 
     private static int freePort(String host) {
@@ -100,9 +135,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
-    /** The URL clients connect to, e.g. {@code tcp://127.0.0.1:1883}. */
+    /** The URL clients connect to, e.g. {@code tcp://127.0.0.1:1883} or {@code ssl://127.0.0.1:8883}. */
     public String url() {
-        return "tcp://" + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port;
+        return (tls ? "ssl://" : "tcp://") + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port;
     }
 
     public int port() {

@@ -5,6 +5,8 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.Resource;
 import io.sigmaquant.controller.client.RunClient;
+import io.sigmaquant.protocol.tls.TlsFiles;
+import io.sigmaquant.protocol.tls.TlsMaterial;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopReport;
 import io.sigmaquant.controller.run.ActivationCalibration;
@@ -55,6 +57,10 @@ final class OptimizeCommand implements Callable<Integer> {
             description = "submit the run to this `sigmaquant serve` (e.g. http://controller:8080) and follow it")
     String server;
 
+    @Option(names = "--api-token", paramLabel = "TOKEN", defaultValue = "${env:SIGMAQUANT_TOKEN}",
+            description = "bearer token for a secured --server (default: $SIGMAQUANT_TOKEN)")
+    String apiToken;
+
     @Option(names = "--broker", paramLabel = "URL",
             description = "without --server: run the loop in this process against the agents on this MQTT v5 broker")
     String broker;
@@ -91,6 +97,10 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--http-host", paramLabel = "HOST", description = "in-process runs: address agents reach this "
             + "machine's model store at (default: " + ControllerOptions.DEFAULT_HTTP_HOST + ")")
     String httpHost;
+
+    @Option(names = "--insecure", description = "in-process runs: serve models on a non-loopback --http-host "
+            + "without TLS (anyone who reaches it can download them)")
+    boolean insecure;
 
     @Option(names = "--http-port", paramLabel = "PORT", description = "in-process model store port (default: any free)")
     Integer httpPort;
@@ -141,6 +151,10 @@ final class OptimizeCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    /** In-process runs: the controller's certificate for an ssl:// broker. */
+    @Mixin
+    TlsMixin tls;
+
     @Option(names = "--batch", paramLabel = "N",
             description = "images per measured inference (default: " + RunRequest.DEFAULT_BATCH + ")")
     Integer batch;
@@ -179,7 +193,8 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** Submits to the server, prints each iteration as the server records it, then downloads the results. */
     private int submit(RunRequest request) throws Exception {
-        RunClient client = new RunClient(server);
+        TlsFiles trust = tls.files(); // --tls-ca (or a bundle) verifies an https server
+        RunClient client = new RunClient(server, apiToken, trust == null ? null : TlsMaterial.load(trust).trustOnly());
         Map<String, Path> files = data.data == null ? Map.of() : RunClient.calibrationFiles(data.data);
         String runId = client.submit(request, model, files);
         PrintWriter err = spec.commandLine().getErr();
@@ -243,11 +258,11 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** The controller's parts for one run here: the broker given, the store and artifacts in --out. */
     private ControllerOptions inProcessOptions() {
-        ControllerOptions options = store.applyTo(new ControllerOptions()).setDataDir(out).setBrokerUrl(broker)
+        ControllerOptions options = tls.applyTo(store.applyTo(new ControllerOptions())).setDataDir(out).setBrokerUrl(broker)
                 .setModelsDir(out.resolve("store"))
                 .setSensitivityCache(cacheDir != null ? cacheDir : SensitivityCache.defaultDir())
                 .setHttpPort(httpPort != null ? httpPort : 0) // an in-process run serves only its own models
-                .setPersistentSession(false);
+                .setPersistentSession(false).setInsecure(insecure);
         if (httpHost != null) {
             options.setHttpHost(httpHost);
         }

@@ -41,12 +41,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "address agents download models from (default: the HTTP host, or 127.0.0.1 for 0.0.0.0)")
     String advertiseHost;
 
-    @Option(names = "--broker", paramLabel = "URL", description = "an MQTT v5 broker (e.g. tcp://mosquitto:1883) "
-            + "instead of the embedded one")
+    @Option(names = "--broker", paramLabel = "URL", description = "an MQTT v5 broker (e.g. tcp://mosquitto:1883, or "
+            + "ssl://mosquitto:8883 with --tls-*) instead of the embedded one")
     String broker;
 
     @Option(names = "--mqtt-host", paramLabel = "HOST",
-            description = "embedded broker: listen address (default: " + ControllerOptions.DEFAULT_MQTT_HOST + ")")
+            description = "embedded broker: listen address (default: " + ControllerOptions.DEFAULT_MQTT_HOST + "); with "
+                    + "--tls-* it listens with TLS only and requires client certificates")
     String mqttHost;
 
     @Option(names = "--mqtt-port", paramLabel = "PORT", description = "embedded broker: port, 0 for any free one "
@@ -56,6 +57,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;
 
+    @Mixin
+    TlsMixin tls;
+
     @Option(names = "--concurrent-runs", paramLabel = "N",
             description = "runs executed at once (default: " + ControllerOptions.DEFAULT_CONCURRENT_RUNS + ")")
     Integer concurrentRuns;
@@ -64,10 +68,18 @@ final class ServeCommand implements Callable<Integer> {
             + "its class (default: " + ControllerOptions.DEFAULT_WAIT_FOR_AGENT_SECONDS + ")")
     Long waitForAgentSeconds;
 
+    @Option(names = "--insecure", description = "allow a non-loopback --http-host or --mqtt-host without TLS: no "
+            + "tokens, no client certificates; warned about at start and on /metrics (sigmaquant_insecure_mode 1)")
+    boolean insecure;
+
+    @Option(names = "--require-tokens", description = "require API tokens even without TLS (behind a proxy that "
+            + "terminates TLS); with TLS they are required anyway")
+    boolean requireTokens;
+
     @Override
     public Integer call() throws Exception {
-        ControllerOptions options = store.applyTo(new ControllerOptions()).setAdvertisedHost(advertiseHost)
-                .setBrokerUrl(broker);
+        ControllerOptions options = tls.applyTo(store.applyTo(new ControllerOptions())).setAdvertisedHost(advertiseHost)
+                .setBrokerUrl(broker).setInsecure(insecure).setRequireTokens(requireTokens ? Boolean.TRUE : null);
         if (dataDir != null) {
             options.setDataDir(dataDir);
         }
@@ -103,8 +115,15 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sigmaquant-shutdown"));
         var out = spec.commandLine().getOut();
-        out.printf("sigmaquant serve: http://%s:%d (API /api, OpenAPI /openapi.yaml, metrics /metrics), MQTT %s%n",
-                options.httpHost(), service.httpPort(), service.brokerUrl());
+        if (insecure && options.tls() == null) {
+            spec.commandLine().getErr().println("sigmaquant serve: WARNING --insecure: the API and broker accept anyone "
+                    + "who can reach them; secure them with --tls-bundle (see 'Securing a fleet' in the README)");
+            spec.commandLine().getErr().flush();
+        }
+        out.printf("sigmaquant serve: %s://%s:%d (API /api, OpenAPI /openapi.yaml, metrics /metrics), MQTT %s; API "
+                + "tokens %s%n", service.scheme(), options.httpHost(), service.httpPort(), service.brokerUrl(),
+                options.requireTokens() ? "required" : options.insecure() ? "NOT required (--insecure)"
+                        : "not required (loopback only)");
         out.flush();
         stopped.await();
         return 0;

@@ -21,15 +21,28 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 
 /** The HTTP client of a {@code sigmaquant serve} API: submits runs, reads their status, downloads results. */
 public final class RunClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String token;
+    private final HttpClient http;
 
     public RunClient(String serverUrl) {
+        this(serverUrl, null, null);
+    }
+
+    /**
+     * @param token a bearer token for a secured service (sigmaquant token create), or null
+     * @param tls   what verifies an https server (the installation's CA), or null for the JVM's default trust
+     */
+    public RunClient(String serverUrl, String token, SSLContext tls) {
+        this.token = token;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        this.http = (tls == null ? b : b.sslContext(tls)).build();
         try {
             URI u = URI.create(serverUrl.endsWith("/") ? serverUrl : serverUrl + "/");
             if (u.getScheme() == null || !u.getScheme().startsWith("http") || u.getHost() == null) {
@@ -63,7 +76,7 @@ public final class RunClient {
             part(body, boundary, "data", f.getKey(), "application/octet-stream", Files.readAllBytes(f.getValue()));
         }
         body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("api/runs"))
+        HttpRequest req = request("api/runs")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
         return send(req).get("run").get("id").asText();
@@ -71,7 +84,7 @@ public final class RunClient {
 
     /** The run and its iterations so far ({@code GET /api/runs/{id}}). */
     public JsonNode status(String runId) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve("api/runs/" + runId)).GET().build());
+        return send(request("api/runs/" + runId).GET().build());
     }
 
     /**
@@ -109,7 +122,7 @@ public final class RunClient {
      * returns false when the run has none (404).
      */
     public boolean download(String runId, String what, Path target) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = call(HttpRequest.newBuilder(base.resolve("api/runs/" + runId + "/" + what)).GET()
+        HttpResponse<byte[]> r = call(request("api/runs/" + runId + "/" + what).GET()
                 .build());
         if (r.statusCode() == 404) {
             return false;
@@ -117,6 +130,11 @@ public final class RunClient {
         check(r);
         AtomicFile.write(target, r.body());
         return true;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
     }
 
     private JsonNode send(HttpRequest req) throws IOException, InterruptedException {

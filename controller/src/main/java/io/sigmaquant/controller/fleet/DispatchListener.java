@@ -21,4 +21,8 @@ public interface DispatchListener {
 
     default void lateResult() {
     }
+
+    /** A message was not believed and dropped (see {@link UntrustedMessages}). */
+    default void untrusted(Untrusted reason) {
+    }
 }

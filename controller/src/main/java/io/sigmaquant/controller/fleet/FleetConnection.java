@@ -1,13 +1,11 @@
 package io.sigmaquant.controller.fleet;
 
 import io.sigmaquant.protocol.MessageCodec;
-import io.sigmaquant.protocol.ProtocolException;
+import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.Topics;
-import io.sigmaquant.protocol.message.AgentStatus;
 import io.sigmaquant.protocol.message.MeasurementJob;
-import io.sigmaquant.protocol.message.Message;
 import java.util.concurrent.Semaphore;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -42,9 +40,19 @@ public final class FleetConnection implements AutoCloseable {
      *                             this long while the controller is away (a restart of the service), so that
      *                             results sent meanwhile are not lost; the client id must then be stable. Zero:
      *                             the session ends with the connection (an in-process {@code optimize}).
+     * @param login                TLS (the broker's host name is verified) and/or user name and password
      */
-    public FleetConnection(String brokerUrl, String clientId, long sessionExpirySeconds) throws MqttException {
+    public FleetConnection(String brokerUrl, String clientId, long sessionExpirySeconds, MqttLogin login)
+            throws MqttException {
         client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
+        if (login.tls() != null) {
+            options.setSocketFactory(login.tls().getSocketFactory());
+            options.setHttpsHostnameVerificationEnabled(true);
+        }
+        if (login.username() != null) {
+            options.setUserName(login.username());
+            options.setPassword(login.password());
+        }
         options.setCleanStart(sessionExpirySeconds <= 0);
         options.setSessionExpiryInterval(sessionExpirySeconds);
         options.setAutomaticReconnect(true);
@@ -53,10 +61,13 @@ public final class FleetConnection implements AutoCloseable {
 
     /**
      * Connects and subscribes to every agent's status and to the shared replies; waits up to 15 s for the
-     * broker. A resumed session may deliver queued replies at once, so both consumers must be ready.
+     * broker. A resumed session may deliver queued replies at once, so the consumer must be ready.
+     *
+     * @param onMessage takes (topic, payload) of every message delivered: the {@link FleetInbox} decides what to
+     *                  believe
      */
-    public void connect(Consumer<AgentStatus> onStatus, Consumer<Message> onReply) throws MqttException {
-        client.setCallback(new Callback(onStatus, onReply));
+    public void connect(BiConsumer<String, byte[]> onMessage) throws MqttException {
+        client.setCallback(new Callback(onMessage));
         client.connect(options).waitForCompletion(15_000);
     }
 
@@ -97,25 +108,19 @@ public final class FleetConnection implements AutoCloseable {
     }
 
     private final class Callback implements MqttCallback {
-        private final Consumer<AgentStatus> onStatus;
-        private final Consumer<Message> onReply;
+        private final BiConsumer<String, byte[]> onMessage;
 
-        Callback(Consumer<AgentStatus> onStatus, Consumer<Message> onReply) {
-            this.onStatus = onStatus;
-            this.onReply = onReply;
+        Callback(BiConsumer<String, byte[]> onMessage) {
+            this.onMessage = onMessage;
         }
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             try {
-                Message m = codec.decode(message.getPayload());
-                if (m instanceof AgentStatus s) {
-                    onStatus.accept(s);
-                } else {
-                    onReply.accept(m);
-                }
-            } catch (ProtocolException e) {
-                LOG.warn("ignoring an unreadable message on {}: {}", topic, e.getMessage());
+                onMessage.accept(topic, message.getPayload());
+            } catch (RuntimeException e) {
+                // Paho drops the connection when a callback throws: one bad message must not cost the session
+                LOG.warn("a message on {} could not be handled: {}", topic, e.toString());
             }
         }
 

@@ -1,6 +1,8 @@
 package io.sigmaquant.controller.fleet;
 
+import io.sigmaquant.protocol.message.JobAccepted;
 import io.sigmaquant.protocol.message.JobError;
+import io.sigmaquant.protocol.message.JobProgress;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import io.sigmaquant.protocol.message.Message;
@@ -8,6 +10,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * a lease; when it runs out, or the agent answers with an error, the job is sent again — a new attempt — to
  * another online agent of the class, up to a maximum. Replies are taken once per (job id, attempt): a late
  * result of an abandoned attempt is handed to the late-result sink and never counted twice.
+ *
+ * <p>It trusts nothing it did not send: a reply counts only when it comes from the agent its attempt was sent
+ * to (the topic's agent, which the payload must name too), for a (job id, attempt) it issued — in flight, given
+ * up, or issued before a restart as the {@link DispatchLog} remembers. Anything else goes to
+ * {@link UntrustedMessages}.
  */
 public final class JobDispatcher implements Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
@@ -36,53 +43,105 @@ public final class JobDispatcher implements Dispatcher {
         void publish(String agentId, MeasurementJob job) throws Exception;
     }
 
+    /** An attempt out in the fleet: the job as sent and the agent it went to. */
+    private record Sent(MeasurementJob job, String agentId, CompletableFuture<Message> reply) {
+    }
+
     private final FleetRegistry registry;
     private final Publisher publisher;
-    private final Map<String, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
+    private final DispatchLog log;
+    private final UntrustedMessages untrusted;
+    private final Map<String, Sent> pending = new ConcurrentHashMap<>();
     /** Attempts given up, by key, so that a late result can be recorded with the job it answers. */
-    private final Map<String, MeasurementJob> abandoned = new ConcurrentHashMap<>();
+    private final Map<String, Sent> abandoned = new ConcurrentHashMap<>();
     private final Set<String> ingested = ConcurrentHashMap.newKeySet();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicInteger lateResults = new AtomicInteger();
     private volatile BiConsumer<MeasurementJob, JobResult> lateResultSink = (j, r) -> { };
-    private volatile Consumer<JobResult> unknownResultSink = r -> { };
+    private volatile BiConsumer<DispatchLog.IssuedAttempt, JobResult> earlierResultSink = (a, r) -> { };
     private final DispatchListener listener;
 
-    public JobDispatcher(FleetRegistry registry, Publisher publisher, DispatchListener listener) {
+    public JobDispatcher(FleetRegistry registry, Publisher publisher, DispatchListener listener, DispatchLog log) {
         this.registry = registry;
         this.publisher = publisher;
         this.listener = listener;
+        this.log = log;
+        this.untrusted = new UntrustedMessages(listener);
     }
 
-    /** Takes a reply from the results subscription (any thread). */
-    public void onReply(Message m) {
-        String key;
-        if (m instanceof JobResult r) {
-            key = key(r.jobId(), r.attempt());
-        } else if (m instanceof JobError e && e.jobId() != null) {
-            key = key(e.jobId(), e.attempt());
-        } else {
-            return; // accepted / progress: the lease is long enough for a whole measurement
+    /** Where messages refused here are counted; the inbox reports its refusals there too. */
+    public UntrustedMessages untrusted() {
+        return untrusted;
+    }
+
+    /**
+     * Takes a reply from the results subscription (any thread).
+     *
+     * @param fromAgent the agent whose results topic the reply was published on
+     */
+    public void onReply(String fromAgent, Message m) {
+        Reply reply = Reply.of(m);
+        if (reply == null) {
+            return; // an error too broken to name its job: nothing to match it with
+        }
+        if (!fromAgent.equals(reply.agentId())) {
+            untrusted.refuse(Untrusted.SPOOFED_AGENT_ID, fromAgent, "a '" + m.type() + "' naming agent "
+                    + reply.agentId());
+            return;
+        }
+        String key = key(reply.jobId(), reply.attempt());
+        Sent sent = pending.get(key);
+        Sent given = sent != null ? null : abandoned.get(key);
+        Optional<DispatchLog.IssuedAttempt> earlier = Optional.empty();
+        String sentTo = sent != null ? sent.agentId() : given != null ? given.agentId() : null;
+        if (sentTo == null) {
+            earlier = issuedEarlier(fromAgent, reply);
+            if (earlier.isEmpty()) {
+                return;
+            }
+            sentTo = earlier.get().agentId();
+        }
+        if (!sentTo.equals(fromAgent)) {
+            untrusted.refuse(Untrusted.FOREIGN_AGENT, fromAgent, "a '" + m.type() + "' for " + key + ", sent to "
+                    + sentTo);
+            return;
+        }
+        if (m instanceof JobAccepted || m instanceof JobProgress) {
+            return; // the lease is long enough for a whole measurement
         }
         if (!ingested.add(key)) {
             return; // the same reply again (QoS 1 may redeliver)
         }
-        CompletableFuture<Message> f = pending.remove(key);
-        if (f == null) {
-            MeasurementJob job = abandoned.remove(key);
-            if (m instanceof JobResult r && job != null) {
-                lateResults.incrementAndGet();
-                listener.lateResult();
-                LOG.info("late result for {}: that attempt was already given up; recorded, not used", key);
-                lateResultSink.accept(job, r); // nothing measured is lost; the store keeps it once by (job, attempt)
-            } else if (m instanceof JobResult r) {
-                // sent before a restart, or by a replica: kept, though no loop here waits for it
-                LOG.info("result for {}, a job this controller is not waiting for: recorded, not used", key);
-                unknownResultSink.accept(r);
-            }
-        } else {
-            f.complete(m);
+        Sent waiting = pending.remove(key); // looked up again: the attempt may have been given up meanwhile
+        if (waiting != null) {
+            waiting.reply().complete(m);
+            return;
         }
+        Sent late = abandoned.remove(key);
+        if (m instanceof JobResult r && late != null) {
+            lateResults.incrementAndGet();
+            listener.lateResult();
+            LOG.info("late result for {}: that attempt was already given up; recorded, not used", key);
+            lateResultSink.accept(late.job(), r); // nothing measured is lost; the store keeps it once by (job, attempt)
+        } else if (m instanceof JobResult r && earlier.isPresent()) {
+            // issued before a restart: kept, though no loop here waits for it
+            LOG.info("result for {}, issued before this controller started: recorded, not used", key);
+            earlierResultSink.accept(earlier.get(), r);
+        }
+    }
+
+    /** The attempt as the log remembers it, or empty after refusing the reply as unknown. */
+    private Optional<DispatchLog.IssuedAttempt> issuedEarlier(String fromAgent, Reply reply) {
+        List<DispatchLog.IssuedAttempt> attempts = log.attempts(reply.jobId());
+        Optional<DispatchLog.IssuedAttempt> match = attempts.stream().filter(a -> a.attempt() == reply.attempt())
+                .findFirst();
+        if (match.isEmpty()) {
+            boolean known = !attempts.isEmpty() || pending.keySet().stream().anyMatch(k -> k.startsWith(reply.jobId()
+                    + "#"));
+            untrusted.refuse(known ? Untrusted.WRONG_ATTEMPT : Untrusted.UNKNOWN_JOB, fromAgent, "a reply for "
+                    + key(reply.jobId(), reply.attempt()));
+        }
+        return match;
     }
 
     @Override
@@ -93,15 +152,17 @@ public final class JobDispatcher implements Dispatcher {
         for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
             String agent = pickAgent(deviceClass, failedOn, policy.waitForAgent());
             MeasurementJob a = withAttempt(job, attempt, lease);
-            CompletableFuture<Message> reply = new CompletableFuture<>();
+            Sent sent = new Sent(a, agent, new CompletableFuture<>());
             String key = key(a.jobId(), attempt);
-            pending.put(key, reply);
             boolean done = false;
             long start = System.nanoTime();
             try {
+                log.issued(new DispatchLog.IssuedAttempt(a.jobId(), attempt, agent, a.correlationId(),
+                        Workloads.bits(a)));
+                pending.put(key, sent);
                 publisher.publish(agent, a);
                 listener.dispatched(agent);
-                Message m = reply.get(lease.toMillis(), TimeUnit.MILLISECONDS);
+                Message m = sent.reply().get(lease.toMillis(), TimeUnit.MILLISECONDS);
                 done = true;
                 if (m instanceof JobResult r) {
                     listener.succeeded(System.nanoTime() - start);
@@ -123,8 +184,8 @@ public final class JobDispatcher implements Dispatcher {
                 listener.attemptFailed(AttemptFailure.PUBLISH);
                 reasons.append(String.format("attempt %d on %s: publishing failed: %s; ", attempt, agent, e.getMessage()));
             } finally {
-                if (pending.remove(key) != null && !done) {
-                    abandoned.put(key, a); // it may still answer
+                if (pending.remove(key, sent) && !done) {
+                    abandoned.put(key, sent); // it may still answer
                 }
             }
             failedOn.add(agent);
@@ -138,9 +199,9 @@ public final class JobDispatcher implements Dispatcher {
         this.lateResultSink = sink;
     }
 
-    /** Where results of jobs this controller did not send (or sent before a restart) go. */
-    public void onUnknownResult(Consumer<JobResult> sink) {
-        this.unknownResultSink = sink;
+    /** Where results of attempts issued before this controller started (per the dispatch log) go. */
+    public void onEarlierResult(BiConsumer<DispatchLog.IssuedAttempt, JobResult> sink) {
+        this.earlierResultSink = sink;
     }
 
     public int lateResults() {
@@ -173,5 +234,21 @@ public final class JobDispatcher implements Dispatcher {
 
     private static String key(String jobId, int attempt) {
         return jobId + "#" + attempt;
+    }
+
+    /** What every reply names: the agent, the job and the attempt. */
+    private record Reply(String agentId, String jobId, int attempt) {
+        static Reply of(Message m) {
+            if (m instanceof JobResult r) {
+                return new Reply(r.agentId(), r.jobId(), r.attempt());
+            } else if (m instanceof JobAccepted a) {
+                return new Reply(a.agentId(), a.jobId(), a.attempt());
+            } else if (m instanceof JobProgress p) {
+                return new Reply(p.agentId(), p.jobId(), p.attempt());
+            } else if (m instanceof JobError e && e.jobId() != null) {
+                return new Reply(e.agentId(), e.jobId(), e.attempt());
+            }
+            return null;
+        }
     }
 }

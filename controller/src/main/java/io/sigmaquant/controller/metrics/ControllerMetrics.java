@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.fleet.AttemptFailure;
 import io.sigmaquant.controller.fleet.DispatchListener;
+import io.sigmaquant.controller.fleet.Untrusted;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.run.RunStatus;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ public final class ControllerMetrics implements DispatchListener {
     private final Timer measurement;
     private final DistributionSummary predictionError;
 
-    public ControllerMetrics(FleetRegistry fleet) {
+    /** @param insecure served open on the network ({@code --insecure}): {@code sigmaquant_insecure_mode} is 1 */
+    public ControllerMetrics(FleetRegistry fleet, boolean insecure) {
         measurement = Timer.builder("sigmaquant.measurement").description("time from dispatching a job to its result")
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
         predictionError = DistributionSummary.builder("sigmaquant.prediction.error")
@@ -33,10 +35,15 @@ public final class ControllerMetrics implements DispatchListener {
                 .publishPercentiles(0.5, 0.9).register(registry);
         Gauge.builder("sigmaquant.jobs.in.flight", inFlight, AtomicInteger::get)
                 .description("measurement attempts waiting for a result").register(registry);
+        Gauge.builder("sigmaquant.insecure.mode", () -> insecure ? 1 : 0)
+                .description("1 when the service was started with --insecure").register(registry);
         Gauge.builder("sigmaquant.agents.online", fleet, f -> f.all().stream().filter(FleetRegistry.Agent::online).count())
                 .description("agents whose retained status is online").register(registry);
         for (String state : new String[] {"dispatched", "succeeded", "error", "timeout", "publish", "failed", "late"}) {
             jobs(state); // every state shows from the start, at 0
+        }
+        for (Untrusted reason : Untrusted.values()) {
+            untrustedCounter(reason);
         }
     }
 
@@ -82,6 +89,16 @@ public final class ControllerMetrics implements DispatchListener {
     @Override
     public void lateResult() {
         jobs("late").increment();
+    }
+
+    @Override
+    public void untrusted(Untrusted reason) {
+        untrustedCounter(reason).increment();
+    }
+
+    private Counter untrustedCounter(Untrusted reason) {
+        return Counter.builder("sigmaquant.untrusted.messages").description("MQTT messages not believed and dropped, by "
+                + "reason").tag("reason", reason.label()).register(registry);
     }
 
     /** One loop measurement: counted by kind; its prediction error recorded. */

@@ -55,6 +55,7 @@ public final class OnnxModels {
             throw new UserInputException(origin + " uses ONNX opset " + opset + "; supported opsets are "
                     + MIN_OPSET + ".." + MAX_OPSET + " (re-export with torch.onnx.export(..., opset_version=17))");
         }
+        FiniteWeights.check(model, origin);
     }
 
     /** The version of the default ("" or "ai.onnx") operator set, or -1 when the model imports none. */

@@ -52,6 +52,7 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         } catch (ProfileException e) {
             throw unknownDeviceClass(r.deviceClass());
         }
+        RunRequestLimits.checkThreads(r, profile);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(modelFile);

@@ -61,33 +61,18 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
                 or(pairedReference, DEFAULT_PAIRED_REFERENCE));
     }
 
-    /** Refuses a request that cannot run, with a message naming the field. */
+    /** Refuses a request that cannot run, with a message naming the field (ranges: {@link RunRequestLimits}). */
     public RunRequest validate() {
         if (deviceClass == null || deviceClass.isBlank()) {
             throw new UserInputException("deviceClass is required");
         }
-        positive(maxSizeBytes, "maxSizeBytes");
-        positive(maxLatencyMs, "maxLatencyMs");
-        positive(maxEnergyMj, "maxEnergyMj");
-        positive(latencyFraction, "latencyFraction");
-        positive(tolerance, "tolerance");
+        RunRequestLimits.check(this);
         if (maxSizeBytes == null && maxLatencyMs == null && maxEnergyMj == null && latencyFraction == null) {
             throw new UserInputException("give at least one budget: maxSizeBytes, maxLatencyMs, maxEnergyMj or "
                     + "latencyFraction");
         }
         if (maxLatencyMs != null && latencyFraction != null) {
             throw new UserInputException("give maxLatencyMs or latencyFraction, not both");
-        }
-        atLeast(maxIterations, 1, "maxIterations");
-        atLeast(batch, 1, "batch");
-        atLeast(threads, 0, "threads");
-        atLeast(runs, 1, "runs");
-        atLeast(leaseSeconds, 1, "leaseSeconds");
-        atLeast(maxAttempts, 1, "maxAttempts");
-        atLeast(holdout, 0, "holdout");
-        atLeast(compareRandom, 0, "compareRandom");
-        if (minDurationMs != null && minDurationMs < 0) {
-            throw new UserInputException("minDurationMs must not be negative: " + minDurationMs);
         }
         if (method != null && !method.matches("sigmaquant|sigmaquant-paper|exact|uniform:[0-9]{1,2}")) {
             throw new UserInputException("method must be sigmaquant, sigmaquant-paper, exact or uniform:B, not '" + method + "'");
@@ -111,18 +96,6 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
             view.put("latencyFractionOfFloat", latencyFraction);
         }
         return view;
-    }
-
-    private static void positive(Double v, String field) {
-        if (v != null && !(v > 0 && Double.isFinite(v))) {
-            throw new UserInputException(field + " must be a positive number: " + v);
-        }
-    }
-
-    private static void atLeast(Integer v, int min, String field) {
-        if (v != null && v < min) {
-            throw new UserInputException(field + " must be at least " + min + ": " + v);
-        }
     }
 
     private static <T> T or(T v, T dflt) {

@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.service;
 
+import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.wiring.ControllerOptions;
 import io.sigmaquant.controller.wiring.ControllerParts;
@@ -30,11 +31,12 @@ public final class ControllerService implements AutoCloseable {
         try {
             runs = new RunManager(parts);
             Path uploads = Files.createDirectories(parts.options().dataDir().resolve("uploads"));
-            parts.router().route().subRouter(new HttpApi(parts.vertx(), runs, parts.fleet(), parts.metrics())
+            parts.router().route().subRouter(new HttpApi(parts.vertx(), runs, parts.fleet(), parts.metrics(),
+                    parts.options())
                     .router(uploads));
             int resumed = runs.resumeUnfinished();
-            LOG.info("serving on http://{}:{} (MQTT {}); {} run(s) resumed", options.httpHost(), parts.httpPort(),
-                    parts.brokerUrl(), resumed);
+            LOG.info("serving on {}://{}:{} (MQTT {}); {} run(s) resumed", parts.scheme(), options.httpHost(),
+                    parts.httpPort(), parts.brokerUrl(), resumed);
             return new ControllerService(parts, runs);
         } catch (Exception | Error e) {
             if (runs != null) {
@@ -49,12 +51,22 @@ public final class ControllerService implements AutoCloseable {
         return parts.httpPort();
     }
 
+    /** {@code https} when secured with TLS files, else {@code http}. */
+    public String scheme() {
+        return parts.scheme();
+    }
+
     public String brokerUrl() {
         return parts.brokerUrl();
     }
 
     public FleetRegistry fleet() {
         return parts.fleet();
+    }
+
+    /** The artifacts agents download (models by SHA-256). */
+    public ModelStore models() {
+        return parts.models();
     }
 
     public RunManager runs() {

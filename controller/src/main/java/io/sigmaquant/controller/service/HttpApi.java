@@ -1,12 +1,14 @@
 package io.sigmaquant.controller.service;
 
 import io.sigmaquant.controller.UserInputException;
-import io.sigmaquant.controller.files.JsonFiles;
 import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.metrics.ControllerMetrics;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.store.RunStore;
+import io.sigmaquant.controller.wiring.ControllerOptions;
+import io.sigmaquant.controller.wiring.ControllerParts;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.TooLongFormFieldException;
 import io.sigmaquant.profiles.DeviceProfiles;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,19 +45,26 @@ public final class HttpApi {
     private final RunManager runs;
     private final FleetRegistry fleet;
     private final ControllerMetrics metrics;
+    private final ControllerOptions options;
     /** Read once at start-up, so that the event loop never touches the jar. */
     private final Buffer dashboard = resource("/dashboard/index.html");
     private final Buffer openApi = resource("/openapi.yaml");
 
-    public HttpApi(Vertx vertx, RunManager runs, FleetRegistry fleet, ControllerMetrics metrics) {
+    public HttpApi(Vertx vertx, RunManager runs, FleetRegistry fleet, ControllerMetrics metrics,
+                   ControllerOptions options) {
         this.vertx = vertx;
         this.runs = runs;
         this.fleet = fleet;
         this.metrics = metrics;
+        this.options = options;
     }
 
     public Router router(Path uploadsDir) {
         Router router = Router.router(vertx);
+        // before every other route, and before any body is read: /api and /metrics need a token when secured
+        ApiAccess access = new ApiAccess(vertx, runs.store().tokens(), options.requireTokens());
+        router.route("/api/*").handler(access);
+        router.route("/metrics").handler(access);
         router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
         router.get("/").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
                 .end(dashboard));
@@ -65,6 +74,9 @@ public final class HttpApi {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/api/agents").handler(ctx -> json(ctx, 200, fleet.all()));
         router.get("/api/device-classes").handler(ctx -> json(ctx, 200, DeviceProfiles.BUNDLED));
+        // a route of its own: Vert.x wants the body handler first on a route
+        router.post("/api/runs").handler(new SubmissionRateLimit(options.submissionsPerMinute(),
+                options.submissionBurst(), System::nanoTime));
         router.post("/api/runs").handler(BodyHandler.create(uploadsDir.toString()).setBodyLimit(BODY_LIMIT_BYTES)
                 .setDeleteUploadedFilesOnEnd(true)).handler(this::submit);
         router.get("/api/runs").handler(ctx -> blocking(ctx, 200, () -> runs.store().runs()));
@@ -76,12 +88,35 @@ public final class HttpApi {
         router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
                 + ctx.request().path() + " (see /openapi.yaml)"));
         router.route().failureHandler(ctx -> {
+            if (formFieldTooLarge(ctx.failure())) {
+                error(ctx, 413, "a form field is larger than " + ControllerParts.MAX_FORM_FIELD_BYTES / 1024 + " KiB (the 'request' "
+                        + "part is a small JSON object; send files as file parts)");
+                return;
+            }
             int code = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
             String why = code == 413 ? "the upload is larger than " + BODY_LIMIT_BYTES / (1024 * 1024) + " MiB"
                     : ctx.failure() != null ? ctx.failure().getMessage() : "request failed";
+            if (code == 500) {
+                LOG.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+            }
             error(ctx, code, why);
         });
         return router;
+    }
+
+    /**
+     * Whether decoding a form failed on the server's form field limit: Netty reports it as a
+     * {@link TooLongFormFieldException}, or, once the field is being buffered, as an IOException with this text
+     * ({@code AbstractHttpData.checkSize}), which Vert.x answers with a 400.
+     */
+    private static boolean formFieldTooLarge(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TooLongFormFieldException || t instanceof IOException && t.getMessage() != null
+                    && t.getMessage().startsWith("Size exceed allowed maximum capacity")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A run with its iterations so far. */
@@ -181,15 +216,10 @@ public final class HttpApi {
     }
 
     private static void json(RoutingContext ctx, int status, Object body) {
-        if (ctx.response().ended()) {
-            return;
-        }
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(Buffer.buffer(JsonFiles.bytes(body)));
+        ApiResponses.json(ctx, status, body);
     }
 
     private static void error(RoutingContext ctx, int status, String message) {
-        String line = message == null ? "error" : message.lines().findFirst().orElse("error");
-        json(ctx, status, Map.of("error", line));
+        ApiResponses.error(ctx, status, message);
     }
 }

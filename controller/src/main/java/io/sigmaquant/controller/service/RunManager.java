@@ -1,7 +1,5 @@
 package io.sigmaquant.controller.service;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.AllocatorChoice;
 import io.sigmaquant.controller.allocation.SigmaQuantOptions;
@@ -11,6 +9,7 @@ import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.controller.run.PreparedRun;
 import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.run.RunRequestJson;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.wiring.ControllerParts;
@@ -40,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final Pattern RUN_ID = Pattern.compile("[0-9a-f-]{36}");
     /** The calibration-split file names a run may upload. */
     public static final List<String> CALIBRATION_FILES = List.of("calib-images-idx3-ubyte", "calib-labels-idx1-ubyte",
@@ -62,14 +60,9 @@ public final class RunManager implements AutoCloseable {
         });
     }
 
-    /** Parses the JSON request part; unknown fields are refused, not ignored. */
+    /** Parses the JSON request part strictly ({@link RunRequestJson}): unknown fields and wrong kinds are refused. */
     public static RunRequest parseRequest(byte[] json) {
-        try {
-            return JSON.readValue(json, RunRequest.class);
-        } catch (IOException e) {
-            throw new UserInputException("the request is not a valid run request: "
-                    + e.getMessage().lines().findFirst().orElse("unreadable JSON"));
-        }
+        return RunRequestJson.parse(json);
     }
 
     /**

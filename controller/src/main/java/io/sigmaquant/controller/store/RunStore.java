@@ -28,9 +28,23 @@ public final class RunStore implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Database db;
+    private final DispatchedAttempts dispatches;
+    private final ApiTokens tokens;
 
     private RunStore(Database db) {
         this.db = db;
+        this.dispatches = new DispatchedAttempts(db);
+        this.tokens = new ApiTokens(db);
+    }
+
+    /** The attempts the dispatcher issued (the same database). */
+    public DispatchedAttempts dispatches() {
+        return dispatches;
+    }
+
+    /** The API's bearer tokens, hashed (the same database). */
+    public ApiTokens tokens() {
+        return tokens;
     }
 
     /** Opens (and migrates) the store; {@code user}/{@code password} may be null for embedded H2. */

@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.wiring;
 
+import io.sigmaquant.protocol.tls.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -22,6 +23,9 @@ public final class ControllerOptions {
     public static final long DEFAULT_WAIT_FOR_AGENT_SECONDS = 600;
     /** How long the broker keeps a persistent session (and queues replies for it) while the controller is down. */
     public static final long SESSION_EXPIRY_SECONDS = 3600;
+    /** Run submissions per client: a burst of 10 (a script queuing runs), then 6 a minute (a run takes minutes). */
+    public static final int DEFAULT_SUBMISSIONS_PER_MINUTE = 6;
+    public static final int DEFAULT_SUBMISSION_BURST = 10;
 
     private Path dataDir = Path.of(DEFAULT_DATA_DIR);
     private String httpHost = DEFAULT_HTTP_HOST;
@@ -38,6 +42,11 @@ public final class ControllerOptions {
     private Path modelsDir;
     private Path sensitivityCache;
     private boolean persistentSession = true;
+    private TlsFiles tls;
+    private boolean insecure;
+    private Boolean requireTokens;
+    private int submissionsPerMinute = DEFAULT_SUBMISSIONS_PER_MINUTE;
+    private int submissionBurst = DEFAULT_SUBMISSION_BURST;
 
     public ControllerOptions() {
     }
@@ -58,6 +67,11 @@ public final class ControllerOptions {
         modelsDir = o.modelsDir;
         sensitivityCache = o.sensitivityCache;
         persistentSession = o.persistentSession;
+        tls = o.tls;
+        insecure = o.insecure;
+        requireTokens = o.requireTokens;
+        submissionsPerMinute = o.submissionsPerMinute;
+        submissionBurst = o.submissionBurst;
     }
 
     /** Runs, artifacts, the embedded store and broker files, the controller's MQTT client id. */
@@ -154,6 +168,42 @@ public final class ControllerOptions {
         return this;
     }
 
+    /**
+     * The controller's certificate (CN = its name, role controller), key, CA and CRL: the embedded broker then
+     * listens with TLS only and requires client certificates, and the controller's MQTT session uses them
+     * (its client id becomes the certificate's CN). Null (the default): no TLS.
+     */
+    public ControllerOptions setTls(TlsFiles tls) {
+        this.tls = tls;
+        return this;
+    }
+
+    /** {@code --insecure}: may serve a non-loopback address without TLS (warned; insecure_mode 1 on /metrics). */
+    public ControllerOptions setInsecure(boolean insecure) {
+        this.insecure = insecure;
+        return this;
+    }
+
+    /** Requires API tokens whatever the TLS set-up (behind a TLS-terminating proxy); null follows the rule. */
+    public ControllerOptions setRequireTokens(Boolean require) {
+        this.requireTokens = require;
+        return this;
+    }
+
+    /** Per-client rate limit of run submission: a burst, then this many a minute. */
+    public ControllerOptions setSubmissionRate(int perMinute, int burst) {
+        if (perMinute < 1 || burst < 1) {
+            throw new IllegalArgumentException("submission rate and burst must be at least 1: " + perMinute + ", " + burst);
+        }
+        this.submissionsPerMinute = perMinute;
+        this.submissionBurst = burst;
+        return this;
+    }
+
+    public TlsFiles tls() {
+        return tls;
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -215,5 +265,30 @@ public final class ControllerOptions {
 
     public boolean persistentSession() {
         return persistentSession;
+    }
+
+    public boolean insecure() {
+        return insecure;
+    }
+
+    public int submissionsPerMinute() {
+        return submissionsPerMinute;
+    }
+
+    public int submissionBurst() {
+        return submissionBurst;
+    }
+
+    /**
+     * Whether every /api route and /metrics need a bearer token: with TLS (or when asked for). A loopback-only
+     * service without TLS (the demo, a laptop) needs none: only the machine's own users reach it.
+     */
+    public boolean requireTokens() {
+        return requireTokens != null ? requireTokens : tls != null;
+    }
+
+    /** Why these options may not start (a non-loopback listener without TLS, unless insecure), or null. */
+    public String exposureRefusal() {
+        return tls != null || insecure ? null : Exposure.refusal(httpHost, brokerUrl == null ? mqttHost : null);
     }
 }

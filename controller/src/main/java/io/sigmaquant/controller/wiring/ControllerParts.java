@@ -1,11 +1,14 @@
 package io.sigmaquant.controller.wiring;
 
+import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Allocator;
+import io.sigmaquant.controller.artifacts.ModelAccess;
 import io.sigmaquant.controller.artifacts.ModelDownloads;
 import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.broker.EmbeddedBroker;
 import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.controller.fleet.FleetConnection;
+import io.sigmaquant.controller.fleet.FleetInbox;
 import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.fleet.JobDispatcher;
 import io.sigmaquant.controller.fleet.Workloads;
@@ -17,6 +20,10 @@ import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.store.StoreRecorder;
+import io.sigmaquant.protocol.MqttLogin;
+import io.sigmaquant.protocol.tls.Role;
+import io.sigmaquant.protocol.tls.TlsFiles;
+import io.sigmaquant.protocol.tls.TlsMaterial;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -25,9 +32,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place the controller's parts are built and connected — for {@code serve} (which adds the HTTP API
@@ -36,6 +44,12 @@ import java.util.function.Consumer;
  * the dispatcher, whose late and unknown results go to the store. Closing it closes them in reverse order.
  */
 public final class ControllerParts implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerParts.class);
+    /**
+     * Largest form field (the run request's JSON) the HTTP server decodes: a full run request is under 2 KiB;
+     * 64 KiB leaves room without letting a client make the server buffer megabytes. Larger is a 413.
+     */
+    public static final int MAX_FORM_FIELD_BYTES = 64 * 1024;
     private final ControllerOptions options;
     // set once, in order, by build(); close() closes whatever was set when a later part fails to start
     private EmbeddedBroker broker;
@@ -67,35 +81,75 @@ public final class ControllerParts implements AutoCloseable {
     }
 
     private void build() throws Exception {
+        String refusal = options.exposureRefusal();
+        if (refusal != null) {
+            throw new UserInputException(refusal);
+        }
+        boolean insecure = options.insecure() && options.tls() == null; // with TLS, --insecure changes nothing
+        if (insecure) {
+            LOG.warn("--insecure: serving without TLS or authentication; anyone who reaches {}:{} can read and start "
+                    + "runs, and anyone who reaches the broker can pose as an agent", options.httpHost(),
+                    options.httpPort());
+        }
         Path data = Files.createDirectories(options.dataDir().toAbsolutePath());
+        TlsMaterial tls = options.tls() != null ? controllerMaterial(options.tls()) : null;
         brokerUrl = options.brokerUrl();
         if (brokerUrl == null) {
-            broker = EmbeddedBroker.start(data.resolve("broker"), options.mqttHost(), options.mqttPort());
+            broker = EmbeddedBroker.start(data.resolve("broker"), options.mqttHost(), options.mqttPort(), options.tls());
             brokerUrl = broker.url();
+        } else if (tls != null && !brokerUrl.startsWith("ssl://")) {
+            throw new UserInputException("with a certificate the broker URL must be ssl://HOST:PORT: " + brokerUrl);
         }
         store = RunStore.open(options.storeUrl() != null ? options.storeUrl() : RunStore.embeddedUrl(data),
                 options.storeUser(), options.storePassword());
         models = new ModelStore(options.modelsDir());
         fleet = new FleetRegistry();
-        metrics = new ControllerMetrics(fleet);
+        metrics = new ControllerMetrics(fleet, insecure);
         boolean persistent = options.persistentSession();
-        connection = new FleetConnection(brokerUrl, persistent ? controllerId(data) : "sigmaquant-controller-"
-                + UUID.randomUUID(), persistent ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0);
-        dispatcher = new JobDispatcher(fleet, connection::publish, metrics);
-        // nothing measured is lost: results of given-up attempts and of jobs sent before a restart are kept
+        connection = new FleetConnection(brokerUrl, clientId(data, tls), persistent
+                ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0, tls != null ? new MqttLogin(tls.sslContext(), null, null)
+                : MqttLogin.NONE);
+        dispatcher = new JobDispatcher(fleet, connection::publish, metrics, store.dispatches());
+        // nothing measured is lost: results of given-up attempts, and of attempts this controller issued before a
+        // restart (the store remembers to whom), are kept — with the run and bits they were issued for, not the
+        // ones the result claims
         dispatcher.onLateResult((job, result) -> store.recordMeasurement(job.correlationId(), Workloads.bits(job),
                 result));
-        dispatcher.onUnknownResult(result -> {
-            if (store.run(result.correlationId()).isPresent()) {
-                store.recordMeasurement(result.correlationId(), Map.of(), result); // its configuration is unknown here
+        dispatcher.onEarlierResult((issued, result) -> {
+            if (store.run(issued.runId()).isPresent()) {
+                store.recordMeasurement(issued.runId(), issued.bits(), result);
             }
         });
         vertx = Vertx.vertx();
         router = Router.router(vertx);
+        if (tls != null) {
+            router.get(ModelDownloads.PATH).handler(new ModelAccess(vertx, token -> store.tokens().role(token).isPresent()));
+        }
         router.get(ModelDownloads.PATH).handler(ModelDownloads.handler(models));
         // bound before any job is sent: the model URL the agents are given needs the port
-        http = vertx.createHttpServer().requestHandler(router).listen(options.httpPort(), options.httpHost()).await();
-        connection.connect(fleet::update, dispatcher::onReply); // last: a resumed session may deliver replies at once
+        http = vertx.createHttpServer(HttpsServer.options(tls, MAX_FORM_FIELD_BYTES)).requestHandler(router).listen(options.httpPort(), options.httpHost()).await();
+        connection.connect(new FleetInbox(fleet, dispatcher)::arrived); // last: a resumed session may deliver replies at once
+    }
+
+    /** The controller's certificate, refused unless its role is controller (brokers give agents other rights). */
+    private static TlsMaterial controllerMaterial(TlsFiles files) {
+        TlsMaterial material = TlsMaterial.load(files);
+        if (material.identity().role() != Role.CONTROLLER) {
+            throw new UserInputException("the certificate " + files.cert() + " is for "
+                    + material.identity().role().wire() + " " + material.identity().name() + ", not for a controller");
+        }
+        return material;
+    }
+
+    /**
+     * With a certificate: its CN, which brokers require as the client id (stable: the session resumes). Without:
+     * a service keeps one id per data folder; an in-process run takes a fresh one.
+     */
+    private String clientId(Path data, TlsMaterial tls) throws IOException {
+        if (tls != null) {
+            return tls.identity().name();
+        }
+        return options.persistentSession() ? controllerId(data) : "sigmaquant-controller-" + UUID.randomUUID();
     }
 
     /** A stable MQTT client id per data folder, so that a restarted service resumes its broker session. */
@@ -144,9 +198,14 @@ public final class ControllerParts implements AutoCloseable {
                 options.waitForAgent());
     }
 
-    /** Where agents fetch artifacts: {@code http://<advertised host>:<port>/models/}. */
+    /** Where agents fetch artifacts: {@code http(s)://<advertised host>:<port>/models/}. */
     public String modelBaseUrl() {
-        return "http://" + options.advertisedHost() + ":" + http.actualPort() + "/models/";
+        return scheme() + "://" + options.advertisedHost() + ":" + http.actualPort() + "/models/";
+    }
+
+    /** {@code https} when the installation has TLS files, else {@code http}. */
+    public String scheme() {
+        return options.tls() != null ? "https" : "http";
     }
 
     public ControllerOptions options() {

@@ -159,4 +159,22 @@ class CliBadInputTest {
     void evaluate_missingDataFolder_isRefused() throws Exception {
         assertRefused(CliRun.of("evaluate", Fixtures.model("resnet"), "--data", tmp.resolve("nowhere")), "not found");
     }
+
+    /** Verifies the all-NaN model: inspect, quantize and evaluate refuse it in one line naming the weight. */
+    @Test
+    void inspectQuantizeEvaluate_nonFiniteWeight_isRefusedNamingTheInitializer() throws Exception {
+        Path f = tmp.resolve("nan.onnx");
+        String initializer = Fixtures.withNaNWeight(f);
+
+        assertRefused(CliRun.of("inspect", f), "'" + initializer + "'", "non-finite");
+        assertRefused(CliRun.of("quantize", f, "--uniform", 8, "--out", out()), "'" + initializer + "'");
+        assertRefused(CliRun.of("evaluate", f, "--data", Fixtures.data()), "'" + initializer + "'");
+    }
+
+    @Test
+    void serve_nonLoopbackWithoutTls_isRefusedSayingWhatToGive() throws Exception {
+        assertRefused(CliRun.of("serve", "--data-dir", tmp.resolve("data"), "--http-host", "0.0.0.0", "--http-port", 0,
+                "--mqtt-port", 0), "0.0.0.0", "--tls-bundle", "--insecure");
+        assertThat(tmp.resolve("data")).doesNotExist();
+    }
 }

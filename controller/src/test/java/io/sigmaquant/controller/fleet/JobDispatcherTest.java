@@ -32,7 +32,7 @@ class JobDispatcherTest {
     static final JobPolicy POLICY = new JobPolicy(Duration.ofMillis(300), 3, Duration.ofSeconds(30));
 
     /** How a fake agent treats a job it is sent. */
-    enum Behaviour { ANSWER, SILENT, GO_OFFLINE, REFUSE }
+    enum Behaviour { ANSWER, SILENT, GO_OFFLINE, REFUSE, FORGED_FIRST }
 
     final FleetRegistry registry = new FleetRegistry();
     final Map<String, Behaviour> behaviour = new ConcurrentHashMap<>();
@@ -40,7 +40,9 @@ class JobDispatcherTest {
     final List<String> published = new CopyOnWriteArrayList<>();
     final List<String> events = new CopyOnWriteArrayList<>();
     final List<String> late = new CopyOnWriteArrayList<>();
-    final List<String> unknown = new CopyOnWriteArrayList<>();
+    final List<String> earlier = new CopyOnWriteArrayList<>();
+    final List<String> untrusted = new CopyOnWriteArrayList<>();
+    final MemoryDispatchLog log = new MemoryDispatchLog();
     final JobDispatcher dispatcher = new JobDispatcher(registry, this::publish, new DispatchListener() {
         @Override
         public void attemptFailed(AttemptFailure why) {
@@ -56,18 +58,30 @@ class JobDispatcherTest {
         public void lateResult() {
             events.add("late");
         }
-    });
+
+        @Override
+        public void untrusted(Untrusted reason) {
+            untrusted.add(reason.label());
+        }
+    }, log);
 
     JobDispatcherTest() {
         dispatcher.onLateResult((job, r) -> late.add(job.jobId() + "#" + job.attempt() + " from " + r.agentId()));
-        dispatcher.onUnknownResult(r -> unknown.add(r.jobId() + "#" + r.attempt()));
+        dispatcher.onEarlierResult((a, r) -> earlier.add(a.jobId() + "#" + a.attempt() + " of " + a.runId() + " from "
+                + r.agentId()));
     }
 
     private void publish(String agentId, MeasurementJob job) {
         published.add(agentId + "#" + job.attempt());
         switch (behaviour.getOrDefault(agentId, Behaviour.ANSWER)) {
-            case ANSWER -> dispatcher.onReply(Results.result(agentId, job.jobId(), job.attempt()));
-            case REFUSE -> dispatcher.onReply(new JobError(Messages.SCHEMA_VERSION, null, "c", agentId, job.jobId(),
+            case ANSWER -> dispatcher.onReply(agentId, Results.result(agentId, job.jobId(), job.attempt()));
+            case FORGED_FIRST -> {
+                // a client that read the job answers first: on its own topic, then naming the real agent
+                dispatcher.onReply("evil-1", Results.result("evil-1", job.jobId(), job.attempt()));
+                dispatcher.onReply("evil-1", Results.result(agentId, job.jobId(), job.attempt()));
+                dispatcher.onReply(agentId, Results.result(agentId, job.jobId(), job.attempt()));
+            }
+            case REFUSE -> dispatcher.onReply(agentId, new JobError(Messages.SCHEMA_VERSION, null, "c", agentId, job.jobId(),
                     job.attempt(), JobError.Codes.MEASUREMENT_FAILED, "the board is on fire"));
             case GO_OFFLINE -> registry.update(status(agentId, AgentStatus.OFFLINE)); // its Last Will
             case SILENT -> { }
@@ -127,11 +141,12 @@ class JobDispatcherTest {
         Dispatcher.Measured m = dispatcher.measure(CLASS, job("j2"), POLICY);
 
         // the broker delivers the same reply again (QoS 1 is at least once)
-        dispatcher.onReply(m.result());
+        dispatcher.onReply("agent-a", m.result());
 
         assertThat(events).containsExactly("succeeded");
         assertThat(late).isEmpty();
-        assertThat(unknown).isEmpty();
+        assertThat(earlier).isEmpty();
+        assertThat(untrusted).isEmpty();
         assertThat(dispatcher.lateResults()).isZero();
     }
 
@@ -144,26 +159,79 @@ class JobDispatcherTest {
 
         // agent-a finishes the attempt that was given up, and QoS 1 delivers its result twice
         JobResult lateResult = Results.result("agent-a", "j3", 1);
-        dispatcher.onReply(lateResult);
-        dispatcher.onReply(lateResult);
+        dispatcher.onReply("agent-a", lateResult);
+        dispatcher.onReply("agent-a", lateResult);
 
         assertThat(used.agentId()).isEqualTo("agent-b");
         assertThat(late).containsExactly("j3#1 from agent-a");
         assertThat(dispatcher.lateResults()).isEqualTo(1);
         assertThat(events).containsExactly("timeout", "succeeded", "late");
-        assertThat(unknown).isEmpty();
+        assertThat(earlier).isEmpty();
     }
 
     @Test
-    void onReply_resultOfAJobNotSentHere_goesToTheUnknownSinkOnce() {
-        JobResult other = Results.result("agent-a", "sent-before-a-restart", 1);
+    void onReply_resultOfAJobNeverIssued_isCountedNotRecorded() {
+        JobResult invented = Results.result("agent-a", "never-issued", 1);
 
-        dispatcher.onReply(other);
-        dispatcher.onReply(other);
+        dispatcher.onReply("agent-a", invented);
+        dispatcher.onReply("agent-a", invented);
 
-        assertThat(unknown).containsExactly("sent-before-a-restart#1");
+        assertThat(untrusted).containsExactly("unknown-job", "unknown-job");
+        assertThat(earlier).isEmpty();
         assertThat(late).isEmpty();
         assertThat(events).isEmpty();
+    }
+
+    @Test
+    void onReply_resultIssuedBeforeARestart_isRecordedOnlyFromItsAgent() {
+        // given: the store remembers attempt 1 of a job, sent to agent-a by the controller before this one
+        log.issued(new DispatchLog.IssuedAttempt("sent-before-a-restart", 1, "agent-a", "run-1", Map.of("conv", 8)));
+
+        dispatcher.onReply("agent-b", Results.result("agent-b", "sent-before-a-restart", 1));
+        dispatcher.onReply("agent-a", Results.result("agent-a", "sent-before-a-restart", 2));
+        dispatcher.onReply("agent-a", Results.result("agent-a", "sent-before-a-restart", 1));
+        dispatcher.onReply("agent-a", Results.result("agent-a", "sent-before-a-restart", 1));
+
+        assertThat(untrusted).containsExactly("foreign-agent", "wrong-attempt");
+        assertThat(earlier).containsExactly("sent-before-a-restart#1 of run-1 from agent-a");
+    }
+
+    /** Verifies the issue's attack: a client that answers first, for a real job in flight, is not believed. */
+    @Test
+    void onReply_forgedResultsForAJobInFlight_areRefusedAndTheRealOneIsUsed() throws Exception {
+        online("agent-a");
+        behaviour.put("agent-a", Behaviour.FORGED_FIRST);
+
+        Dispatcher.Measured m = dispatcher.measure(CLASS, job("j8"), POLICY);
+
+        assertThat(m.agentId()).isEqualTo("agent-a");
+        assertThat(m.result().agentId()).isEqualTo("agent-a");
+        assertThat(untrusted).containsExactly("foreign-agent", "spoofed-agent-id");
+        assertThat(events).containsExactly("succeeded");
+        assertThat(log.attempts("j8")).extracting(DispatchLog.IssuedAttempt::agentId).containsExactly("agent-a");
+    }
+
+    @Test
+    void onReply_errorAndProgressFromAnotherAgentForAJobInFlight_areRefused() throws Exception {
+        online("agent-a");
+        online("agent-b");
+        behaviour.put("agent-a", Behaviour.SILENT);
+        Thread forger = new Thread(() -> {
+            while (log.attempts("j9").isEmpty()) {
+                Thread.onSpinWait();
+            }
+            dispatcher.onReply("agent-b", new JobError(Messages.SCHEMA_VERSION, null, "c", "agent-b", "j9", 1,
+                    JobError.Codes.MEASUREMENT_FAILED, "forged"));
+        });
+        forger.start();
+
+        Dispatcher.Measured m = dispatcher.measure(CLASS, job("j9"), POLICY);
+        forger.join();
+
+        // the forged error did not end attempt 1 early: it ran out its lease
+        assertThat(events).containsExactly("timeout", "succeeded");
+        assertThat(untrusted).containsExactly("foreign-agent");
+        assertThat(m.agentId()).isEqualTo("agent-b");
     }
 
     @Test

@@ -58,4 +58,14 @@ class OnnxModelsTest {
         assertThatThrownBy(() -> OnnxModels.load(tmp.resolve("nope.onnx"))).isInstanceOf(UserInputException.class)
                 .hasMessageContaining("not found");
     }
+
+    @Test
+    void load_nanWeight_isRefusedNamingTheInitializer() throws Exception {
+        Path f = tmp.resolve("nan.onnx");
+        String initializer = Fixtures.withNaNWeight(f);
+
+        assertThatThrownBy(() -> OnnxModels.load(f)).isInstanceOf(UserInputException.class)
+                .hasMessageContaining("nan.onnx").hasMessageContaining("'" + initializer + "'")
+                .hasMessageContaining("non-finite");
+    }
 }

@@ -46,7 +46,8 @@ class ServiceApiTest {
     @BeforeAll
     static void start() throws Exception {
         service = ControllerService.start(new ControllerOptions().setDataDir(data).setHttpPort(0).setMqttPort(0)
-                .setConcurrentRuns(1).setWaitForAgent(Duration.ofSeconds(2)));
+                .setConcurrentRuns(1).setWaitForAgent(Duration.ofSeconds(2))
+                .setSubmissionRate(1000, 1000)); // many refusals in a row from one client: not what is tested here
         base = "http://127.0.0.1:" + service.httpPort();
         client = new RunClient(base);
     }
@@ -219,5 +220,66 @@ class ServiceApiTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("sigmaquant_jobs_total{state=\"dispatched\"}", "sigmaquant_jobs_in_flight",
                 "sigmaquant_agents_online", "sigmaquant_measurement_seconds", "sigmaquant_prediction_error");
+    }
+
+    static String refusedJson(String json) throws Exception {
+        int before = service.runs().store().runs().size();
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> client.submit(
+                json.getBytes(StandardCharsets.UTF_8), Fixtures.model("resnet"), Map.of()));
+        assertThat(t).isInstanceOf(UserInputException.class);
+        assertThat(service.runs().store().runs()).hasSize(before);
+        return t.getMessage();
+    }
+
+    /** Verifies the bad numbers: fractions, huge values and strings are refused naming the field. */
+    @Test
+    void submit_numbersOutOfRangeOrOfTheWrongKind_400NamesTheField() throws Exception {
+        String budget = "\"deviceClass\":\"x86-64-generic\",\"maxSizeBytes\":40000";
+        assertThat(refusedJson("{" + budget + ",\"batch\":1.5}")).contains("batch must be an integer");
+        assertThat(refusedJson("{" + budget + ",\"batch\":2147483647}")).contains("batch must be between 1 and");
+        assertThat(refusedJson("{" + budget + ",\"runs\":2147483647}")).contains("runs must be between 1 and");
+        assertThat(refusedJson("{" + budget + ",\"threads\":100000}")).contains("threads must be between 0 and");
+        assertThat(refusedJson("{" + budget + ",\"threads\":\"2\"}")).contains("threads must be an integer");
+        assertThat(refusedJson("{\"deviceClass\":\"x86-64-generic\",\"maxSizeBytes\":\"40000\"}"))
+                .contains("maxSizeBytes must be a number");
+        assertThat(refusedJson("{" + budget + ",\"leaseSeconds\":99999999}")).contains("leaseSeconds must be between");
+        assertThat(refusedJson("{" + budget + ",\"pairedReference\":1}")).contains("pairedReference must be true or false");
+        assertThat(refusedJson("[1, 2]")).contains("the request must be a JSON object");
+        assertNothingStaged();
+    }
+
+    @Test
+    void submit_moreThreadsThanTheClassHasCores_400NamesThreads() throws Exception {
+        RunRequest r = RunRequest.builder("x86-64-generic").maxSizeBytes(40_000.0).threads(8).build();
+        assertThat(refused(r, Fixtures.model("resnet"), Map.of())).contains("threads must be at most 4");
+    }
+
+    @Test
+    void submit_modelWithANaNWeight_400NamesTheInitializer() throws Exception {
+        Path nan = data.resolve("nan.onnx");
+        String initializer = Fixtures.withNaNWeight(nan);
+        assertThat(refused(request("x86-64-generic", 40_000.0, null), nan, Map.of())).contains("'" + initializer + "'",
+                "non-finite");
+    }
+
+    /** Verifies that a 50 MB 'request' form field is a 413, answered, rather than a 500. */
+    @Test
+    void submit_oversizedRequestField_413() throws Exception {
+        String boundary = "sigmaquant-test";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = new byte[head.length + 50 * 1024 * 1024 + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        java.util.Arrays.fill(body, head.length, body.length - tail.length, (byte) ' ');
+        System.arraycopy(tail, 0, body, body.length - tail.length, tail.length);
+
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).contains("larger than 64 KiB");
+        assertThat(get("/health").statusCode()).isEqualTo(200);
     }
 }

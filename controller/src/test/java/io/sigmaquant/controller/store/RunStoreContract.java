@@ -2,6 +2,8 @@ package io.sigmaquant.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sigmaquant.controller.auth.ApiRole;
+import io.sigmaquant.controller.fleet.DispatchLog;
 import io.sigmaquant.controller.loop.BudgetVerdict;
 import io.sigmaquant.controller.loop.IterationKind;
 import io.sigmaquant.controller.loop.LoopIteration;
@@ -121,6 +123,42 @@ abstract class RunStoreContract {
             assertThat(store.confidence("job-4", 1)).contains(new RunStore.StoredConfidence(null, null, null, null,
                     null, null, null));
             assertThat(store.confidence("job-4", 2)).isEmpty();
+        }
+    }
+
+    @Test
+    void dispatches_issuedAttempt_isFoundAfterAReopen() {
+        try (RunStore store = open()) {
+            store.dispatches().issued(new DispatchLog.IssuedAttempt("job-9", 1, "agent-a", "run-9", Map.of("/fc/Gemm", 4)));
+            store.dispatches().issued(new DispatchLog.IssuedAttempt("job-9", 2, "agent-b", "run-9", Map.of("/fc/Gemm", 4)));
+        }
+        try (RunStore again = open()) {
+            assertThat(again.dispatches().attempts("job-9")).extracting(DispatchLog.IssuedAttempt::agentId)
+                    .containsExactlyInAnyOrder("agent-a", "agent-b");
+            assertThat(again.dispatches().attempts("job-9")).allSatisfy(a ->
+                    assertThat(a.bits()).containsEntry("/fc/Gemm", 4));
+            assertThat(again.dispatches().attempts("no-such-job")).isEmpty();
+        }
+    }
+
+    @Test
+    void tokens_createdToken_isKnownByItsSecretOnlyUntilRevoked() {
+        try (RunStore store = open()) {
+            ApiTokens.CreatedToken viewer = store.tokens().create("grafana", ApiRole.VIEWER);
+            ApiTokens.CreatedToken operator = store.tokens().create(null, ApiRole.OPERATOR);
+
+            assertThat(store.tokens().role(viewer.token())).contains(ApiRole.VIEWER);
+            assertThat(store.tokens().role(operator.token())).contains(ApiRole.OPERATOR);
+            assertThat(store.tokens().role(viewer.token() + "x")).isEmpty();
+            assertThat(store.tokens().list()).extracting(ApiTokens.StoredToken::name)
+                    .containsExactlyInAnyOrder("grafana", operator.stored().name());
+
+            store.tokens().revoke("grafana");
+
+            assertThat(store.tokens().role(viewer.token())).isEmpty();
+            assertThat(store.tokens().role(operator.token())).contains(ApiRole.OPERATOR);
+            assertThat(store.tokens().list()).filteredOn(t -> t.name().equals("grafana")).singleElement()
+                    .satisfies(t -> assertThat(t.revokedAtMs()).isNotNull());
         }
     }
 }

@@ -26,6 +26,28 @@ public final class Fixtures {
         return repoRoot().resolve("examples/data");
     }
 
+    /**
+     * The resnet fixture with one NaN in its first float initializer (written to {@code target}).
+     *
+     * @return the name of the initializer that holds the NaN
+     */
+    public static String withNaNWeight(Path target) throws IOException {
+        ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                java.nio.file.Files.readAllBytes(model("resnet")));
+        var graph = m.getGraph().toBuilder();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            var t = graph.getInitializer(i);
+            if (t.getDataType() == ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE && !t.getRawData().isEmpty()) {
+                byte[] raw = t.getRawData().toByteArray();
+                java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(raw.length - 4, Float.NaN);
+                graph.setInitializer(i, t.toBuilder().setRawData(com.google.protobuf.ByteString.copyFrom(raw)));
+                java.nio.file.Files.write(target, m.toBuilder().setGraph(graph).build().toByteArray());
+                return t.getName();
+            }
+        }
+        throw new IllegalStateException("resnet has no raw float initializer");
+    }
+
     /** The manifest entry the training script wrote for a model. */
     public static JsonNode manifest(String name) {
         try {

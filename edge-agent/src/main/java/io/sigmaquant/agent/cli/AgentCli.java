@@ -1,6 +1,7 @@
 package io.sigmaquant.agent.cli;
 
 import io.sigmaquant.profiles.ProfileException;
+import io.sigmaquant.protocol.tls.TlsFileException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +21,7 @@ public final class AgentCli {
         CommandLine cli = new CommandLine(new AgentCli());
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof ProfileException
-                    || ex instanceof io.sigmaquant.agent.measure.ModelLoadException) {
+                    || ex instanceof io.sigmaquant.agent.measure.ModelLoadException || ex instanceof TlsFileException) {
                 PrintWriter err = commandLine.getErr();
                 err.println("sigmaquant-agent: " + String.valueOf(ex.getMessage()).lines().findFirst().orElse("bad input"));
                 err.flush();

@@ -3,6 +3,9 @@ package io.sigmaquant.agent.cli;
 import io.sigmaquant.agent.AgentOptions;
 import io.sigmaquant.agent.AgentRuntime;
 import io.sigmaquant.agent.simulate.SimulationNoise;
+import io.sigmaquant.protocol.TlsFileFlags;
+import io.sigmaquant.protocol.tls.TlsFiles;
+import io.sigmaquant.protocol.tls.TlsMaterial;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,11 +17,36 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    @Option(names = "--broker", paramLabel = "URL", required = true, description = "MQTT v5 broker, e.g. tcp://host:1883")
+    @Option(names = "--broker", paramLabel = "URL", required = true,
+            description = "MQTT v5 broker, e.g. tcp://host:1883, or ssl://host:8883 with a certificate")
     String broker;
 
-    @Option(names = "--id", paramLabel = "ID", required = true, description = "this agent's id")
+    @Option(names = "--id", paramLabel = "ID",
+            description = "this agent's id (default: its certificate's CN, which it must equal)")
     String id;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "the installation's CA certificate (PEM)")
+    Path tlsCa;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "this agent's certificate (PEM)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "this agent's private key (PEM)")
+    Path tlsKey;
+
+    @Option(names = "--tls-bundle", paramLabel = "FILE",
+            description = "CA certificate, certificate and key in one PEM (sigmaquant pki issue --agent ID)")
+    Path tlsBundle;
+
+    @Option(names = "--tls-crl", paramLabel = "FILE", description = "the CA's revocation list (PEM)")
+    Path tlsCrl;
+
+    @Option(names = "--mqtt-username", paramLabel = "NAME", description = "for brokers that check passwords")
+    String mqttUsername;
+
+    @Option(names = "--mqtt-password-file", paramLabel = "FILE",
+            description = "file whose first line is the MQTT password (never give a password on the command line)")
+    Path mqttPasswordFile;
 
     @Option(names = "--profile", paramLabel = "ID|FILE", required = true, description = "device profile (board type)")
     String profile;
@@ -67,7 +95,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AgentOptions options = new AgentOptions(broker, id, profile).setSimulate(simulate).setCacheDir(cacheDir);
+        TlsFiles tls = TlsFileFlags.resolve(tlsCa, tlsCert, tlsKey, tlsBundle, tlsCrl);
+        if (id == null && tls == null) {
+            throw new IllegalArgumentException("--id is required without a certificate");
+        }
+        String agentId = id != null ? id : TlsMaterial.load(tls).identity().name();
+        AgentOptions options = new AgentOptions(broker, agentId, profile).setSimulate(simulate).setCacheDir(cacheDir)
+                .setTls(tls).setMqttCredentials(mqttUsername, mqttPasswordFile);
         if (energy != null) {
             options.setEnergy(energy);
         }
@@ -104,7 +138,7 @@ final class RunCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "agent-shutdown"));
-        System.err.println("sigmaquant-agent " + id + " serving jobs from " + broker
+        System.err.println("sigmaquant-agent " + agentId + " serving jobs from " + broker
                 + (runtime.metricsPort() > 0 ? "; metrics on 127.0.0.1:" + runtime.metricsPort() + "/metrics" : ""));
         stopped.await(); // serve until SIGTERM/SIGINT
         return 0;

@@ -2,6 +2,7 @@ package io.sigmaquant.agent.mqtt;
 
 import io.sigmaquant.agent.jobs.Replies;
 import io.sigmaquant.protocol.MessageCodec;
+import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.Topics;
 import io.sigmaquant.protocol.message.AgentStatus;
 import io.sigmaquant.protocol.message.Message;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * queued while the agent was away are delivered), Last Will {@code offline} (retained) on the status topic,
  * retained capabilities on every (re)connect, automatic reconnect with backoff. Replies go through one
  * publisher thread that bounds the QoS 1 messages in flight (Paho fails with 32202 past its own window)
- * and buffers while disconnected.
+ * and buffers while disconnected. With a client certificate the client id is the agent id, which is the
+ * certificate's CN (brokers refuse any other); without one it is {@code sigmaquant-agent-<id>}.
  */
 public final class MqttAgentConnection implements Replies, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttAgentConnection.class);
@@ -55,14 +57,16 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
     /**
      * A session opened by {@link #connect}; replies may be sent from here on (they wait in the outbox).
      *
+     * @param login     TLS and/or user name and password; {@link MqttLogin#NONE} for plain anonymous TCP
      * @param online    the retained status to publish on every connect
      * @param plugTopic a smart plug's topic to follow, or null
      * @param onPlug    receives the plug's payloads
      */
-    public MqttAgentConnection(String brokerUrl, String agentId, AgentStatus online, String plugTopic,
+    public MqttAgentConnection(String brokerUrl, String agentId, MqttLogin login, AgentStatus online, String plugTopic,
                                Consumer<byte[]> onPlug) throws MqttException {
         this.agentId = agentId;
-        this.client = new MqttAsyncClient(brokerUrl, "sigmaquant-agent-" + agentId, new MemoryPersistence());
+        String clientId = login.tls() != null ? agentId : "sigmaquant-agent-" + agentId;
+        this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
         DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
         buffer.setBufferEnabled(true);
         buffer.setBufferSize(10_000);
@@ -80,6 +84,14 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
         options.setReceiveMaximum(MAX_IN_FLIGHT);
+        if (login.tls() != null) {
+            options.setSocketFactory(login.tls().getSocketFactory());
+            options.setHttpsHostnameVerificationEnabled(true); // the broker's certificate must name its host
+        }
+        if (login.username() != null) {
+            options.setUserName(login.username());
+            options.setPassword(login.password());
+        }
         MqttMessage will = new MqttMessage(codec.encode(offline()), 1, true, new MqttProperties());
         options.setWill(Topics.status(agentId), will);
         this.options = options;

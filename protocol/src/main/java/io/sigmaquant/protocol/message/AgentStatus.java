@@ -1,31 +1,47 @@
 package io.sigmaquant.protocol.message;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import io.sigmaquant.protocol.ProtocolException;
 import io.sigmaquant.protocol.Require;
 import java.util.List;
 
 /**
  * Retained on {@code sq/v1/agents/{id}/status}: capabilities when online; {@code offline} (also the Last
- * Will, sent by the broker when the agent dies).
+ * Will, sent by the broker when the agent dies); since 1.2 {@code unavailable}: connected but unable to take
+ * jobs (its measuring worker cannot start, its queue is stuck), with the reason. Only an online agent is sent
+ * jobs.
+ *
+ * @param reason since 1.2, optional: why the agent is unavailable (one line)
  */
 public record AgentStatus(String schemaVersion, String type, String correlationId, String agentId, String state,
-                          String deviceClass, Capabilities capabilities, long sentAtMs) implements Message {
+                          String deviceClass, Capabilities capabilities, long sentAtMs, String reason)
+        implements Message {
     public static final String TYPE = "status";
     public static final String ONLINE = "online";
     public static final String OFFLINE = "offline";
+    /** Since 1.2: connected, but cannot take jobs now; {@code reason} says why. */
+    public static final String UNAVAILABLE = "unavailable";
 
+    @JsonCreator
     public AgentStatus {
         Require.text(schemaVersion, "schemaVersion");
         Require.text(correlationId, "correlationId");
         Require.text(agentId, "agentId");
-        if (!ONLINE.equals(state) && !OFFLINE.equals(state)) {
-            throw new ProtocolException("state", "must be online or offline");
+        if (!ONLINE.equals(state) && !OFFLINE.equals(state) && !UNAVAILABLE.equals(state)) {
+            throw new ProtocolException("state", "must be online, offline or unavailable");
         }
+        Require.length(reason, "reason");
         if (ONLINE.equals(state)) {
             Require.text(deviceClass, "deviceClass");
             Require.present(capabilities, "capabilities");
         }
         type = TYPE;
+    }
+
+    /** A status without a reason (the 1.0 shape). */
+    public AgentStatus(String schemaVersion, String type, String correlationId, String agentId, String state,
+                       String deviceClass, Capabilities capabilities, long sentAtMs) {
+        this(schemaVersion, type, correlationId, agentId, state, deviceClass, capabilities, sentAtMs, null);
     }
 
     /** What an agent can do and measure. */

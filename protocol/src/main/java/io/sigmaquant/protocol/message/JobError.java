@@ -34,6 +34,11 @@ public record JobError(String schemaVersion, String type, String correlationId, 
         public static final String QUEUE_FULL = "queue-full";
         public static final String CANCELLED = "cancelled";
         public static final String MEASUREMENT_FAILED = "measurement-failed";
+        /** Since 1.2: a well-formed job this agent cannot measure as asked (threads above its cores, an input
+         * the model does not have); the reason names the field. */
+        public static final String INVALID_JOB = "invalid-job";
+        /** Since 1.2: the answer to a cancel for a job this agent does not hold (unknown, or already answered). */
+        public static final String UNKNOWN_JOB = "unknown-job";
 
         private Codes() {
         }

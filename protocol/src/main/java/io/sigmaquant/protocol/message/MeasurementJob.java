@@ -1,6 +1,7 @@
 package io.sigmaquant.protocol.message;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import io.sigmaquant.protocol.Limits;
 import io.sigmaquant.protocol.ProtocolException;
 import io.sigmaquant.protocol.Require;
 import java.util.List;
@@ -27,13 +28,13 @@ public record MeasurementJob(String schemaVersion, String type, String correlati
         Require.text(schemaVersion, "schemaVersion");
         Require.text(correlationId, "correlationId");
         Require.text(jobId, "jobId");
-        Require.positive(attempt, "attempt");
+        Require.range(attempt, 1, Limits.MAX_ATTEMPT, "attempt");
         Require.present(model, "model");
         Require.present(input, "input");
         Require.present(settings, "settings");
         Require.positive(deadlineMs, "deadlineMs");
-        workload = workload == null ? List.of() : List.copyOf(workload);
-        referenceWorkload = referenceWorkload == null ? List.of() : List.copyOf(referenceWorkload);
+        workload = Require.atMost(workload, Limits.MAX_LAYERS, "workload");
+        referenceWorkload = Require.atMost(referenceWorkload, Limits.MAX_LAYERS, "referenceWorkload");
         type = TYPE;
     }
 
@@ -53,27 +54,44 @@ public record MeasurementJob(String schemaVersion, String type, String correlati
                 throw new ProtocolException("model.url", "must be an http(s) URL");
             }
             Require.sha256(sha256, "model.sha256");
-            Require.positive(sizeBytes, "model.sizeBytes");
+            Require.range(sizeBytes, 1, Limits.MAX_MODEL_BYTES, "model.sizeBytes");
         }
     }
 
-    /** The model input: shape for one run (batch included) and the pixel preprocessing. */
+    /**
+     * The model input: shape for one run (batch included) and the pixel preprocessing.
+     *
+     * @param name optional: the model input to feed; when given it must exist in the model (the agent checks).
+     *             Absent = the model's first input
+     */
     public record InputSpec(String name, List<Long> shape, double scale, double mean, double std) {
         public InputSpec {
+            Require.length(name, "input.name");
             Require.present(shape, "input.shape");
-            if (shape.isEmpty() || shape.stream().anyMatch(d -> d == null || d <= 0)) {
-                throw new ProtocolException("input.shape", "must list positive dimensions");
+            Require.range(shape.size(), 1, Limits.MAX_RANK, "input.shape");
+            long elements = 1;
+            for (Long d : shape) {
+                if (d == null) {
+                    throw new ProtocolException("input.shape", "must list positive dimensions");
+                }
+                Require.range(d, 1, Limits.MAX_DIMENSION, "input.shape");
+                elements *= d; // cannot overflow: at most 2^26 × 2^20 before the check
+                if (elements > Limits.MAX_INPUT_ELEMENTS) {
+                    throw new ProtocolException("input.shape", "has more than " + Limits.MAX_INPUT_ELEMENTS
+                            + " elements");
+                }
             }
             shape = List.copyOf(shape);
-            if (!(std > 0)) {
-                throw new ProtocolException("input.std", "must be positive");
-            }
+            Require.finite(scale, "input.scale");
+            Require.finite(mean, "input.mean");
+            Require.positive(std, "input.std");
         }
     }
 
     /**
      * How to measure: warm-up runs, then timed runs until both minimums are reached and then until the median's
-     * 95 % confidence interval is narrow enough or the time cap is reached (README, the edge agent).
+     * 95 % confidence interval is narrow enough or the time cap is reached (README, the edge agent). Every range
+     * is a constant of {@link Limits}.
      *
      * @param maxDurationMs since 1.1: the time cap for measuring past the minimums; 0 = the agent's default.
      *                      The cap never cuts the minimums short
@@ -84,12 +102,12 @@ public record MeasurementJob(String schemaVersion, String type, String correlati
                            long maxDurationMs, double ciHalfWidth) {
         @JsonCreator
         public Settings {
-            Require.nonNegative(threads, "settings.threads");
-            Require.nonNegative(warmupRuns, "settings.warmupRuns");
-            Require.positive(minRuns, "settings.minRuns");
-            Require.nonNegative(minDurationMs, "settings.minDurationMs");
-            Require.nonNegative(maxDurationMs, "settings.maxDurationMs");
-            Require.fraction(ciHalfWidth, "settings.ciHalfWidth");
+            Require.range(threads, 0, Limits.MAX_THREADS, "settings.threads");
+            Require.range(warmupRuns, 0, Limits.MAX_WARMUP_RUNS, "settings.warmupRuns");
+            Require.range(minRuns, 1, Limits.MAX_MIN_RUNS, "settings.minRuns");
+            Require.range(minDurationMs, 0, Limits.MAX_DURATION_MS, "settings.minDurationMs");
+            Require.range(maxDurationMs, 0, Limits.MAX_DURATION_MS, "settings.maxDurationMs");
+            Require.range(ciHalfWidth, 0, Limits.MAX_CI_HALF_WIDTH, "settings.ciHalfWidth");
         }
 
         /** Settings with the agent's default cap and CI target (the 1.0 shape). */
@@ -104,7 +122,7 @@ public record MeasurementJob(String schemaVersion, String type, String correlati
             Require.text(name, "workload.name");
             Require.nonNegative(macs, "workload.macs");
             Require.nonNegative(weightParams, "workload.weightParams");
-            Require.positive(bits, "workload.bits");
+            Require.range(bits, Limits.MIN_BITS, Limits.MAX_BITS, "workload.bits");
             Require.nonNegative(activationElements, "workload.activationElements");
         }
     }

@@ -1,0 +1,44 @@
+package io.sigmaquant.controller.broker;
+
+import io.sigmaquant.protocol.tls.TlsMaterial;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The embedded broker's TLS files, made from the controller's certificate and key: HiveMQ reads key and trust
+ * from keystores, not PEM. The keystore holds the private key, so it is owner-only; its password is new at every
+ * start and written only into the broker's own (owner-only) configuration.
+ */
+record BrokerKeystores(Path keystore, Path truststore, String password) {
+    static BrokerKeystores write(TlsMaterial tls, Path dir) throws IOException {
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        char[] chars = password.toCharArray();
+        try {
+            Path keystore = dir.resolve("broker-key.p12");
+            Path truststore = dir.resolve("broker-trust.p12");
+            store(tls.keyStore(chars), keystore, chars);
+            store(tls.trustStore(), truststore, chars);
+            return new BrokerKeystores(keystore, truststore, password);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot write the broker's keystores: " + e.getMessage(), e);
+        }
+    }
+
+    private static void store(KeyStore store, Path file, char[] password) throws IOException, GeneralSecurityException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING)) {
+            store.store(out, password);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.sigmaquant.controller.broker;
+
+import com.hivemq.extension.sdk.api.auth.SimpleAuthenticator;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthInput;
+import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
+import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
+import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
+import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import io.sigmaquant.protocol.tls.Identity;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets a client in only with a client certificate (the TLS listener has already checked that the CA signed it
+ * and that it is in date) that is not revoked, whose CN is the client id and whose OU names a role; it then
+ * gets the role's topics ({@link FleetPermissions}) and nothing else.
+ */
+final class CertificateAuthenticator implements SimpleAuthenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateAuthenticator.class);
+
+    private final RevocationFile revocations;
+
+    /** @param revocations the CA's list, or null when the installation has none */
+    CertificateAuthenticator(RevocationFile revocations) {
+        this.revocations = revocations;
+    }
+
+    @Override
+    public void onConnect(SimpleAuthInput input, SimpleAuthOutput output) {
+        String clientId = input.getConnectPacket().getClientId();
+        Optional<X509Certificate> certificate = input.getConnectionInformation().getClientTlsInformation()
+                .flatMap(ClientTlsInformation::getClientCertificate);
+        if (certificate.isEmpty()) {
+            refuse(output, clientId, "no client certificate");
+            return;
+        }
+        Identity identity;
+        try {
+            identity = Identity.of(certificate.get());
+        } catch (RuntimeException e) {
+            refuse(output, clientId, "the certificate names no SigmaQuant identity (" + e.getMessage() + ")");
+            return;
+        }
+        if (revocations != null && revocations.revoked(certificate.get())) {
+            refuse(output, clientId, "certificate of " + identity.name() + " is revoked");
+            return;
+        }
+        if (!identity.name().equals(clientId)) {
+            refuse(output, clientId, "client id differs from the certificate's CN " + identity.name());
+            return;
+        }
+        output.getDefaultPermissions().addAll(FleetPermissions.of(identity));
+        output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+        output.authenticateSuccessfully();
+    }
+
+    private static void refuse(SimpleAuthOutput output, String clientId, String why) {
+        // the client id is the client's own text: no control characters into the log
+        LOG.warn("refused MQTT client {}: {}", clientId == null ? "" : clientId.replaceAll("\\p{Cntrl}", "?"), why);
+        output.failAuthentication(ConnackReasonCode.NOT_AUTHORIZED, why);
+    }
+}

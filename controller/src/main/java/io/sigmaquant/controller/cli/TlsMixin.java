@@ -1,0 +1,51 @@
+package io.sigmaquant.controller.cli;
+
+import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.wiring.ControllerOptions;
+import io.sigmaquant.protocol.TlsFileFlags;
+import io.sigmaquant.protocol.tls.TlsFileException;
+import io.sigmaquant.protocol.tls.TlsFiles;
+import io.sigmaquant.protocol.tls.TlsMaterial;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The controller's TLS identity as flags, shared by {@code serve} and {@code optimize}: the files of
+ * {@code sigmaquant pki issue --controller NAME}, or its bundle. Checked here, before anything starts, so that a
+ * bad file is one line naming it and exit 2.
+ */
+final class TlsMixin {
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "the installation's CA certificate (PEM)")
+    Path ca;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "the controller's certificate (PEM): MQTT over TLS with client certificates")
+    Path cert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "the controller's private key (PEM)")
+    Path key;
+
+    @Option(names = "--tls-bundle", paramLabel = "FILE", description = "CA certificate, certificate and key in one PEM")
+    Path bundle;
+
+    @Option(names = "--tls-crl", paramLabel = "FILE", description = "the CA's revocation list (PEM), read again when "
+            + "it changes")
+    Path crl;
+
+    /** The files given, loaded once to check them; null when no TLS flag was given. */
+    TlsFiles files() {
+        try {
+            TlsFiles files = TlsFileFlags.resolve(ca, cert, key, bundle, crl);
+            if (files != null) {
+                TlsMaterial.load(files);
+            }
+            return files;
+        } catch (TlsFileException | IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
+        }
+    }
+
+    ControllerOptions applyTo(ControllerOptions options) {
+        return options.setTls(files());
+    }
+}

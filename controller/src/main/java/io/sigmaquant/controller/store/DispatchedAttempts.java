@@ -1,0 +1,52 @@
+package io.sigmaquant.controller.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sigmaquant.controller.fleet.DispatchLog;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/** The dispatcher's log of issued attempts in the store's {@code dispatched_attempts} table. */
+public final class DispatchedAttempts implements DispatchLog {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Database db;
+
+    DispatchedAttempts(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public void issued(IssuedAttempt a) {
+        String bits;
+        try {
+            bits = JSON.writeValueAsString(a.bits());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise the bits of " + a.jobId(), e);
+        }
+        db.transaction("recording dispatch " + a.jobId() + "#" + a.attempt(), c -> {
+            try (var s = c.prepareStatement("INSERT INTO dispatched_attempts (job_id, attempt, agent_id, run_id, "
+                    + "bits_json, sent_at_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
+                Database.bind(s, a.jobId(), a.attempt(), a.agentId(), a.runId(), bits, System.currentTimeMillis());
+                return s.executeUpdate() == 1;
+            }
+        }, false); // there already: a try before lost its commit's acknowledgement
+    }
+
+    @Override
+    public List<IssuedAttempt> attempts(String jobId) {
+        return db.query("SELECT job_id, attempt, agent_id, run_id, bits_json FROM dispatched_attempts WHERE job_id = ?",
+                rs -> new IssuedAttempt(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                        bits(rs.getString(5))), jobId);
+    }
+
+    private static LinkedHashMap<String, Integer> bits(String json) throws SQLException {
+        try {
+            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Integer>>() { });
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable bit configuration", e);
+        }
+    }
+}

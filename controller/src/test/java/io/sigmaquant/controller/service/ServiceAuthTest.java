@@ -1,0 +1,130 @@
+package io.sigmaquant.controller.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sigmaquant.controller.auth.ApiRole;
+import io.sigmaquant.controller.client.RunClient;
+import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.store.ApiTokens;
+import io.sigmaquant.controller.testing.Fixtures;
+import io.sigmaquant.controller.wiring.ControllerOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A service that requires tokens: 401 without a valid one, 403 for a viewer that writes, 202 for an operator,
+ * 429 past a client's submission rate; /health and the dashboard stay open.
+ */
+class ServiceAuthTest {
+    @TempDir
+    static Path data;
+    static ControllerService service;
+    static String base;
+    static ApiTokens.CreatedToken viewer;
+    static ApiTokens.CreatedToken operator;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        // a burst of 2 and one a minute: the third quick submission of one client is refused
+        service = ControllerService.start(new ControllerOptions().setDataDir(data).setHttpPort(0).setMqttPort(0)
+                .setConcurrentRuns(1).setWaitForAgent(Duration.ofSeconds(1)).setRequireTokens(true)
+                .setSubmissionRate(1, 2));
+        base = "http://127.0.0.1:" + service.httpPort();
+        viewer = service.runs().store().tokens().create("dashboard", ApiRole.VIEWER);
+        operator = service.runs().store().tokens().create("ci", ApiRole.OPERATOR);
+    }
+
+    @AfterAll
+    static void stop() {
+        service.close();
+    }
+
+    static HttpResponse<String> send(String method, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void api_noOrUnknownToken_401WithBearerChallenge() throws Exception {
+        for (String path : new String[] {"/api/runs", "/api/agents", "/metrics"}) {
+            HttpResponse<String> none = send("GET", path, null);
+            assertThat(none.statusCode()).as(path).isEqualTo(401);
+            assertThat(none.headers().firstValue("WWW-Authenticate")).as(path).hasValueSatisfying(v ->
+                    assertThat(v).startsWith("Bearer"));
+            assertThat(JSON.readTree(none.body()).get("error").asText()).contains("token");
+            assertThat(send("GET", path, "sq_not-a-token").statusCode()).as(path).isEqualTo(401);
+        }
+        assertThat(send("POST", "/api/runs", null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void openRoutes_needNoToken() throws Exception {
+        assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/openapi.yaml", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void viewer_readsButMayNotSubmit() throws Exception {
+        assertThat(send("GET", "/api/runs", viewer.token()).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/metrics", viewer.token()).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> post = send("POST", "/api/runs", viewer.token());
+
+        assertThat(post.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(post.body()).get("error").asText()).contains("viewer", "operator");
+    }
+
+    @Test
+    void operator_submitsARun_202() throws Exception {
+        RunClient client = new RunClient(base, operator.token(), null);
+
+        String id = client.submit(RunRequest.builder("x86-64-generic").maxSizeBytes(40_000.0).build(),
+                Fixtures.model("resnet"), Map.of());
+
+        assertThat(service.runs().store().run(id)).isPresent();
+        assertThat(send("GET", "/api/runs/" + id, viewer.token()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void revokedToken_401() throws Exception {
+        ApiTokens.CreatedToken leaked = service.runs().store().tokens().create("leaked", ApiRole.OPERATOR);
+        assertThat(send("GET", "/api/runs", leaked.token()).statusCode()).isEqualTo(200);
+
+        service.runs().store().tokens().revoke("leaked");
+
+        assertThat(send("GET", "/api/runs", leaked.token()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void submissions_pastTheClientsBurst_429WithRetryAfter() throws Exception {
+        ApiTokens.CreatedToken script = service.runs().store().tokens().create("script", ApiRole.OPERATOR);
+        // not multipart, so refused with 415 once past the limit check: each still spends a submission
+        assertThat(send("POST", "/api/runs", script.token()).statusCode()).isEqualTo(415);
+        assertThat(send("POST", "/api/runs", script.token()).statusCode()).isEqualTo(415);
+
+        HttpResponse<String> third = send("POST", "/api/runs", script.token());
+
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
+                assertThat(Long.parseLong(v)).isPositive());
+        // another client is not held back by this one
+        assertThat(send("GET", "/api/runs", script.token()).statusCode()).isEqualTo(200);
+    }
+}
