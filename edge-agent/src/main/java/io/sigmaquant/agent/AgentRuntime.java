@@ -7,7 +7,11 @@ import io.sigmaquant.agent.energy.EnergyMeters;
 import io.sigmaquant.agent.energy.MqttPlugPower;
 import io.sigmaquant.agent.fetch.ModelCache;
 import io.sigmaquant.agent.fetch.ModelFetcher;
+import io.sigmaquant.agent.jobs.Availability;
+import io.sigmaquant.agent.jobs.InProcessMeasurer;
+import io.sigmaquant.agent.jobs.JobChecks;
 import io.sigmaquant.agent.jobs.JobExecutor;
+import io.sigmaquant.agent.jobs.ModelMeasurer;
 import io.sigmaquant.agent.jobs.JobService;
 import io.sigmaquant.agent.jobs.MeasuringExecutor;
 import io.sigmaquant.agent.measure.Clock;
@@ -17,6 +21,9 @@ import io.sigmaquant.agent.metrics.MetricsEndpoint;
 import io.sigmaquant.agent.mqtt.MqttAgentConnection;
 import io.sigmaquant.agent.simulate.SimulatedExecutor;
 import io.sigmaquant.agent.system.SystemProbe;
+import io.sigmaquant.agent.worker.WorkerCommand;
+import io.sigmaquant.agent.worker.WorkerMain;
+import io.sigmaquant.agent.worker.WorkerMeasurer;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.AgentStatus;
 import io.sigmaquant.profiles.DeviceProfile;
@@ -25,10 +32,15 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires a running agent: profile, energy meter, cache, executor, job service, MQTT session, metrics. */
 public final class AgentRuntime implements AutoCloseable {
     public static final String VERSION = "0.1.0";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
 
     private final MetricsEndpoint metrics = new MetricsEndpoint();
     private final JobService jobs;
@@ -38,21 +50,38 @@ public final class AgentRuntime implements AutoCloseable {
     private AgentRuntime(AgentOptions c) throws Exception {
         DeviceProfile profile = DeviceProfiles.load(c.profile());
         MqttPlugPower plug = new MqttPlugPower();
+        // TODO(lead): publish the retained status on each change once MqttAgentConnection can (issue 13):
+        // null → online, else unavailable with the reason
+        Availability availability = new Availability(reason -> LOG.warn("agent {} is {}", c.agentId(),
+                reason == null ? "available again" : "unavailable: " + reason));
         JobExecutor executor;
+        Consumer<byte[]> plugReadings = plug::accept;
         if (c.simulate()) {
             executor = new SimulatedExecutor(c.agentId(), profile, c.agentId().hashCode(), c.simulationNoise());
         } else {
             EnergyMeter meter = EnergyMeters.select(c.energy(), c.sysfsRoot(), CommandRunner.SYSTEM, profile, plug);
             ModelCache cache = new ModelCache(c.cacheDir(), c.cacheCapBytes());
-            Measurer measurer = new Measurer(meter, new SystemProbe(c.sysfsRoot(), CommandRunner.SYSTEM), Clock.SYSTEM,
-                    c.cacheDir());
-            executor = new MeasuringExecutor(c.agentId(), new ModelFetcher(cache, c.maxModelBytes()), cache, measurer,
-                    meter.id());
+            ModelMeasurer measurer;
+            if (c.measureInProcess()) {
+                measurer = new InProcessMeasurer(c.agentId(), new Measurer(meter, new SystemProbe(c.sysfsRoot(),
+                        CommandRunner.SYSTEM), Clock.SYSTEM, c.cacheDir()));
+            } else {
+                WorkerMeasurer worker = new WorkerMeasurer(WorkerCommand.of(new WorkerCommand.Settings(c.agentId(),
+                        c.profile(), c.energy().toString(), c.sysfsRoot(), c.cacheDir()), WorkerMain.class),
+                        availability);
+                worker.prestart();
+                plugReadings = plugReadings.andThen(worker::plugReading); // the worker's meter reads the plug
+                measurer = worker;
+            }
+            // TODO(lead): pass the CA's trust-only SSLContext here for https controller URLs
+            executor = new MeasuringExecutor(new ModelFetcher(cache, c.maxModelBytes(), c.modelOrigin(), null), cache,
+                    measurer, meter.id());
         }
         this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), status(c, profile, executor),
-                c.energy().plugTopic(), plug::accept);
+                c.energy().plugTopic(), plugReadings);
+        int cores = Runtime.getRuntime().availableProcessors();
         this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
-                System::currentTimeMillis);
+                System::currentTimeMillis, new JobChecks(cores, profile.allowedBits()), availability);
         connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
         this.metricsPort = c.metricsPort() >= 0 ? metrics.serve("127.0.0.1", c.metricsPort()) : -1;
     }
