@@ -5,6 +5,9 @@ import io.sigmaquant.protocol.message.JobError;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * What only this board can check about a well-formed job (the protocol's {@link Limits} are checked when it is
@@ -18,6 +21,12 @@ import java.util.Set;
 public record JobChecks(int cores, Set<Integer> allowedBits) {
     public JobChecks {
         allowedBits = Set.copyOf(allowedBits);
+    }
+
+    /** Checks against these cores and allows every bit width of the protocol (tests, simulated boards). */
+    public static JobChecks anyBits(int cores) {
+        return new JobChecks(cores, IntStream.rangeClosed(Limits.MIN_BITS, Limits.MAX_BITS).boxed()
+                .collect(Collectors.toSet()));
     }
 
     /** @throws JobFailure (invalid-job) naming the first field at fault */
@@ -38,7 +47,7 @@ public record JobChecks(int cores, Set<Integer> allowedBits) {
             int bits = layers.get(i).bits();
             if (!allowedBits.contains(bits)) {
                 throw invalid(field + "[" + i + "].bits", bits + " is not one of this board's bit widths "
-                        + new java.util.TreeSet<>(allowedBits));
+                        + new TreeSet<>(allowedBits));
             }
         }
     }

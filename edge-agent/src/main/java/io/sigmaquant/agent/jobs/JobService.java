@@ -3,7 +3,6 @@ package io.sigmaquant.agent.jobs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.sigmaquant.agent.measure.Measurer;
-import io.sigmaquant.protocol.Limits;
 import io.sigmaquant.protocol.MessageCodec;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.ProtocolException;
@@ -25,12 +24,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +42,7 @@ public final class JobService implements AutoCloseable {
     static final int SEEN_IDS = 10_000;
     /** A job still running this long after its deadline is stuck (the watchdog should have ended it). */
     static final long STUCK_AFTER_MS = 10_000;
+    static final int MAX_REASON = 1000;
 
     private final String agentId;
     private final JobExecutor executor;
@@ -67,16 +64,14 @@ public final class JobService implements AutoCloseable {
     private final JobChecks checks;
     private final Availability availability;
     private final Thread worker;
-    private final ScheduledExecutorService stuckWatch;
     private volatile MeasurementJob current;
     private volatile boolean running = true;
 
     /** Checks threads against this machine's cores and allows every bit width; availability is not reported. */
     public JobService(String agentId, JobExecutor executor, Replies replies, int queueCapacity, MeterRegistry metrics,
                       LongSupplier wallClockMs) {
-        this(agentId, executor, replies, queueCapacity, metrics, wallClockMs, new JobChecks(
-                Runtime.getRuntime().availableProcessors(), IntStream.rangeClosed(Limits.MIN_BITS, Limits.MAX_BITS)
-                .boxed().collect(Collectors.toSet())), Availability.ignored());
+        this(agentId, executor, replies, queueCapacity, metrics, wallClockMs,
+                JobChecks.anyBits(Runtime.getRuntime().availableProcessors()), Availability.ignored());
     }
 
     public JobService(String agentId, JobExecutor executor, Replies replies, int queueCapacity, MeterRegistry metrics,
@@ -93,16 +88,11 @@ public final class JobService implements AutoCloseable {
         this.worker = new Thread(this::work, "job-worker");
         worker.setDaemon(true);
         worker.start();
-        this.stuckWatch = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "job-stuck-watch");
-            t.setDaemon(true);
-            return t;
-        });
-        stuckWatch.scheduleWithFixedDelay(this::watchStuck, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Handles one message from the jobs topic; never throws. */
     public void onMessage(byte[] payload) {
+        watchStuck();
         Message message;
         try {
             message = codec.decode(payload);
@@ -172,6 +162,7 @@ public final class JobService implements AutoCloseable {
                     run(job);
                 } finally {
                     current = null;
+                    availability.up("stuck");
                 }
             }
         }
@@ -254,13 +245,14 @@ public final class JobService implements AutoCloseable {
         held.computeIfPresent(jobId, (id, n) -> n > 1 ? n - 1 : null);
     }
 
-    /** A job past its deadline and the slack is stuck: the agent cannot take jobs until it ends. */
+    /**
+     * A job running past its deadline and the slack is stuck (the watchdog should have ended it): the agent
+     * cannot take jobs until it ends. Checked as messages arrive; cleared when the job ends.
+     */
     private void watchStuck() {
         MeasurementJob job = current;
         if (job != null && wallClockMs.getAsLong() > job.deadlineMs() + STUCK_AFTER_MS) {
             availability.down("stuck", "job " + job.jobId() + " is stuck past its deadline");
-        } else {
-            availability.up("stuck");
         }
     }
 
@@ -276,8 +268,10 @@ public final class JobService implements AutoCloseable {
     private void fail(String jobId, int attempt, String correlationId, String code, String reason) {
         LOG.info("job {}: {} ({})", jobId, code, reason);
         metrics.counter("sigmaquant.agent.jobs", "outcome", code).increment();
+        // a reason may quote the bad input (a huge type name): keep the reply well under the protocol's limit
+        String shown = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
         replies.send(new JobError(Messages.SCHEMA_VERSION, null, correlationId, agentId, jobId, attempt, code,
-                reason.isBlank() ? code : reason));
+                shown.isBlank() ? code : shown));
     }
 
     public int queued() {
@@ -288,7 +282,6 @@ public final class JobService implements AutoCloseable {
     public void close() {
         running = false;
         worker.interrupt();
-        stuckWatch.shutdownNow();
         if (executor instanceof AutoCloseable c) {
             try {
                 c.close();
