@@ -50,10 +50,7 @@ public final class AgentRuntime implements AutoCloseable {
     private AgentRuntime(AgentOptions c) throws Exception {
         DeviceProfile profile = DeviceProfiles.load(c.profile());
         MqttPlugPower plug = new MqttPlugPower();
-        // TODO(lead): publish the retained status on each change once MqttAgentConnection can (issue 13):
-        // null → online, else unavailable with the reason
-        Availability availability = new Availability(reason -> LOG.warn("agent {} is {}", c.agentId(),
-                reason == null ? "available again" : "unavailable: " + reason));
+        Availability availability = new Availability(reason -> availabilityChanged(c, reason));
         JobExecutor executor;
         Consumer<byte[]> plugReadings = plug::accept;
         if (c.simulate()) {
@@ -79,7 +76,8 @@ public final class AgentRuntime implements AutoCloseable {
         }
         this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), status(c, profile, executor),
                 c.energy().plugTopic(), plugReadings);
-        int cores = Runtime.getRuntime().availableProcessors();
+        // a simulated agent answers for the profile's board, whatever machine it runs on
+        int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
         this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
                 System::currentTimeMillis, new JobChecks(cores, profile.allowedBits()), availability);
         connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
@@ -100,6 +98,26 @@ public final class AgentRuntime implements AutoCloseable {
                 OrtSessions.version(), providers, executor.energyMeter(), executor.simulated(), VERSION);
         return new AgentStatus(Messages.SCHEMA_VERSION, null, "status-" + c.agentId(), c.agentId(), AgentStatus.ONLINE,
                 profile.id(), caps, System.currentTimeMillis());
+    }
+
+    /**
+     * Says in the retained status whether this agent can take jobs: online again, or unavailable with the reason.
+     * TODO(lead, issue 13): publish {@code unavailable(...)} / the online status through the MQTT connection once it
+     * can publish a status after connecting (MqttAgentConnection is another helper's); until then it is logged, and
+     * jobs sent meanwhile are answered with errors.
+     */
+    private static void availabilityChanged(AgentOptions c, String reason) {
+        if (reason == null) {
+            LOG.info("agent {} can take jobs again", c.agentId());
+        } else {
+            AgentStatus s = unavailable(c.agentId(), reason);
+            LOG.warn("agent {} is {}: {}", c.agentId(), s.state(), s.reason());
+        }
+    }
+
+    static AgentStatus unavailable(String agentId, String reason) {
+        return new AgentStatus(Messages.SCHEMA_VERSION, null, "status-" + agentId, agentId, AgentStatus.UNAVAILABLE,
+                null, null, System.currentTimeMillis(), reason);
     }
 
     public int metricsPort() {

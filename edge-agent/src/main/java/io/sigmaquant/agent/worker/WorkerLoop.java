@@ -22,11 +22,14 @@ public final class WorkerLoop {
     private final ModelMeasurer measurer;
     private final Consumer<byte[]> plug;
     private final PrintStream out;
+    private final Runnable agentGone;
 
-    public WorkerLoop(ModelMeasurer measurer, Consumer<byte[]> plug, PrintStream out) {
+    /** @param agentGone run when stdin ends: the agent closed the worker or died, so nothing is left to answer */
+    public WorkerLoop(ModelMeasurer measurer, Consumer<byte[]> plug, PrintStream out, Runnable agentGone) {
         this.measurer = measurer;
         this.plug = plug;
         this.out = out;
+        this.agentGone = agentGone;
     }
 
     /** Serves until stdin closes (the agent went away or closed the worker). */
@@ -55,6 +58,7 @@ public final class WorkerLoop {
             // the agent is gone: end like a closed stdin
         } finally {
             requests.add(END);
+            agentGone.run();
         }
     }
 

@@ -45,8 +45,9 @@ public final class WorkerMain {
         OrtEnvironment.getEnvironment(); // load the natives before saying ready, so the first job does not pay
         MqttPlugPower plug = new MqttPlugPower();
         ModelMeasurer measurer = measurers.apply(new Parts(s, plug));
-        new WorkerLoop(measurer, plug::accept, protocol).serve(new BufferedReader(new InputStreamReader(System.in,
-                StandardCharsets.UTF_8)));
+        // without its agent a worker must not live on, even inside a native call that never returns
+        new WorkerLoop(measurer, plug::accept, protocol, () -> Runtime.getRuntime().halt(0))
+                .serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
     }
 
     /** What a worker's measurer is built from. */

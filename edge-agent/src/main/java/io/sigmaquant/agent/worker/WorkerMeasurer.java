@@ -44,11 +44,17 @@ public final class WorkerMeasurer implements ModelMeasurer {
         t.setDaemon(true);
         return t;
     });
+    private final long retryMs;
     private volatile WorkerProcess worker;
 
     public WorkerMeasurer(List<String> command, Availability availability) {
+        this(command, availability, RETRY_MS);
+    }
+
+    WorkerMeasurer(List<String> command, Availability availability, long retryMs) {
         this.command = List.copyOf(command);
         this.availability = availability;
+        this.retryMs = retryMs;
     }
 
     /** Starts the worker now, in the background, so that the first job does not wait for it. */
@@ -66,7 +72,7 @@ public final class WorkerMeasurer implements ModelMeasurer {
             throw new JobFailure(JobError.Codes.MEASUREMENT_FAILED, "the measuring worker stopped reading");
         }
         while (true) {
-            if (cancelled.getAsBoolean()) {
+            if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) { // interrupted: closing
                 LOG.info("job {}: cancelled or past its deadline; killing worker {}", job.jobId(), w.pid());
                 kill();
                 throw new Measurer.CancelledException();
@@ -124,7 +130,7 @@ public final class WorkerMeasurer implements ModelMeasurer {
             worker = null;
             LOG.warn("the measuring worker cannot start: {}", e.getMessage());
             availability.down(PART, "the measuring worker cannot start: " + e.getMessage());
-            retries.schedule(this::tryStart, RETRY_MS, TimeUnit.MILLISECONDS);
+            retries.schedule(this::tryStart, retryMs, TimeUnit.MILLISECONDS);
             return e.getMessage();
         }
     }
