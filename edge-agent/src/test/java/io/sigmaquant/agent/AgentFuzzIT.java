@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class AgentFuzzIT {
     private static final long SEED = 13;
-    private static final int MESSAGES = 2000;
+    private static final int MESSAGES = 3000;
 
     @TempDir
     Path cacheDir;
@@ -58,8 +58,10 @@ class AgentFuzzIT {
             JobFuzzer fuzzer = new JobFuzzer(SEED, "http://127.0.0.1:" + deadPort + "/models/m");
             Map<String, Integer> answerable = new HashMap<>();
             int unreadable = 0;
+            List<byte[]> payloads = new ArrayList<>();
             for (int i = 0; i < MESSAGES; i++) {
                 byte[] payload = fuzzer.next(i);
+                payloads.add(payload);
                 try {
                     Message m = codec.decode(payload);
                     if (m instanceof MeasurementJob j) {
@@ -72,8 +74,8 @@ class AgentFuzzIT {
                 } catch (ProtocolException e) {
                     unreadable++;
                 }
-                controller.sendRaw("agent-fuzz", payload);
             }
+            controller.sendAll("agent-fuzz", payloads, 8);
             int expectedMalformed = unreadable;
             Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                     finals(controller).keySet().containsAll(answerable.keySet())
