@@ -17,6 +17,7 @@ import io.sigmaquant.protocol.message.MeasurementJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -50,7 +51,7 @@ final class WorkerBenchCommand implements Callable<Integer> {
                 new MeasurementJob.InputSpec(input.name(), Arrays.stream(input.shape()).boxed().toList(), input.scale(),
                         input.mean(), input.std()),
                 new MeasurementJob.Settings(threads, 5, runs, 0, false, 0, 0.5), System.currentTimeMillis() + 3_600_000,
-                java.util.List.of());
+                List.of());
         Measurer measurer = new Measurer(EnergyMeters.select(EnergySpec.parse("estimate"), Path.of("/"),
                 CommandRunner.SYSTEM, DeviceProfiles.load(profile), new MqttPlugPower()),
                 new SystemProbe(Path.of("/"), CommandRunner.SYSTEM), Clock.SYSTEM, work);

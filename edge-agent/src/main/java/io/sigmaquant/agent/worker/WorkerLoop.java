@@ -7,6 +7,7 @@ import io.sigmaquant.protocol.message.JobError;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -49,7 +50,7 @@ public final class WorkerLoop {
             for (String line; (line = in.readLine()) != null; ) {
                 WorkerLines.Input input = WorkerLines.read(line, WorkerLines.Input.class);
                 if (input.plug() != null) {
-                    plug.accept(input.plug().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    plug.accept(input.plug().getBytes(StandardCharsets.UTF_8));
                 } else if (input.measure() != null) {
                     requests.add(input.measure());
                 }

@@ -13,10 +13,11 @@ import io.sigmaquant.agent.measure.Measurer;
 import io.sigmaquant.agent.system.SystemProbe;
 import io.sigmaquant.profiles.DeviceProfiles;
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
@@ -39,7 +40,7 @@ public final class WorkerMain {
     /** Runs the loop with a measurer built from the settings (a test main blocks some jobs on purpose). */
     public static void serve(WorkerCommand.Settings s, Function<Parts, ModelMeasurer> measurers) throws Exception {
         // stdout carries the protocol: anything else a library prints goes to stderr
-        PrintStream protocol = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
+        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false,
                 StandardCharsets.UTF_8);
         System.setOut(System.err);
         OrtEnvironment.getEnvironment(); // load the natives before saying ready, so the first job does not pay

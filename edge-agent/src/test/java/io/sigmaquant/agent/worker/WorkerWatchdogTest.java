@@ -9,9 +9,9 @@ import io.sigmaquant.agent.jobs.Availability;
 import io.sigmaquant.agent.jobs.JobChecks;
 import io.sigmaquant.agent.jobs.JobService;
 import io.sigmaquant.agent.jobs.MeasuringExecutor;
-import io.sigmaquant.agent.testing.Fixtures;
 import io.sigmaquant.agent.testing.Jobs;
 import io.sigmaquant.agent.testing.ModelServer;
+import io.sigmaquant.agent.testing.ReplyLog;
 import io.sigmaquant.protocol.MessageCodec;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.CancelJob;
@@ -19,13 +19,10 @@ import io.sigmaquant.protocol.message.JobError;
 import io.sigmaquant.protocol.message.JobProgress;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
-import io.sigmaquant.protocol.message.Message;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -44,26 +41,24 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerWatchdogTest {
     private static final int CORES = 2;
     private final MessageCodec codec = new MessageCodec();
-    private final List<Message> replies = new CopyOnWriteArrayList<>();
+    private final ReplyLog replies = new ReplyLog();
     private final List<String> availability = new CopyOnWriteArrayList<>();
     private final ModelServer server = new ModelServer();
     private JobService service;
-    private byte[] resnet;
-    private String url;
+    private ModelServer.Served resnet;
 
     @TempDir
     Path cacheDir;
 
     @BeforeEach
     void start() throws Exception {
-        resnet = Files.readAllBytes(Fixtures.model("resnet"));
-        url = server.serve("resnet", resnet);
+        resnet = server.serveFixture("resnet");
         ModelCache cache = new ModelCache(cacheDir, 64 << 20);
         Availability available = new Availability(r -> availability.add(String.valueOf(r)));
         WorkerMeasurer worker = new WorkerMeasurer(WorkerCommand.of(new WorkerCommand.Settings("agent-1",
                 "x86-64-generic", "estimate", Path.of("/"), cacheDir), BlockingWorkerMain.class), available);
         service = new JobService("agent-1", new MeasuringExecutor(new ModelFetcher(cache, 16 << 20), cache, worker,
-                "estimate"), replies::add, 4, new SimpleMeterRegistry(), System::currentTimeMillis,
+                "estimate"), replies, 4, new SimpleMeterRegistry(), System::currentTimeMillis,
                 JobChecks.anyBits(CORES), available);
     }
 
@@ -74,21 +69,11 @@ class WorkerWatchdogTest {
     }
 
     private MeasurementJob job(String id, long deadlineMs) {
-        return Jobs.job(id, url, resnet, deadlineMs);
-    }
-
-    private Optional<Message> finalReply(String jobId) {
-        return replies.stream().filter(m -> (m instanceof JobResult r && r.jobId().equals(jobId))
-                || (m instanceof JobError e && jobId.equals(e.jobId()))).findFirst();
-    }
-
-    private Message awaitFinal(String jobId, int seconds) {
-        return Awaitility.await().atMost(Duration.ofSeconds(seconds)).until(() -> finalReply(jobId),
-                Optional::isPresent).get();
+        return Jobs.job(id, resnet, deadlineMs);
     }
 
     private void awaitPhase(String jobId, String phase) {
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> replies.stream().anyMatch(m ->
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> replies.all().stream().anyMatch(m ->
                 m instanceof JobProgress p && p.jobId().equals(jobId) && p.phase().equals(phase)));
     }
 
@@ -96,45 +81,46 @@ class WorkerWatchdogTest {
     void onMessage_measurementThatNeverReturns_answersByItsDeadlineAndThenMeasuresTheNextJob() {
         service.onMessage(codec.encode(job("block-1", System.currentTimeMillis() + 4_000)));
         service.onMessage(codec.encode(job("after", Jobs.inAMinute())));
-        assertThat(awaitFinal("block-1", 30)).isInstanceOfSatisfying(JobError.class, e ->
+        assertThat(replies.awaitFinal("block-1", 30)).isInstanceOfSatisfying(JobError.class, e ->
                 assertThat(e.code()).isEqualTo(JobError.Codes.DEADLINE_EXCEEDED));
-        assertThat(awaitFinal("after", 60)).isInstanceOf(JobResult.class);
+        assertThat(replies.awaitFinal("after", 60)).isInstanceOf(JobResult.class);
         assertThat(availability).doesNotContain("null").noneMatch(r -> r.contains("cannot start"));
+    }
+
+    /** The job with another input and settings. */
+    private static MeasurementJob with(MeasurementJob j, MeasurementJob.InputSpec input, MeasurementJob.Settings s) {
+        return new MeasurementJob(j.schemaVersion(), null, j.correlationId(), j.jobId(), 1, j.model(), input, s,
+                j.deadlineMs(), List.of());
+    }
+
+    private void assertError(String jobId, String code, String field, int seconds) {
+        assertThat(replies.awaitFinal(jobId, seconds)).isInstanceOfSatisfying(JobError.class, e -> {
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.reason()).startsWith(field);
+        });
     }
 
     @Test
     void onMessage_threadsAboveTheProtocolLimit_getAnErrorNamingSettingsThreads() {
         String json = new String(codec.encode(job("t100k", Jobs.inAMinute())), StandardCharsets.UTF_8);
         service.onMessage(json.replace("\"threads\":1", "\"threads\":100000").getBytes(StandardCharsets.UTF_8));
-        assertThat(awaitFinal("t100k", 10)).isInstanceOfSatisfying(JobError.class, e -> {
-            assertThat(e.code()).isEqualTo(JobError.Codes.MALFORMED);
-            assertThat(e.reason()).startsWith("settings.threads");
-        });
+        assertError("t100k", JobError.Codes.MALFORMED, "settings.threads", 10);
     }
 
     @Test
     void onMessage_threadsAboveTheBoardsCores_getInvalidJobNamingSettingsThreads() {
         MeasurementJob j = job("t3", Jobs.inAMinute());
-        service.onMessage(codec.encode(new MeasurementJob(j.schemaVersion(), null, j.correlationId(), j.jobId(), 1,
-                j.model(), j.input(), new MeasurementJob.Settings(CORES + 1, 1, 5, 10, false), j.deadlineMs(),
-                List.of())));
-        assertThat(awaitFinal("t3", 10)).isInstanceOfSatisfying(JobError.class, e -> {
-            assertThat(e.code()).isEqualTo(JobError.Codes.INVALID_JOB);
-            assertThat(e.reason()).startsWith("settings.threads");
-        });
+        service.onMessage(codec.encode(with(j, j.input(), new MeasurementJob.Settings(CORES + 1, 1, 5, 10, false))));
+        assertError("t3", JobError.Codes.INVALID_JOB, "settings.threads", 10);
     }
 
     @Test
     void onMessage_inputTheModelDoesNotHave_getsInvalidJobNamingInputName() {
         MeasurementJob j = job("noinput", Jobs.inAMinute());
         MeasurementJob.InputSpec in = j.input();
-        service.onMessage(codec.encode(new MeasurementJob(j.schemaVersion(), null, j.correlationId(), j.jobId(), 1,
-                j.model(), new MeasurementJob.InputSpec("pixels", in.shape(), in.scale(), in.mean(), in.std()),
-                j.settings(), j.deadlineMs(), List.of())));
-        assertThat(awaitFinal("noinput", 60)).isInstanceOfSatisfying(JobError.class, e -> {
-            assertThat(e.code()).isEqualTo(JobError.Codes.INVALID_JOB);
-            assertThat(e.reason()).startsWith("input.name");
-        });
+        service.onMessage(codec.encode(with(j, new MeasurementJob.InputSpec("pixels", in.shape(), in.scale(),
+                in.mean(), in.std()), j.settings())));
+        assertError("noinput", JobError.Codes.INVALID_JOB, "input.name", 60);
     }
 
     @Test
@@ -143,18 +129,18 @@ class WorkerWatchdogTest {
         service.onMessage(codec.encode(job("queued", Jobs.inAMinute())));
         awaitPhase("block-run", "blocking");
         service.onMessage(codec.encode(new CancelJob(Messages.SCHEMA_VERSION, null, "c1", "queued")));
-        assertThat(finalReply("queued")).get().isInstanceOfSatisfying(JobError.class, e ->
+        assertThat(replies.finalReply("queued")).get().isInstanceOfSatisfying(JobError.class, e ->
                 assertThat(e.code()).isEqualTo(JobError.Codes.CANCELLED));
         service.onMessage(codec.encode(new CancelJob(Messages.SCHEMA_VERSION, null, "c2", "nobody")));
-        assertThat(finalReply("nobody")).get().isInstanceOfSatisfying(JobError.class, e ->
+        assertThat(replies.finalReply("nobody")).get().isInstanceOfSatisfying(JobError.class, e ->
                 assertThat(e.code()).isEqualTo(JobError.Codes.UNKNOWN_JOB));
         service.onMessage(codec.encode(new CancelJob(Messages.SCHEMA_VERSION, null, "c3", "block-run")));
-        assertThat(awaitFinal("block-run", 20)).isInstanceOfSatisfying(JobError.class, e ->
+        assertThat(replies.awaitFinal("block-run", 20)).isInstanceOfSatisfying(JobError.class, e ->
                 assertThat(e.code()).isEqualTo(JobError.Codes.CANCELLED));
         service.onMessage(codec.encode(new CancelJob(Messages.SCHEMA_VERSION, null, "c4", "block-run")));
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> replies.stream().filter(m ->
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> replies.all().stream().filter(m ->
                 m instanceof JobError e && "block-run".equals(e.jobId())).count() == 2);
-        assertThat(replies.stream().filter(m -> m instanceof JobError e && "block-run".equals(e.jobId()))
+        assertThat(replies.all().stream().filter(m -> m instanceof JobError e && "block-run".equals(e.jobId()))
                 .map(m -> ((JobError) m).code())).containsExactly(JobError.Codes.CANCELLED, JobError.Codes.UNKNOWN_JOB);
     }
 }
