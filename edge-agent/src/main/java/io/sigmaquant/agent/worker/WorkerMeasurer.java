@@ -46,6 +46,8 @@ public final class WorkerMeasurer implements ModelMeasurer {
     });
     private final long retryMs;
     private volatile WorkerProcess worker;
+    /** The plug's last reading, given to each new worker: a plug may publish only every few minutes. */
+    private volatile byte[] lastPlugReading;
 
     public WorkerMeasurer(List<String> command, Availability availability) {
         this(command, availability, RETRY_MS);
@@ -99,10 +101,15 @@ public final class WorkerMeasurer implements ModelMeasurer {
 
     /** Passes a smart plug's reading to the worker, where the mqtt-plug meter lives. */
     public void plugReading(byte[] payload) {
+        lastPlugReading = payload;
         WorkerProcess w = worker;
         if (w != null) {
-            w.send(new WorkerLines.Input(null, new String(payload, StandardCharsets.UTF_8)));
+            forward(w, payload);
         }
+    }
+
+    private static void forward(WorkerProcess w, byte[] payload) {
+        w.send(new WorkerLines.Input(null, new String(payload, StandardCharsets.UTF_8)));
     }
 
     private WorkerProcess running() {
@@ -124,6 +131,10 @@ public final class WorkerMeasurer implements ModelMeasurer {
         }
         try {
             worker = WorkerProcess.start(command, READY_WITHIN);
+            byte[] plug = lastPlugReading;
+            if (plug != null) {
+                forward(worker, plug);
+            }
             availability.up(PART);
             return null;
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.sigmaquant.agent.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.sigmaquant.agent.jobs.Availability;
 import io.sigmaquant.agent.jobs.JobFailure;
@@ -10,6 +11,7 @@ import io.sigmaquant.agent.testing.Jobs;
 import io.sigmaquant.protocol.message.JobError;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Verifies that a worker that cannot start makes the agent unavailable, and that a retry brings it back. */
+/**
+ * Verifies that a worker that cannot start makes the agent unavailable and that a retry brings it back, and that
+ * the worker's smart-plug meter gets the plug's readings from the agent, the last one included when it starts.
+ */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WorkerMeasurerTest {
     @TempDir
@@ -50,6 +55,21 @@ class WorkerMeasurerTest {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> reported.contains("null"));
             JobResult r = worker.measure(job, Fixtures.model("resnet"), null, p -> { }, () -> false);
             assertThat(r.latency().runs()).isGreaterThanOrEqualTo(20);
+        }
+    }
+
+    @Test
+    void measure_withASmartPlug_theWorkerStartedLaterGetsTheLastReading() throws Exception {
+        List<String> command = WorkerCommand.of(new WorkerCommand.Settings("a", "x86-64-generic",
+                "mqtt-plug:tele/plug/SENSOR", Path.of("/"), dir), WorkerMain.class);
+        byte[] resnet = Files.readAllBytes(Fixtures.model("resnet"));
+        MeasurementJob job = Jobs.job("p", "http://127.0.0.1/m", resnet, Jobs.inAMinute());
+        try (WorkerMeasurer worker = new WorkerMeasurer(command, Availability.ignored())) {
+            worker.plugReading("{\"apower\":4.5}".getBytes(StandardCharsets.UTF_8));
+            JobResult r = worker.measure(job, Fixtures.model("resnet"), null, p -> { }, () -> false);
+            assertThat(r.energy().meter()).isEqualTo("mqtt-plug");
+            // sampled every 20 ms: the window's edges add a little
+            assertThat(r.energy().averageWatts()).isCloseTo(4.5, within(0.5));
         }
     }
 }
