@@ -134,12 +134,13 @@ public final class JobService implements AutoCloseable {
         int position;
         synchronized (lock) {
             position = queue.size();
+            held.merge(job.jobId(), 1, Integer::sum);
             if (!queue.offer(job)) {
+                release(job.jobId());
                 availability.down("queue", "the job queue of " + queue.size() + " is full");
                 fail(job, JobError.Codes.QUEUE_FULL, "the agent's queue of " + queue.size() + " jobs is full");
                 return;
             }
-            held.merge(job.jobId(), 1, Integer::sum);
         }
         replies.send(new JobAccepted(Messages.SCHEMA_VERSION, null, job.correlationId(), agentId, job.jobId(),
                 job.attempt(), position));
