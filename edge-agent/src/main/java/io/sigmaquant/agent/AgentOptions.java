@@ -1,6 +1,7 @@
 package io.sigmaquant.agent;
 
 import io.sigmaquant.agent.energy.EnergySpec;
+import io.sigmaquant.agent.fetch.ModelOrigin;
 import io.sigmaquant.agent.simulate.SimulationNoise;
 import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.tls.Identity;
@@ -38,6 +39,8 @@ public final class AgentOptions {
     private TlsFiles tls;
     private String mqttUsername;
     private Path mqttPasswordFile;
+    private ModelOrigin modelOrigin = ModelOrigin.LOOPBACK;
+    private boolean measureInProcess;
 
     /**
      * @param brokerUrl an MQTT v5 broker, e.g. {@code tcp://host:1883}
@@ -66,6 +69,36 @@ public final class AgentOptions {
         tls = other.tls;
         mqttUsername = other.mqttUsername;
         mqttPasswordFile = other.mqttPasswordFile;
+        modelOrigin = other.modelOrigin;
+        measureInProcess = other.measureInProcess;
+    }
+
+    /**
+     * The controller's address ({@code https://host:port}): models are downloaded from this origin only. Without
+     * it only loopback origins are trusted (the one-machine demo).
+     *
+     * @throws IllegalArgumentException when it is not an http(s) URL with a host
+     */
+    public AgentOptions setControllerUrl(String url) {
+        this.modelOrigin = ModelOrigin.of(url);
+        return this;
+    }
+
+    public ModelOrigin modelOrigin() {
+        return modelOrigin;
+    }
+
+    /**
+     * Measure in the agent's own process instead of a worker process. Faster to start, but a native call that
+     * never returns then wedges the agent: for tests and benchmarks of the overhead only.
+     */
+    public AgentOptions setMeasureInProcess(boolean inProcess) {
+        this.measureInProcess = inProcess;
+        return this;
+    }
+
+    public boolean measureInProcess() {
+        return measureInProcess;
     }
 
     /** @param spec auto, rapl, jetson-ina3221, rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate */

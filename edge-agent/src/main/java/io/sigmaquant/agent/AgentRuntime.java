@@ -7,7 +7,11 @@ import io.sigmaquant.agent.energy.EnergyMeters;
 import io.sigmaquant.agent.energy.MqttPlugPower;
 import io.sigmaquant.agent.fetch.ModelCache;
 import io.sigmaquant.agent.fetch.ModelFetcher;
+import io.sigmaquant.agent.jobs.Availability;
+import io.sigmaquant.agent.jobs.InProcessMeasurer;
+import io.sigmaquant.agent.jobs.JobChecks;
 import io.sigmaquant.agent.jobs.JobExecutor;
+import io.sigmaquant.agent.jobs.ModelMeasurer;
 import io.sigmaquant.agent.jobs.JobService;
 import io.sigmaquant.agent.jobs.MeasuringExecutor;
 import io.sigmaquant.agent.measure.Clock;
@@ -17,7 +21,11 @@ import io.sigmaquant.agent.metrics.MetricsEndpoint;
 import io.sigmaquant.agent.mqtt.MqttAgentConnection;
 import io.sigmaquant.agent.simulate.SimulatedExecutor;
 import io.sigmaquant.agent.system.SystemProbe;
+import io.sigmaquant.agent.worker.WorkerCommand;
+import io.sigmaquant.agent.worker.WorkerMain;
+import io.sigmaquant.agent.worker.WorkerMeasurer;
 import io.sigmaquant.protocol.Messages;
+import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.message.AgentStatus;
 import io.sigmaquant.profiles.DeviceProfile;
 import io.sigmaquant.profiles.DeviceProfiles;
@@ -25,10 +33,15 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Wires a running agent: profile, energy meter, cache, executor, job service, MQTT session, metrics. */
 public final class AgentRuntime implements AutoCloseable {
     public static final String VERSION = "0.1.0";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
 
     private final MetricsEndpoint metrics = new MetricsEndpoint();
     private final JobService jobs;
@@ -37,22 +50,38 @@ public final class AgentRuntime implements AutoCloseable {
 
     private AgentRuntime(AgentOptions c) throws Exception {
         DeviceProfile profile = DeviceProfiles.load(c.profile());
+        MqttLogin login = c.mqttLogin(); // first: a bad certificate stops the agent before anything starts
         MqttPlugPower plug = new MqttPlugPower();
+        Availability availability = new Availability(reason -> availabilityChanged(c, reason));
         JobExecutor executor;
+        Consumer<byte[]> plugReadings = plug::accept;
         if (c.simulate()) {
             executor = new SimulatedExecutor(c.agentId(), profile, c.agentId().hashCode(), c.simulationNoise());
         } else {
             EnergyMeter meter = EnergyMeters.select(c.energy(), c.sysfsRoot(), CommandRunner.SYSTEM, profile, plug);
             ModelCache cache = new ModelCache(c.cacheDir(), c.cacheCapBytes());
-            Measurer measurer = new Measurer(meter, new SystemProbe(c.sysfsRoot(), CommandRunner.SYSTEM), Clock.SYSTEM,
-                    c.cacheDir());
-            executor = new MeasuringExecutor(c.agentId(), new ModelFetcher(cache, c.maxModelBytes()), cache, measurer,
-                    meter.id());
+            ModelMeasurer measurer;
+            if (c.measureInProcess()) {
+                measurer = new InProcessMeasurer(c.agentId(), new Measurer(meter, new SystemProbe(c.sysfsRoot(),
+                        CommandRunner.SYSTEM), Clock.SYSTEM, c.cacheDir()));
+            } else {
+                WorkerMeasurer worker = new WorkerMeasurer(WorkerCommand.of(new WorkerCommand.Settings(c.agentId(),
+                        c.profile(), c.energy().toString(), c.sysfsRoot(), c.cacheDir()), WorkerMain.class),
+                        availability);
+                worker.prestart();
+                plugReadings = plugReadings.andThen(worker::plugReading); // the worker's meter reads the plug
+                measurer = worker;
+            }
+            // the agent's own certificate: the controller serves models only to this installation's identities
+            executor = new MeasuringExecutor(new ModelFetcher(cache, c.maxModelBytes(), c.modelOrigin(), login.tls()),
+                    cache, measurer, meter.id());
         }
-        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), c.mqttLogin(), status(c, profile, executor),
-                c.energy().plugTopic(), plug::accept);
+        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), login, status(c, profile, executor),
+                c.energy().plugTopic(), plugReadings);
+        // a simulated agent answers for the profile's board, whatever machine it runs on
+        int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
         this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
-                System::currentTimeMillis);
+                System::currentTimeMillis, new JobChecks(cores, profile.allowedBits()), availability);
         connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
         this.metricsPort = c.metricsPort() >= 0 ? metrics.serve("127.0.0.1", c.metricsPort()) : -1;
     }
@@ -71,6 +100,26 @@ public final class AgentRuntime implements AutoCloseable {
                 OrtSessions.version(), providers, executor.energyMeter(), executor.simulated(), VERSION);
         return new AgentStatus(Messages.SCHEMA_VERSION, null, "status-" + c.agentId(), c.agentId(), AgentStatus.ONLINE,
                 profile.id(), caps, System.currentTimeMillis());
+    }
+
+    /**
+     * Says in the retained status whether this agent can take jobs: online again, or unavailable with the reason.
+     * TODO(lead, issue 13): publish {@code unavailable(...)} / the online status through the MQTT connection once it
+     * can publish a status after connecting (MqttAgentConnection is another helper's); until then it is logged, and
+     * jobs sent meanwhile are answered with errors.
+     */
+    private static void availabilityChanged(AgentOptions c, String reason) {
+        if (reason == null) {
+            LOG.info("agent {} can take jobs again", c.agentId());
+        } else {
+            AgentStatus s = unavailable(c.agentId(), reason);
+            LOG.warn("agent {} is {}: {}", c.agentId(), s.state(), s.reason());
+        }
+    }
+
+    static AgentStatus unavailable(String agentId, String reason) {
+        return new AgentStatus(Messages.SCHEMA_VERSION, null, "status-" + agentId, agentId, AgentStatus.UNAVAILABLE,
+                null, null, System.currentTimeMillis(), reason);
     }
 
     public int metricsPort() {

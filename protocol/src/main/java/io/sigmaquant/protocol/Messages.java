@@ -6,8 +6,8 @@ public final class Messages {
      * Major.minor; a receiver refuses another major and tolerates unknown fields of a newer minor. A minor
      * version only adds optional fields, so a 1.0 message is still a valid 1.1 message. 1.1 added the median's
      * confidence interval, the measurement's time cap and CI target, and paired measurement against a reference.
-     * 1.2 added the status {@code unavailable} with its {@code reason}, and the error codes {@code invalid-job}
-     * and {@code unknown-job}.
+     * 1.2 added the status {@code unavailable} with its {@code reason}, and the error codes {@code invalid-job},
+     * {@code unknown-job} and {@code untrusted-url}.
      */
     public static final String SCHEMA_VERSION = "1.2";
     public static final int MAJOR = 1;

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code sigmaquant-agent} command line. */
 @Command(name = "sigmaquant-agent", mixinStandardHelpOptions = true, version = "sigmaquant-agent 0.1.0",
         description = "Measures candidate models on this board for the SigmaQuant controller.",
-        subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class, WorkerBenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class AgentCli {
     public static final int EXIT_BAD_INPUT = 2;
 

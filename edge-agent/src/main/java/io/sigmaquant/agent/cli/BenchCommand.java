@@ -109,8 +109,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The same inference in a plain loop with nothing around it but the clock. */
     private double bareLoopMedian(OrtSessions.ModelInput input, int n) {
-        try (OrtSessions.Session s = OrtSessions.open(model, input.shape(), threads, input.scale(), input.mean(),
-                input.std(), null)) {
+        try (OrtSessions.Session s = OrtSessions.open(new Measurer.Target(model, input.shape(), input.scale(),
+                input.mean(), input.std()), threads, null)) {
             for (int i = 0; i < warmup; i++) {
                 s.run();
             }

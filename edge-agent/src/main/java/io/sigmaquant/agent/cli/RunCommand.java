@@ -89,6 +89,16 @@ final class RunCommand implements Callable<Integer> {
             description = "queued jobs (default: " + AgentOptions.DEFAULT_QUEUE_CAPACITY + ")")
     Integer queue;
 
+    @Option(names = "--controller-url", paramLabel = "URL",
+            description = "the controller's address, e.g. https://host:8443: models are downloaded from this origin "
+                    + "only (default: loopback origins only)")
+    String controllerUrl;
+
+    @Option(names = "--measure-in-process",
+            description = "measure in the agent's process instead of a worker process it can kill at a job's "
+                    + "deadline (for benchmarks of the overhead; a hung native call then wedges the agent)")
+    boolean measureInProcess;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "serve Prometheus metrics on 127.0.0.1:PORT/metrics (default: off)")
     Integer metricsPort;
@@ -125,6 +135,10 @@ final class RunCommand implements Callable<Integer> {
         if (queue != null) {
             options.setQueueCapacity(queue);
         }
+        if (controllerUrl != null) {
+            options.setControllerUrl(controllerUrl);
+        }
+        options.setMeasureInProcess(measureInProcess);
         if (metricsPort != null) {
             options.setMetricsPort(metricsPort);
         }

@@ -15,26 +15,34 @@ import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import io.sigmaquant.protocol.message.Message;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Takes job messages, answers each once, and measures one job at a time from a bounded queue. Every failure
- * becomes an error reply with a code and a reason; a (job id, attempt) seen before is not measured again.
+ * becomes an error reply with a code and a reason; a (job id, attempt) seen before is not measured again. Every
+ * cancel is answered: a queued job at once, the running one when its measurement stops, any other with
+ * {@code unknown-job}. A full queue or a job stuck past its deadline makes the agent unavailable until it clears.
  */
 public final class JobService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
     /** How many job ids are remembered for de-duplication. */
     static final int SEEN_IDS = 10_000;
+    /** A job still running this long after its deadline is stuck (the watchdog should have ended it). */
+    static final long STUCK_AFTER_MS = 10_000;
+    static final int MAX_REASON = 1000;
 
     private final String agentId;
     private final JobExecutor executor;
@@ -48,18 +56,33 @@ public final class JobService implements AutoCloseable {
             return size() > SEEN_IDS;
         }
     });
-    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    /** Guards which jobs are held (queued or running) and which of them were cancelled. */
+    private final Object lock = new Object();
+    private final Map<String, Integer> held = new HashMap<>();
+    private final Set<String> cancelled = new HashSet<>();
     private final MeterRegistry metrics;
+    private final JobChecks checks;
+    private final Availability availability;
     private final Thread worker;
+    private volatile MeasurementJob current;
     private volatile boolean running = true;
 
+    /** Checks threads against this machine's cores and allows every bit width; availability is not reported. */
     public JobService(String agentId, JobExecutor executor, Replies replies, int queueCapacity, MeterRegistry metrics,
                       LongSupplier wallClockMs) {
+        this(agentId, executor, replies, queueCapacity, metrics, wallClockMs,
+                JobChecks.anyBits(Runtime.getRuntime().availableProcessors()), Availability.ignored());
+    }
+
+    public JobService(String agentId, JobExecutor executor, Replies replies, int queueCapacity, MeterRegistry metrics,
+                      LongSupplier wallClockMs, JobChecks checks, Availability availability) {
         this.agentId = agentId;
         this.executor = executor;
         this.replies = replies;
         this.metrics = metrics;
         this.wallClockMs = wallClockMs;
+        this.checks = checks;
+        this.availability = availability;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         metrics.gauge("sigmaquant.agent.queue.size", queue, BlockingQueue::size);
         this.worker = new Thread(this::work, "job-worker");
@@ -69,6 +92,7 @@ public final class JobService implements AutoCloseable {
 
     /** Handles one message from the jobs topic; never throws. */
     public void onMessage(byte[] payload) {
+        watchStuck();
         Message message;
         try {
             message = codec.decode(payload);
@@ -81,7 +105,7 @@ public final class JobService implements AutoCloseable {
         if (message instanceof MeasurementJob job) {
             accept(job);
         } else if (message instanceof CancelJob cancel) {
-            cancelled.add(cancel.jobId());
+            cancel(cancel);
         } else {
             fail(null, 0, message.correlationId(), JobError.Codes.MALFORMED,
                     "agents take job and cancel messages, not '" + message.type() + "'");
@@ -101,10 +125,22 @@ public final class JobService implements AutoCloseable {
             fail(job, JobError.Codes.DEADLINE_EXCEEDED, "the job's deadline had passed when it arrived");
             return;
         }
-        int position = queue.size();
-        if (!queue.offer(job)) {
-            fail(job, JobError.Codes.QUEUE_FULL, "the agent's queue of " + queue.size() + " jobs is full");
+        try {
+            checks.check(job, wallClockMs.getAsLong());
+        } catch (JobFailure e) {
+            fail(job, e.code(), e.getMessage());
             return;
+        }
+        int position;
+        synchronized (lock) {
+            position = queue.size();
+            held.merge(job.jobId(), 1, Integer::sum);
+            if (!queue.offer(job)) {
+                release(job.jobId());
+                availability.down("queue", "the job queue of " + queue.size() + " is full");
+                fail(job, JobError.Codes.QUEUE_FULL, "the agent's queue of " + queue.size() + " jobs is full");
+                return;
+            }
         }
         replies.send(new JobAccepted(Messages.SCHEMA_VERSION, null, job.correlationId(), agentId, job.jobId(),
                 job.attempt(), position));
@@ -119,37 +155,105 @@ public final class JobService implements AutoCloseable {
                 return;
             }
             if (job != null) {
-                run(job);
+                if (queue.remainingCapacity() > 0) {
+                    availability.up("queue");
+                }
+                current = job;
+                try {
+                    run(job);
+                } finally {
+                    current = null;
+                    availability.up("stuck");
+                }
             }
         }
     }
 
     private void run(MeasurementJob job) {
-        if (cancelled.remove(job.jobId())) {
-            fail(job, JobError.Codes.CANCELLED, "cancelled before it started");
+        if (isCancelled(job)) {
+            answer(job, null, new JobFailure(JobError.Codes.CANCELLED, "cancelled before it started"));
             return;
         }
         Timer.Sample sample = Timer.start(metrics);
+        JobResult result = null;
+        JobFailure failure = null;
         try {
-            JobResult result = executor.execute(job, phase -> progress(job, phase),
-                    () -> cancelled.contains(job.jobId()) || job.deadlineMs() <= wallClockMs.getAsLong());
+            result = executor.execute(job, phase -> progress(job, phase),
+                    () -> isCancelled(job) || job.deadlineMs() <= wallClockMs.getAsLong());
             if (job.deadlineMs() <= wallClockMs.getAsLong()) {
-                fail(job, JobError.Codes.DEADLINE_EXCEEDED, "measured, but after the job's deadline");
-                return;
+                failure = new JobFailure(JobError.Codes.DEADLINE_EXCEEDED, "measured, but after the job's deadline");
             }
-            replies.send(result);
-            metrics.counter("sigmaquant.agent.jobs", "outcome", "result").increment();
         } catch (JobFailure e) {
-            fail(job, e.code(), e.getMessage());
+            failure = e;
         } catch (Measurer.CancelledException e) {
-            boolean byRequest = cancelled.remove(job.jobId());
-            fail(job, byRequest ? JobError.Codes.CANCELLED : JobError.Codes.DEADLINE_EXCEEDED,
-                    byRequest ? "cancelled while measuring" : "the deadline passed while measuring");
+            failure = new JobFailure(JobError.Codes.DEADLINE_EXCEEDED, "the deadline passed while measuring");
         } catch (RuntimeException e) {
             LOG.warn("job {} failed", job.jobId(), e);
-            fail(job, JobError.Codes.MEASUREMENT_FAILED, e.toString());
+            failure = new JobFailure(JobError.Codes.MEASUREMENT_FAILED, e.toString());
         } finally {
             sample.stop(metrics.timer("sigmaquant.agent.measurement.duration"));
+        }
+        answer(job, result, failure);
+    }
+
+    private boolean isCancelled(MeasurementJob job) {
+        synchronized (lock) {
+            return cancelled.contains(job.jobId());
+        }
+    }
+
+    /**
+     * The one reply of a dequeued job, decided together with a cancel that may be arriving: a cancel received
+     * before this point wins (the controller no longer wants the result), one after it finds the job answered.
+     */
+    private void answer(MeasurementJob job, JobResult result, JobFailure failure) {
+        synchronized (lock) {
+            release(job.jobId());
+            if (cancelled.remove(job.jobId())) {
+                fail(job, JobError.Codes.CANCELLED, "cancelled " + (result == null && failure == null
+                        ? "before it started" : "while it was being measured"));
+            } else if (failure != null) {
+                fail(job, failure.code(), failure.getMessage());
+            } else {
+                replies.send(result);
+                metrics.counter("sigmaquant.agent.jobs", "outcome", "result").increment();
+            }
+        }
+    }
+
+    private void cancel(CancelJob c) {
+        synchronized (lock) {
+            boolean answered = false;
+            for (MeasurementJob j : List.copyOf(queue)) {
+                if (j.jobId().equals(c.jobId()) && queue.remove(j)) {
+                    release(j.jobId());
+                    fail(j, JobError.Codes.CANCELLED, "cancelled while queued");
+                    answered = true;
+                }
+            }
+            if (answered) {
+                availability.up("queue");
+            } else if (held.containsKey(c.jobId())) {
+                cancelled.add(c.jobId()); // running: answered when its measurement stops, within one poll
+            } else {
+                fail(c.jobId(), 0, c.correlationId(), JobError.Codes.UNKNOWN_JOB, "no queued or running job "
+                        + c.jobId() + " to cancel (unknown, or already answered)");
+            }
+        }
+    }
+
+    private void release(String jobId) {
+        held.computeIfPresent(jobId, (id, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /**
+     * A job running past its deadline and the slack is stuck (the watchdog should have ended it): the agent
+     * cannot take jobs until it ends. Checked as messages arrive; cleared when the job ends.
+     */
+    private void watchStuck() {
+        MeasurementJob job = current;
+        if (job != null && wallClockMs.getAsLong() > job.deadlineMs() + STUCK_AFTER_MS) {
+            availability.down("stuck", "job " + job.jobId() + " is stuck past its deadline");
         }
     }
 
@@ -165,8 +269,10 @@ public final class JobService implements AutoCloseable {
     private void fail(String jobId, int attempt, String correlationId, String code, String reason) {
         LOG.info("job {}: {} ({})", jobId, code, reason);
         metrics.counter("sigmaquant.agent.jobs", "outcome", code).increment();
+        // a reason may quote the bad input (a huge type name): keep the reply well under the protocol's limit
+        String shown = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "…" : reason;
         replies.send(new JobError(Messages.SCHEMA_VERSION, null, correlationId, agentId, jobId, attempt, code,
-                reason.isBlank() ? code : reason));
+                shown.isBlank() ? code : shown));
     }
 
     public int queued() {
@@ -177,5 +283,12 @@ public final class JobService implements AutoCloseable {
     public void close() {
         running = false;
         worker.interrupt();
+        if (executor instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing the executor failed", e);
+            }
+        }
     }
 }

@@ -18,8 +18,15 @@ import java.util.function.Consumer;
  * ({@link PairedRounds}).
  */
 public final class Measurer {
-    /** One model to measure: the file, its input shape and preprocessing. */
-    public record Target(Path model, long[] shape, double scale, double mean, double std) {
+    /**
+     * One model to measure: the file, its input shape and preprocessing.
+     *
+     * @param inputName the model input to feed; null = the model's first input
+     */
+    public record Target(Path model, String inputName, long[] shape, double scale, double mean, double std) {
+        public Target(Path model, long[] shape, double scale, double mean, double std) {
+            this(model, null, shape, scale, mean, std);
+        }
     }
 
     private final EnergyMeter meter;
@@ -141,8 +148,7 @@ public final class Measurer {
     private List<JobResult.NodeTime> profile(Target target, MeasurementSettings s, BooleanSupplier cancelled) {
         Path prefix = workDir.resolve("ort-profile-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Path trace = null;
-        try (OrtSessions.Session session = OrtSessions.open(target.model(), target.shape(), s.threads(),
-                target.scale(), target.mean(), target.std(), prefix.toString())) {
+        try (OrtSessions.Session session = OrtSessions.open(target, s.threads(), prefix.toString())) {
             for (int i = 0; i < s.profiledRuns(); i++) {
                 TimedRuns.checkCancelled(cancelled);
                 session.run();

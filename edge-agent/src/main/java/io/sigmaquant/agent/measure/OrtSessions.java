@@ -68,8 +68,8 @@ public final class OrtSessions {
      * @param profilePrefix non-null to enable ONNX Runtime's profiler, writing its trace there
      * @param scale,mean,std preprocessing applied to random 8-bit pixels, so integer kernels see realistic ranges
      */
-    public static Session open(Path model, long[] shape, int threads, double scale, double mean, double std,
-                               String profilePrefix) {
+    public static Session open(Measurer.Target t, int threads, String profilePrefix) {
+        long[] shape = t.shape();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions opts = null;
         OrtSession session = null;
@@ -85,22 +85,38 @@ public final class OrtSessions {
             if (profilePrefix != null) {
                 opts.enableProfiling(profilePrefix);
             }
-            session = env.createSession(model.toString(), opts);
-            String inputName = session.getInputNames().iterator().next();
+            session = env.createSession(t.model().toString(), opts);
+            String inputName = inputName(session, t.inputName());
             checkShape(session.getInputInfo().get(inputName), shape);
             int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             float[] x = new float[n];
             Random r = new Random(42);
             for (int i = 0; i < n; i++) {
-                x[i] = (float) ((r.nextInt(256) * scale - mean) / std);
+                x[i] = (float) ((r.nextInt(256) * t.scale() - t.mean()) / t.std());
             }
             OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
             return new Session(session, opts, inputName, input);
+        } catch (InputMismatchException e) {
+            closeQuietly(session, opts);
+            throw e;
         } catch (OrtException | RuntimeException e) {
             closeQuietly(session, opts);
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new ModelLoadException("ONNX Runtime refused the model: " + msg, e);
         }
+    }
+
+    /** The job's input name must be one of the model's inputs; none given = the first. */
+    private static String inputName(OrtSession session, String wanted) {
+        if (wanted == null) {
+            return session.getInputNames().iterator().next();
+        }
+        if (!session.getInputNames().contains(wanted)) {
+            String shown = wanted.length() > 100 ? wanted.substring(0, 100) + "…" : wanted;
+            throw new InputMismatchException("input.name", "the model has no input '" + shown + "'; its inputs: "
+                    + String.join(", ", session.getInputNames()));
+        }
+        return wanted;
     }
 
     private static void checkShape(NodeInfo info, long[] shape) {
@@ -111,7 +127,7 @@ public final class OrtSessions {
                 fits = declared[i] < 0 || declared[i] == shape[i];
             }
             if (!fits) {
-                throw new IllegalArgumentException("input shape " + Arrays.toString(shape) + " does not fit the model's "
+                throw new InputMismatchException("input.shape", Arrays.toString(shape) + " does not fit the model's "
                         + Arrays.toString(declared));
             }
         }

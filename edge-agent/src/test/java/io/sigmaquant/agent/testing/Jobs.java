@@ -9,6 +9,10 @@ public final class Jobs {
     private Jobs() {
     }
 
+    public static MeasurementJob job(String id, ModelServer.Served model, long deadlineMs) {
+        return job(id, model.url(), model.bytes(), deadlineMs);
+    }
+
     public static MeasurementJob job(String id, String url, byte[] model, long deadlineMs) {
         return job(id, url, ModelServer.sha256(model), model.length, deadlineMs, List.of());
     }

@@ -47,6 +47,20 @@ public final class ModelServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/models/" + name;
     }
 
+    /** A model served here: its bytes and URL. */
+    public record Served(byte[] bytes, String url) {
+    }
+
+    /** Serves a fixture model of examples/models under its name. */
+    public Served serveFixture(String name) {
+        try {
+            byte[] bytes = Files.readAllBytes(Fixtures.model(name));
+            return new Served(bytes, serve(name, bytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String serveFile(String name, Path file) {
         try {
             return serve(name, Files.readAllBytes(file));

@@ -39,6 +39,9 @@ public record JobError(String schemaVersion, String type, String correlationId, 
         public static final String INVALID_JOB = "invalid-job";
         /** Since 1.2: the answer to a cancel for a job this agent does not hold (unknown, or already answered). */
         public static final String UNKNOWN_JOB = "unknown-job";
+        /** Since 1.2: the model URL is not on the origin the agent trusts (its controller), or names a path
+         * that leaves it ({@code ..}, encoded separators), or redirects elsewhere. */
+        public static final String UNTRUSTED_URL = "untrusted-url";
 
         private Codes() {
         }

@@ -1,0 +1,56 @@
+package io.sigmaquant.agent.worker;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The command line that starts a worker: this JVM's java binary and class path, and the agent's settings. */
+public final class WorkerCommand {
+    /**
+     * JVM options for the worker. The serial collector keeps its GC to the measuring thread instead of a pool
+     * of threads competing with ONNX Runtime's on a small board.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xshare:auto");
+    /** Properties passed on, so the worker extracts ONNX Runtime's natives where the agent was told to. */
+    private static final List<String> INHERITED = List.of("java.io.tmpdir", "onnxruntime.native.path");
+
+    private WorkerCommand() {
+    }
+
+    /** What the worker needs to build its measurer, as {@code --name value} pairs on its command line. */
+    public record Settings(String agentId, String profile, String energy, Path sysfsRoot, Path workDir) {
+        List<String> toArgs() {
+            return List.of("--agent-id", agentId, "--profile", profile, "--energy", energy,
+                    "--sysfs-root", sysfsRoot.toString(), "--work-dir", workDir.toString());
+        }
+
+        static Settings parse(String[] args) {
+            Map<String, String> m = new HashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                m.put(args[i], args[i + 1]);
+            }
+            return new Settings(m.get("--agent-id"), m.get("--profile"), m.get("--energy"),
+                    Path.of(m.get("--sysfs-root")), Path.of(m.get("--work-dir")));
+        }
+    }
+
+    /** {@code java -cp <this class path> <main> <settings>}, with the same java binary as this process. */
+    public static List<String> of(Settings settings, Class<?> main) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString()));
+        cmd.addAll(JVM_OPTIONS);
+        for (String p : INHERITED) {
+            if (System.getProperty(p) != null) {
+                cmd.add("-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(main.getName());
+        cmd.addAll(settings.toArgs());
+        return cmd;
+    }
+}
