@@ -81,7 +81,8 @@ public final class AgentRuntime implements AutoCloseable {
         // a simulated agent answers for the profile's board, whatever machine it runs on
         int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
         this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
-                System::currentTimeMillis, new JobChecks(cores, profile.allowedBits()), availability);
+                System::currentTimeMillis, new JobChecks(cores, profile.allowedBits(),
+                        profile.measurement().threads()), availability);
         connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
         this.metricsPort = c.metricsPort() >= 0 ? metrics.serve("127.0.0.1", c.metricsPort()) : -1;
     }

@@ -78,8 +78,8 @@ public final class RunExecution {
         DeviceProfile.Measurement profile = run.profile().measurement();
         return LoopSettings.builder(runId, run.profile().id()).budgets(r.budgets())
                 .stopAfter(r.maxIterations(), r.tolerance())
-                .measurement(new MeasurementJob.Settings(r.threads() > 0 ? r.threads() : profile.threads(),
-                        profile.warmupRuns(), r.runs(), r.minDurationMs(), true))
+                // threads 0 travels as is: the agent takes the profile's threads capped at its own cores
+                .measurement(new MeasurementJob.Settings(r.threads(), profile.warmupRuns(), r.runs(), r.minDurationMs(), true))
                 .jobs(new JobPolicy(Duration.ofSeconds(r.leaseSeconds()), r.maxAttempts(), infra.waitForAgent()))
                 .modelBaseUrl(infra.modelBaseUrl()).batch(r.batch())
                 .latencyFractionOfFloat(r.latencyFraction() == null ? 0 : r.latencyFraction())

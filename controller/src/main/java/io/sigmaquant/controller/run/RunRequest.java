@@ -34,7 +34,7 @@ public record RunRequest(String deviceClass, Double maxSizeBytes, Double maxLate
     public static final int DEFAULT_MAX_ITERATIONS = 8;
     public static final double DEFAULT_TOLERANCE = 0.15;
     public static final int DEFAULT_BATCH = 1;
-    /** Zero: as many threads as the device profile measures with. */
+    /** Zero: as many threads as the device profile measures with, capped by each agent at its cores. */
     public static final int DEFAULT_THREADS = 0;
     public static final int DEFAULT_RUNS = 50;
     public static final long DEFAULT_MIN_DURATION_MS = 1000;

@@ -15,18 +15,35 @@ import java.util.stream.IntStream;
  * that fails is answered {@code invalid-job} with the field named, before it is queued. Input names are checked
  * against the model when it is opened.
  *
- * @param cores       this board's cores ({@code Runtime.availableProcessors()})
- * @param allowedBits the profile's bit widths (32 = float included)
+ * @param cores          this board's cores ({@code Runtime.availableProcessors()})
+ * @param allowedBits    the profile's bit widths (32 = float included)
+ * @param defaultThreads what a job's {@code threads: 0} means here: the profile's measurement threads, capped at
+ *                       the cores (a 2-core machine standing in for a 4-core class must not refuse the class's
+ *                       default); 0 leaves it to ONNX Runtime
  */
-public record JobChecks(int cores, Set<Integer> allowedBits) {
+public record JobChecks(int cores, Set<Integer> allowedBits, int defaultThreads) {
     public JobChecks {
         allowedBits = Set.copyOf(allowedBits);
+        defaultThreads = Math.min(defaultThreads, cores);
     }
 
     /** Checks against these cores and allows every bit width of the protocol (tests, simulated boards). */
     public static JobChecks anyBits(int cores) {
         return new JobChecks(cores, IntStream.rangeClosed(Limits.MIN_BITS, Limits.MAX_BITS).boxed()
-                .collect(Collectors.toSet()));
+                .collect(Collectors.toSet()), 0);
+    }
+
+    /** The job with {@code threads: 0} replaced by this board's default, so that the result says what was used. */
+    public MeasurementJob withDefaults(MeasurementJob job) {
+        MeasurementJob.Settings s = job.settings();
+        if (s.threads() != 0 || defaultThreads <= 0) {
+            return job;
+        }
+        MeasurementJob.Settings resolved = new MeasurementJob.Settings(defaultThreads, s.warmupRuns(), s.minRuns(),
+                s.minDurationMs(), s.profileNodes(), s.maxDurationMs(), s.ciHalfWidth());
+        return new MeasurementJob(job.schemaVersion(), job.type(), job.correlationId(), job.jobId(), job.attempt(),
+                job.model(), job.input(), resolved, job.deadlineMs(), job.workload(), job.reference(),
+                job.referenceWorkload());
     }
 
     /** @throws JobFailure (invalid-job) naming the first field at fault */

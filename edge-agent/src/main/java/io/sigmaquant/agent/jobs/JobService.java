@@ -127,6 +127,7 @@ public final class JobService implements AutoCloseable {
         }
         try {
             checks.check(job, wallClockMs.getAsLong());
+            job = checks.withDefaults(job);
         } catch (JobFailure e) {
             fail(job, e.code(), e.getMessage());
             return;
