@@ -76,7 +76,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 builder.withEmbeddedExtension(extension(new CertificateAuthenticator(
                         tls.crl() == null ? null : new RevocationFile(tls.crl(), material.ca()))));
             }
-            AtomicFile.write(conf.resolve("config.xml"), config.getBytes(StandardCharsets.UTF_8));
+            // owner-only: with TLS it holds the keystores' password
+            AtomicFile.writeOwnerOnly(conf.resolve("config.xml"), config.getBytes(StandardCharsets.UTF_8));
             return new EmbeddedBroker(started(builder.build(), host, actual), host, actual, tls != null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker folder " + dir, e);
