@@ -18,7 +18,7 @@ final class PkiCommand {
     /** {@code --dir}, shared by the subcommands that work on the CA's folder. */
     static final class DirOption {
         @Option(names = "--dir", paramLabel = "DIR",
-                description = "the CA's folder (default: ./sigmaquant-pki)")
+                description = "the CA's folder (default: ./" + CertificateAuthority.DEFAULT_DIR_NAME + ")")
         Path dir;
 
         Path dir() {

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code sigmaquant pki crl}: signs the CRL afresh, before it goes stale. */
 @Command(name = "crl", mixinStandardHelpOptions = true,
-        description = {"Sign crl.pem afresh from the index. A CRL is current for 30 days; OpenSSL-based brokers "
+        description = {"Sign crl.pem afresh from the index. A CRL is current for " + CertificateAuthority.CRL_DAYS
+                + " days; OpenSSL-based brokers "
                 + "(Mosquitto's crlfile) refuse every client once it is stale, so run this monthly (cron)."})
 final class PkiCrlCommand implements Callable<Integer> {
     @Spec
@@ -23,7 +24,7 @@ final class PkiCrlCommand implements Callable<Integer> {
     public Integer call() {
         Path crl = dir.open().writeCrl();
         spec.commandLine().getOut().printf("signed %s, current for %d days%n", crl,
-                CertificateAuthority.CRL_VALIDITY.toDays());
+                CertificateAuthority.CRL_DAYS);
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -20,10 +20,12 @@ final class PkiInitCommand implements Callable<Integer> {
     @Mixin
     PkiCommand.DirOption dir;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "the CA's common name (default: SigmaQuant CA)")
+    @Option(names = "--name", paramLabel = "NAME", description = "the CA's common name (default: "
+            + CertificateAuthority.DEFAULT_NAME + ")")
     String name;
 
-    @Option(names = "--days", paramLabel = "N", description = "validity in days (default: 3650)")
+    @Option(names = "--days", paramLabel = "N", description = "validity in days (default: "
+            + CertificateAuthority.DEFAULT_CA_DAYS + ")")
     Integer days;
 
     @Override

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "issue", mixinStandardHelpOptions = true,
         description = {"Issue a key and certificate for an agent (CN=id, clientAuth) or a controller (CN=name, "
                 + "serverAuth and clientAuth, SANs from --host).",
-                "Writes <dir>/agents/<id>.pem (the one file a board needs: CA certificate, certificate, key) "
+                "Writes <dir>/agents/<id>.pem (the one file a board needs: certificate, CA certificate, key) "
                         + "and .crt/.key; controllers/<name>.* likewise. Prints the paths, never the key."})
 final class PkiIssueCommand implements Callable<Integer> {
     @Spec
@@ -37,7 +37,8 @@ final class PkiIssueCommand implements Callable<Integer> {
                     + "(default: localhost and 127.0.0.1)")
     List<String> hosts;
 
-    @Option(names = "--days", paramLabel = "N", description = "validity in days (default: 365)")
+    @Option(names = "--days", paramLabel = "N", description = "validity in days (default: "
+            + CertificateAuthority.DEFAULT_DAYS + ")")
     Integer days;
 
     @Option(names = "--force", description = "revoke the identity's current certificate and issue a new one")

@@ -22,7 +22,7 @@ final class PkiVerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tls-bundle", paramLabel = "FILE", description = "one PEM: CA certificate, certificate, key")
+    @Option(names = "--tls-bundle", paramLabel = "FILE", description = "one PEM: certificate, CA certificate, key")
     Path bundle;
 
     @Option(names = "--tls-ca", paramLabel = "FILE", description = "the CA certificate")

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The certificate authority of one installation, kept in a folder ({@link PkiFolder}): issues agent and
@@ -27,19 +26,18 @@ import java.util.regex.Pattern;
  * written atomically and owner-only; private keys are never printed or logged.
  */
 public final class CertificateAuthority {
-    public static final Path DEFAULT_DIR = Path.of("sigmaquant-pki");
+    public static final String DEFAULT_DIR_NAME = "sigmaquant-pki";
+    public static final Path DEFAULT_DIR = Path.of(DEFAULT_DIR_NAME);
     public static final String DEFAULT_NAME = "SigmaQuant CA";
     public static final int DEFAULT_CA_DAYS = 3650;
     public static final int DEFAULT_DAYS = 365;
     /** The names a controller certificate is valid for when no --host is given: the one-machine set-up. */
     public static final List<String> DEFAULT_HOSTS = List.of("localhost", "127.0.0.1");
     /** How long a CRL is current; re-signed on every revoke and by {@code pki crl}. */
-    public static final Duration CRL_VALIDITY = Duration.ofDays(30);
+    public static final int CRL_DAYS = 30;
+    public static final Duration CRL_VALIDITY = Duration.ofDays(CRL_DAYS);
     /** notBefore lies this far back so that a board whose clock runs a little behind accepts a fresh certificate. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
-
-    private static final Pattern DNS_NAME = Pattern.compile(
-            "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*");
 
     private final PkiFolder folder;
     private final CertificateSigner signer;
@@ -55,6 +53,9 @@ public final class CertificateAuthority {
 
     /** Creates a CA (EC P-256 key, self-signed certificate, empty CRL) in a folder that holds none yet. */
     public static CertificateAuthority init(Path dir, String name, int days, Clock clock) {
+        if (days < 1) {
+            throw new IllegalArgumentException("days must be positive: " + days);
+        }
         PkiFolder folder = new PkiFolder(dir);
         if (Files.exists(folder.caKey()) || Files.exists(folder.caCertificate())) {
             throw new UserInputException(dir + ": already holds a CA (" + folder.caCertificate().getFileName()
@@ -124,6 +125,7 @@ public final class CertificateAuthority {
             throw new UserInputException("the certificate would outlive the CA, which expires on "
                     + signer.ca().getNotAfter().toInstant() + "; give fewer --days");
         }
+        requireNameFree(identity);
         List<IndexEntry> current = index.entries().stream()
                 .filter(e -> e.isFor(identity) && !e.revoked() && !e.expiredAt(clock.instant())).toList();
         if (!current.isEmpty() && !replace) {
@@ -137,7 +139,7 @@ public final class CertificateAuthority {
         PkiFolder.createOwnerOnly(folder.roleDir(identity.role()));
         AtomicFile.writeOwnerOnly(folder.key(identity), pem(keys.getPrivate()));
         AtomicFile.writeOwnerOnly(folder.certificate(identity), pem(certificate));
-        AtomicFile.writeOwnerOnly(folder.bundle(identity), pem(signer.ca(), certificate, keys.getPrivate()));
+        AtomicFile.writeOwnerOnly(folder.bundle(identity), pem(certificate, signer.ca(), keys.getPrivate()));
         current.forEach(e -> index.replace(e, e.revokedAt(clock.instant().truncatedTo(ChronoUnit.SECONDS))));
         Instant expiry = certificate.getNotAfter().toInstant(); // X.509 keeps whole seconds
         index.add(IndexEntry.issued(identity, certificate.getSerialNumber(), expiry));
@@ -185,8 +187,20 @@ public final class CertificateAuthority {
         return revoked;
     }
 
+    /**
+     * An agent id and a controller name share one space, the MQTT client ids: an agent named like a controller
+     * could take over the controller's session. A name held by the other role's unrevoked certificate is refused.
+     */
+    private void requireNameFree(Identity identity) {
+        index.entries().stream().filter(e -> e.name().equals(identity.name()) && !e.revoked()
+                && !e.role().equals(identity.role().wire())).findFirst().ifPresent(e -> {
+                    throw new UserInputException(identity.name() + " is already the name of a " + e.role()
+                            + " (serial " + e.serial() + "); agent ids and controller names must differ");
+                });
+    }
+
     private static void requireHostName(String host) {
-        if (!org.bouncycastle.util.IPAddress.isValid(host) && !DNS_NAME.matcher(host).matches()) {
+        if (!CertificateSigner.isHostName(host)) {
             throw new UserInputException("--host " + host + " is neither an IP address nor a DNS name");
         }
     }

@@ -32,8 +32,8 @@ final class CertificateIndex {
             return new CertificateIndex(file, new ArrayList<>(JsonFiles.JSON.readValue(file.toFile(),
                     new TypeReference<List<IndexEntry>>() { })));
         } catch (IOException | RuntimeException e) {
-            throw new UserInputException(file + ": not a certificate index (" + e.getMessage().lines().findFirst()
-                    .orElse("") + ")", e);
+            String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new UserInputException(file + ": not a certificate index (" + reason + ")", e);
         }
     }
 

@@ -11,7 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * Where a CA keeps its files: {@code ca.crt}, {@code ca.key}, {@code crl.pem}, {@code index.json}, and per
  * identity {@code agents/<id>.pem|.crt|.key} or {@code controllers/<name>.pem|.crt|.key} (the .pem is the bundle
- * a board needs: CA certificate, certificate, key).
+ * a board needs: certificate, CA certificate, key — in that order, see {@code TlsFiles}).
  */
 public record PkiFolder(Path dir) {
     public Path caCertificate() {

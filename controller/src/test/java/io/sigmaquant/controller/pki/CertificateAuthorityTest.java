@@ -78,7 +78,8 @@ class CertificateAuthorityTest {
         Files.copy(other.folder().caKey(), ca.folder().caKey(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
         assertThatThrownBy(() -> CertificateAuthority.open(ca.folder().dir(), Clock.systemUTC()))
-                .isInstanceOfSatisfying(TlsFileException.class, e -> assertThat(e.file()).isEqualTo(ca.folder().caKey()));
+                .isInstanceOfSatisfying(TlsFileException.class,
+                        e -> assertThat(e.file()).isEqualTo(ca.folder().caKey()));
     }
 
     @Test
@@ -142,6 +143,16 @@ class CertificateAuthorityTest {
         assertThat(second.revoked()).extracting(IndexEntry::serial).containsExactly(first.serial().toString(16));
         assertThat(loadWithCrl(ca, second).identity()).isEqualTo(BOARD);
         assertThat(ca.certificates()).extracting(IndexEntry::revoked).containsExactly(true, false);
+    }
+
+    @Test
+    void issue_agentNamedLikeAController_isRefused() {
+        CertificateAuthority ca = init("pki");
+        ca.issue(new Identity("controller", Role.CONTROLLER), CertificateAuthority.DEFAULT_HOSTS, YEAR, false);
+
+        // the MQTT client id is the CN: such an agent could take over the controller's session
+        assertThatThrownBy(() -> ca.issue(new Identity("controller", Role.AGENT), List.of(), YEAR, false))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("must differ");
     }
 
     @Test

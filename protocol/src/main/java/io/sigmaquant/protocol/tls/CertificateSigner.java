@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -50,6 +51,9 @@ public record CertificateSigner(X509Certificate ca, PrivateKey caKey) {
     /** 128 random bits: unguessable, and positive so that the DER integer needs no sign byte games. */
     private static final int SERIAL_BITS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** RFC 1123 labels of up to 63 characters, optionally a leading wildcard label. */
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "(\\*\\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*");
 
     /** A new EC P-256 key pair, what every SigmaQuant certificate carries. */
     public static KeyPair newKeyPair() {
@@ -102,6 +106,9 @@ public record CertificateSigner(X509Certificate ca, PrivateKey caKey) {
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes))
                     .addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey))
                     .addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(ca));
+            hosts.stream().filter(h -> !isHostName(h)).findFirst().ifPresent(h -> {
+                throw new IllegalArgumentException("not an IP address or DNS name: " + h);
+            });
             if (!hosts.isEmpty()) {
                 builder.addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames(hosts));
             }
@@ -128,6 +135,11 @@ public record CertificateSigner(X509Certificate ca, PrivateKey caKey) {
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot build the CRL: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether a host can be a SAN: an IPv4 or IPv6 address, or a DNS name. */
+    public static boolean isHostName(String host) {
+        return host != null && (IPAddress.isValid(host) || DNS_NAME.matcher(host).matches());
     }
 
     private static GeneralNames subjectAlternativeNames(List<String> hosts) {

@@ -11,7 +11,7 @@ public final class Pem {
     private Pem() {
     }
 
-    /** The objects one after the other, e.g. a bundle: CA certificate, certificate, key. */
+    /** The objects one after the other, e.g. a bundle: certificate, CA certificate, key. */
     public static String encode(Object... objects) {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {

@@ -1,6 +1,5 @@
 package io.sigmaquant.protocol.tls;
 
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509CRL;
@@ -41,10 +40,5 @@ public final class Revocations {
     public boolean revoked(X509Certificate certificate) {
         return crl != null && crl.getIssuerX500Principal().equals(certificate.getIssuerX500Principal())
                 && crl.getRevokedCertificate(certificate.getSerialNumber()) != null;
-    }
-
-    /** Whether a serial number is on the list. */
-    public boolean revoked(BigInteger serial) {
-        return crl != null && crl.getRevokedCertificate(serial) != null;
     }
 }

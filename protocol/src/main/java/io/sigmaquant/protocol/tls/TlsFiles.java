@@ -4,8 +4,10 @@ import java.nio.file.Path;
 
 /**
  * Where the PEM files of one TLS identity are: the CA certificate to trust, the certificate and its private key,
- * and an optional CRL. A bundle is one file holding all three (CA certificate, certificate, key), as
- * {@code sigmaquant pki issue} writes it for a board. A party that only verifies its peer gives the CA alone.
+ * and an optional CRL. A bundle is one file holding all three, as {@code sigmaquant pki issue} writes it for a
+ * board; any order loads here, and pki writes certificate, CA certificate, key because OpenSSL-based tools
+ * (Mosquitto, mosquitto_pub) take the first certificate of a --cert file as the leaf and the rest as its chain,
+ * so the same file also serves them as --cafile, --cert and --key. A party that only verifies its peer gives the CA alone.
  */
 public record TlsFiles(Path ca, Path cert, Path key, Path crl) {
     public TlsFiles {
@@ -17,7 +19,7 @@ public record TlsFiles(Path ca, Path cert, Path key, Path crl) {
         }
     }
 
-    /** One PEM holding the CA certificate, the certificate and the key. */
+    /** One PEM holding the certificate, the CA certificate and the key (in any order). */
     public static TlsFiles bundle(Path pem) {
         return new TlsFiles(pem, pem, pem, null);
     }

@@ -65,7 +65,7 @@ final class TlsFixtures {
     }
 
     Path bundle(String name, Leaf leaf) throws IOException {
-        return write(name + ".pem", Pem.encode(signer.ca(), leaf.certificate(), leaf.key()));
+        return write(name + ".pem", Pem.encode(leaf.certificate(), signer.ca(), leaf.key()));
     }
 
     TlsFiles files(String name, Leaf leaf) throws IOException {

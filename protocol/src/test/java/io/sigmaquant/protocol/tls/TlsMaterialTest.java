@@ -48,6 +48,18 @@ class TlsMaterialTest {
     }
 
     @Test
+    void load_bundleInAnotherOrder_isAccepted() throws Exception {
+        TlsFixtures pki = pki();
+        TlsFixtures.Leaf leaf = pki.agent("board-8");
+        Path bundle = pki.write("ca-first.pem", Pem.encode(leaf.key(), pki.signer.ca(), leaf.certificate()));
+
+        TlsMaterial material = TlsMaterial.load(TlsFiles.bundle(bundle));
+
+        assertThat(material.ca()).isEqualTo(pki.signer.ca());
+        assertThat(material.certificate()).isEqualTo(leaf.certificate());
+    }
+
+    @Test
     void load_separateFilesWithTraditionalEcKey_isAccepted() throws Exception {
         TlsFixtures pki = pki();
         TlsFixtures.Leaf leaf = pki.controller("controller");
