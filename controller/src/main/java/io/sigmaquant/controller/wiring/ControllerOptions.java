@@ -40,6 +40,8 @@ public final class ControllerOptions {
     private Path sensitivityCache;
     private boolean persistentSession = true;
     private TlsFiles tls;
+    private String mqttUsername;
+    private Path mqttPasswordFile;
 
     public ControllerOptions() {
     }
@@ -61,6 +63,8 @@ public final class ControllerOptions {
         sensitivityCache = o.sensitivityCache;
         persistentSession = o.persistentSession;
         tls = o.tls;
+        mqttUsername = o.mqttUsername;
+        mqttPasswordFile = o.mqttPasswordFile;
     }
 
     /** Runs, artifacts, the embedded store and broker files, the controller's MQTT client id. */
@@ -169,6 +173,24 @@ public final class ControllerOptions {
 
     public TlsFiles tls() {
         return tls;
+    }
+
+    /** For an external broker that checks a user name and password; the password is the file's first line. */
+    public ControllerOptions setMqttCredentials(String username, Path passwordFile) {
+        if ((username == null) != (passwordFile == null)) {
+            throw new IllegalArgumentException("an MQTT user name and password file go together");
+        }
+        this.mqttUsername = username;
+        this.mqttPasswordFile = passwordFile;
+        return this;
+    }
+
+    public String mqttUsername() {
+        return mqttUsername;
+    }
+
+    public Path mqttPasswordFile() {
+        return mqttPasswordFile;
     }
 
     public Path dataDir() {

@@ -76,7 +76,8 @@ public final class ControllerParts implements AutoCloseable {
         TlsMaterial tls = options.tls() != null ? controllerMaterial(options.tls()) : null;
         brokerUrl = options.brokerUrl();
         if (brokerUrl == null) {
-            broker = EmbeddedBroker.start(data.resolve("broker"), options.mqttHost(), options.mqttPort(), options.tls());
+            broker = EmbeddedBroker.start(data.resolve("broker"), options.mqttHost(), options.mqttPort(),
+                    options.tls());
             brokerUrl = broker.url();
         } else if (tls != null && !brokerUrl.startsWith("ssl://")) {
             throw new UserInputException("with a certificate the broker URL must be ssl://HOST:PORT: " + brokerUrl);
@@ -87,9 +88,10 @@ public final class ControllerParts implements AutoCloseable {
         fleet = new FleetRegistry();
         metrics = new ControllerMetrics(fleet);
         boolean persistent = options.persistentSession();
+        MqttLogin login = MqttLogin.withPasswordFile(tls != null ? tls.sslContext() : null, options.mqttUsername(),
+                options.mqttPasswordFile());
         connection = new FleetConnection(brokerUrl, clientId(data, tls), persistent
-                ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0, tls != null ? new MqttLogin(tls.sslContext(), null, null)
-                : MqttLogin.NONE);
+                ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0, login);
         dispatcher = new JobDispatcher(fleet, connection::publish, metrics);
         // nothing measured is lost: results of given-up attempts and of jobs sent before a restart are kept
         dispatcher.onLateResult((job, result) -> store.recordMeasurement(job.correlationId(), Workloads.bits(job),

@@ -198,7 +198,8 @@ abstract class FleetSecurityContract {
     }
 
     private static MeasurementJob simulatedJob(ControllerParts parts) {
-        byte[] model = "a model the simulated agent does not download".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] model = "a model the simulated agent does not download"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         String sha = parts.models().put(model);
         return new MeasurementJob(Messages.SCHEMA_VERSION, null, "e2e-run", "e2e-job", 1,
                 new MeasurementJob.ModelRef(parts.modelBaseUrl() + sha, sha, model.length),

@@ -82,7 +82,8 @@ final class MqttProbe implements MqttCallback, AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.isRetained()));
+        String text = new String(message.getPayload(), StandardCharsets.UTF_8);
+        received.add(new Received(topic, text, message.isRetained()));
     }
 
     @Override

@@ -119,7 +119,8 @@ final class ShippedMosquitto implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new IllegalStateException("docker/mosquitto/mosquitto.conf not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("docker/mosquitto/mosquitto.conf not found above "
+                + Path.of("").toAbsolutePath());
     }
 
     private static void copy(Path from, Path to, String permissions) throws IOException {
