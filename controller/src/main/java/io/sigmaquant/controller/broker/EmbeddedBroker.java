@@ -9,6 +9,7 @@ import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.protocol.tls.TlsFiles;
 import io.sigmaquant.protocol.tls.TlsMaterial;
@@ -20,6 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -72,6 +77,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 config = BrokerConfig.plain(host, actual);
             } else {
                 TlsMaterial material = TlsMaterial.load(tls);
+                requireNames(material.certificate(), clientHost(host), tls.cert());
                 config = BrokerConfig.tls(host, actual, BrokerKeystores.write(material, conf));
                 builder.withEmbeddedExtension(extension(new CertificateAuthenticator(
                         tls.crl() == null ? null : new RevocationFile(tls.crl(), material.ca()))));
@@ -110,6 +116,27 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * The controller's own client connects to {@link #url()} and verifies the host name, as agents do: a
+     * certificate issued with {@code --host} for other names only would fail there with a handshake error.
+     */
+    private static void requireNames(X509Certificate certificate, String host, Path file) {
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names != null && names.stream().anyMatch(n -> host.equalsIgnoreCase(String.valueOf(n.get(1))))) {
+                return;
+            }
+        } catch (CertificateParsingException e) {
+            // reported below as a missing name
+        }
+        throw new UserInputException("the certificate " + file + " does not name " + host + ", where the embedded "
+                + "broker is reached from this machine: issue it with --host " + host + " (and the names agents use)");
+    }
+
+    private static String clientHost(String bindHost) {
+        return bindHost.equals("0.0.0.0") ? "127.0.0.1" : bindHost;
+    }
+
     /** The in-process extension that authenticates every client and hands it its topic permissions. */
     private static EmbeddedExtension extension(CertificateAuthenticator authenticator) {
         return EmbeddedExtension.builder().withId("sigmaquant-fleet-security").withName("SigmaQuant fleet security")
@@ -138,7 +165,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** The URL clients connect to, e.g. {@code tcp://127.0.0.1:1883} or {@code ssl://127.0.0.1:8883}. */
     public String url() {
-        return (tls ? "ssl://" : "tcp://") + (host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port;
+        return (tls ? "ssl://" : "tcp://") + clientHost(host) + ":" + port;
     }
 
     public int port() {

@@ -67,6 +67,15 @@ class CliTlsFlagsTest {
     }
 
     @Test
+    void serve_certificateNotNamingTheEmbeddedBrokersHost_exit2NamingTheHost() {
+        TlsFiles elsewhere = pki.controller("controller-elsewhere", java.util.List.of("ctrl.example.org"));
+        CliRunner.Result r = CliRunner.run("serve", "--tls-ca", pki.ca(), "--tls-cert", elsewhere.cert(), "--tls-key",
+                elsewhere.key(), "--data-dir", dir.resolve("serve-elsewhere"), "--http-port", 0, "--mqtt-port", 0);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("does not name 127.0.0.1").contains("--host 127.0.0.1");
+    }
+
+    @Test
     void serve_mqttUsernameWithoutPasswordFile_exit2() {
         CliRunner.Result r = CliRunner.run("serve", "--broker", "tcp://127.0.0.1:1883", "--mqtt-username", "controller",
                 "--data-dir", dir.resolve("serve"));
