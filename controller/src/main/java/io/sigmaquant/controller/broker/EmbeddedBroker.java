@@ -4,11 +4,13 @@ import com.hivemq.embedded.EmbeddedExtension;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import com.hivemq.embedded.EmbeddedHiveMQBuilder;
 import com.hivemq.extension.sdk.api.ExtensionMain;
+import com.hivemq.extension.sdk.api.packets.disconnect.DisconnectReasonCode;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStartOutput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopInput;
 import com.hivemq.extension.sdk.api.parameter.ExtensionStopOutput;
 import com.hivemq.extension.sdk.api.services.Services;
+import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.protocol.tls.TlsFiles;
@@ -33,12 +35,15 @@ import java.util.concurrent.TimeoutException;
  * An MQTT 5 broker in this process (HiveMQ CE embedded) for {@code serve} and {@code demo} when no broker URL
  * is given. Without TLS files it is open, for the loopback demo. With them it has one TLS listener that requires
  * a client certificate from the installation's CA, and an embedded extension lets each identity touch only its
- * own topics ({@link CertificateAuthenticator}, {@link FleetPermissions}). Sessions and retained messages live
- * in memory: agents publish their status again when they reconnect.
+ * own topics ({@link CertificateAuthenticator}, {@link FleetPermissions}); a client whose certificate is revoked
+ * is disconnected within seconds. Sessions and retained messages live in memory: agents publish their status
+ * again when they reconnect.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     /** Queued messages kept per client before the broker discards. */
     public static final long MAX_QUEUE_SIZE = BrokerConfig.MAX_QUEUE_SIZE;
+    /** How often connected clients' certificates are checked against the CRL (a file stat when it is unchanged). */
+    static final long REVOCATION_CHECK_SECONDS = 2;
 
     private final EmbeddedHiveMQ hivemq;
     private final String host;
@@ -145,6 +150,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                     @Override
                     public void extensionStart(ExtensionStartInput input, ExtensionStartOutput output) {
                         Services.securityRegistry().setAuthenticatorProvider(providerInput -> authenticator);
+                        // taken now: Services answers for the broker started last in this JVM
+                        ClientService clients = Services.clientService();
+                        // a revoked agent is cut off within seconds, not only refused at its next connect; its Last
+                        // Will (offline) is sent, so the controller stops giving it jobs
+                        Services.extensionExecutorService().scheduleWithFixedDelay(() -> authenticator
+                                .revokedSinceAdmitted().forEach(clientId -> clients.disconnectClient(clientId, false,
+                                        DisconnectReasonCode.NOT_AUTHORIZED, "certificate revoked")),
+                                REVOCATION_CHECK_SECONDS, REVOCATION_CHECK_SECONDS, TimeUnit.SECONDS);
                     }
 
                     @Override
