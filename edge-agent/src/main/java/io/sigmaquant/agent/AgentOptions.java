@@ -148,7 +148,8 @@ public final class AgentOptions {
 
     /**
      * The agent's certificate, key and CA (and the CA's CRL): MQTT over TLS ({@code ssl://} broker URL) with
-     * mutual authentication. The certificate's CN must be this agent's id. Null (the default): plain TCP.
+     * mutual authentication. The certificate's CN must be this agent's id. The CA alone: TLS that verifies the
+     * broker, for a user name and password. Null (the default): plain TCP.
      */
     public AgentOptions setTls(TlsFiles tls) {
         this.tls = tls;
@@ -182,6 +183,9 @@ public final class AgentOptions {
             throw new IllegalArgumentException("with a certificate the broker URL must be ssl://HOST:PORT: " + brokerUrl);
         }
         TlsMaterial material = TlsMaterial.load(tls);
+        if (!material.hasCertificate()) { // the CA only: verify the broker, log in with the password
+            return MqttLogin.withPasswordFile(material.trustOnly(), mqttUsername, mqttPasswordFile);
+        }
         Identity identity = material.identity();
         if (identity.role() != Role.AGENT || !identity.name().equals(agentId)) {
             throw new IllegalArgumentException("the certificate " + tls.cert() + " is for " + identity.role().wire()

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * The rule both command lines share for {@code --tls-ca/--tls-cert/--tls-key}, {@code --tls-bundle} and
- * {@code --tls-crl}: either the three files or one bundle (not both), the CRL with either.
+ * {@code --tls-crl}: either the three files or one bundle (not both), the CRL with either; {@code --tls-ca} alone
+ * only verifies the broker.
  */
 public final class TlsFileFlags {
     private TlsFileFlags() {
@@ -30,9 +31,10 @@ public final class TlsFileFlags {
             }
             return null;
         }
-        if (ca == null || cert == null || key == null) {
-            throw new IllegalArgumentException("--tls-ca, --tls-cert and --tls-key go together");
+        if (ca == null || (cert == null) != (key == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together, and with --tls-ca");
         }
+        // the CA alone verifies the broker for a client that logs in with a user name and password
         return new TlsFiles(ca, cert, key, crl);
     }
 }

@@ -1,12 +1,10 @@
 package io.sigmaquant.controller.broker;
 
+import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.protocol.tls.TlsMaterial;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
@@ -23,22 +21,20 @@ record BrokerKeystores(Path keystore, Path truststore, String password) {
         new SecureRandom().nextBytes(secret);
         String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         char[] chars = password.toCharArray();
+        Path keystore = dir.resolve("broker-key.p12");
+        Path truststore = dir.resolve("broker-trust.p12");
+        AtomicFile.writeOwnerOnly(keystore, bytes(tls.keyStore(chars), chars));
+        AtomicFile.writeOwnerOnly(truststore, bytes(tls.trustStore(), chars));
+        return new BrokerKeystores(keystore, truststore, password);
+    }
+
+    private static byte[] bytes(KeyStore store, char[] password) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            Path keystore = dir.resolve("broker-key.p12");
-            Path truststore = dir.resolve("broker-trust.p12");
-            store(tls.keyStore(chars), keystore, chars);
-            store(tls.trustStore(), truststore, chars);
-            return new BrokerKeystores(keystore, truststore, password);
+            store.store(out, password);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot write the broker's keystores: " + e.getMessage(), e);
         }
-    }
-
-    private static void store(KeyStore store, Path file, char[] password) throws IOException, GeneralSecurityException {
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING)) {
-            store.store(out, password);
-        }
+        return out.toByteArray();
     }
 }

@@ -8,19 +8,26 @@ import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import io.sigmaquant.protocol.tls.Identity;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Lets a client in only with a client certificate (the TLS listener has already checked that the CA signed it
  * and that it is in date) that is not revoked, whose CN is the client id and whose OU names a role; it then
- * gets the role's topics ({@link FleetPermissions}) and nothing else.
+ * gets the role's topics ({@link FleetPermissions}) and nothing else. It remembers each admitted certificate, so
+ * that a client whose certificate is revoked later can be disconnected ({@link #revokedSinceAdmitted}).
  */
 final class CertificateAuthenticator implements SimpleAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateAuthenticator.class);
 
     private final RevocationFile revocations;
+    /** The certificate each client let in showed, so that a later revocation can end its connection. */
+    private final Map<String, X509Certificate> admitted = new ConcurrentHashMap<>();
 
     /** @param revocations the CA's list, or null when the installation has none */
     CertificateAuthenticator(RevocationFile revocations) {
@@ -53,7 +60,25 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
         }
         output.getDefaultPermissions().addAll(FleetPermissions.of(identity));
         output.getDefaultPermissions().setDefaultBehaviour(DefaultAuthorizationBehaviour.DENY);
+        admitted.put(clientId, certificate.get());
         output.authenticateSuccessfully();
+    }
+
+    /**
+     * The clients let in whose certificate has been revoked since (the CRL file is read again when it changed);
+     * each is returned once.
+     */
+    List<String> revokedSinceAdmitted() {
+        if (revocations == null) {
+            return List.of();
+        }
+        List<String> revoked = new ArrayList<>();
+        admitted.forEach((clientId, certificate) -> {
+            if (revocations.revoked(certificate) && admitted.remove(clientId, certificate)) {
+                revoked.add(clientId);
+            }
+        });
+        return revoked;
     }
 
     private static void refuse(SimpleAuthOutput output, String clientId, String why) {

@@ -155,6 +155,9 @@ final class OptimizeCommand implements Callable<Integer> {
     @Mixin
     TlsMixin tls;
 
+    @Mixin
+    MqttCredentialsMixin credentials;
+
     @Option(names = "--batch", paramLabel = "N",
             description = "images per measured inference (default: " + RunRequest.DEFAULT_BATCH + ")")
     Integer batch;
@@ -258,7 +261,8 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** The controller's parts for one run here: the broker given, the store and artifacts in --out. */
     private ControllerOptions inProcessOptions() {
-        ControllerOptions options = tls.applyTo(store.applyTo(new ControllerOptions())).setDataDir(out).setBrokerUrl(broker)
+        ControllerOptions options = credentials.applyTo(tls.applyTo(store.applyTo(new ControllerOptions())))
+                .setDataDir(out).setBrokerUrl(broker)
                 .setModelsDir(out.resolve("store"))
                 .setSensitivityCache(cacheDir != null ? cacheDir : SensitivityCache.defaultDir())
                 .setHttpPort(httpPort != null ? httpPort : 0) // an in-process run serves only its own models

@@ -46,8 +46,8 @@ final class ServeCommand implements Callable<Integer> {
     String broker;
 
     @Option(names = "--mqtt-host", paramLabel = "HOST",
-            description = "embedded broker: listen address (default: " + ControllerOptions.DEFAULT_MQTT_HOST + "); with "
-                    + "--tls-* it listens with TLS only and requires client certificates")
+            description = "embedded broker: listen address (default: " + ControllerOptions.DEFAULT_MQTT_HOST
+                    + "); with --tls-* it listens with TLS only and requires client certificates")
     String mqttHost;
 
     @Option(names = "--mqtt-port", paramLabel = "PORT", description = "embedded broker: port, 0 for any free one "
@@ -59,6 +59,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     TlsMixin tls;
+
+    @Mixin
+    MqttCredentialsMixin credentials;
 
     @Option(names = "--concurrent-runs", paramLabel = "N",
             description = "runs executed at once (default: " + ControllerOptions.DEFAULT_CONCURRENT_RUNS + ")")
@@ -78,8 +81,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ControllerOptions options = tls.applyTo(store.applyTo(new ControllerOptions())).setAdvertisedHost(advertiseHost)
-                .setBrokerUrl(broker).setInsecure(insecure).setRequireTokens(requireTokens ? Boolean.TRUE : null);
+        ControllerOptions options = credentials.applyTo(tls.applyTo(store.applyTo(new ControllerOptions())))
+                .setAdvertisedHost(advertiseHost).setBrokerUrl(broker).setInsecure(insecure)
+                .setRequireTokens(requireTokens ? Boolean.TRUE : null);
         if (dataDir != null) {
             options.setDataDir(dataDir);
         }

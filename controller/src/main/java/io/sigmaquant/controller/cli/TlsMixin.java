@@ -36,6 +36,10 @@ final class TlsMixin {
     TlsFiles files() {
         try {
             TlsFiles files = TlsFileFlags.resolve(ca, cert, key, bundle, crl);
+            if (files != null && !files.hasCertificate()) {
+                throw new UserInputException("the controller needs its own certificate: give --tls-cert and --tls-key "
+                        + "with --tls-ca, or --tls-bundle");
+            }
             if (files != null) {
                 TlsMaterial.load(files);
             }

@@ -47,6 +47,8 @@ public final class ControllerOptions {
     private Boolean requireTokens;
     private int submissionsPerMinute = DEFAULT_SUBMISSIONS_PER_MINUTE;
     private int submissionBurst = DEFAULT_SUBMISSION_BURST;
+    private String mqttUsername;
+    private Path mqttPasswordFile;
 
     public ControllerOptions() {
     }
@@ -72,6 +74,8 @@ public final class ControllerOptions {
         requireTokens = o.requireTokens;
         submissionsPerMinute = o.submissionsPerMinute;
         submissionBurst = o.submissionBurst;
+        mqttUsername = o.mqttUsername;
+        mqttPasswordFile = o.mqttPasswordFile;
     }
 
     /** Runs, artifacts, the embedded store and broker files, the controller's MQTT client id. */
@@ -202,6 +206,24 @@ public final class ControllerOptions {
 
     public TlsFiles tls() {
         return tls;
+    }
+
+    /** For an external broker that checks a user name and password; the password is the file's first line. */
+    public ControllerOptions setMqttCredentials(String username, Path passwordFile) {
+        if ((username == null) != (passwordFile == null)) {
+            throw new IllegalArgumentException("an MQTT user name and password file go together");
+        }
+        this.mqttUsername = username;
+        this.mqttPasswordFile = passwordFile;
+        return this;
+    }
+
+    public String mqttUsername() {
+        return mqttUsername;
+    }
+
+    public Path mqttPasswordFile() {
+        return mqttPasswordFile;
     }
 
     public Path dataDir() {

@@ -95,7 +95,8 @@ public final class ControllerParts implements AutoCloseable {
         TlsMaterial tls = options.tls() != null ? controllerMaterial(options.tls()) : null;
         brokerUrl = options.brokerUrl();
         if (brokerUrl == null) {
-            broker = EmbeddedBroker.start(data.resolve("broker"), options.mqttHost(), options.mqttPort(), options.tls());
+            broker = EmbeddedBroker.start(data.resolve("broker"), options.mqttHost(), options.mqttPort(),
+                    options.tls());
             brokerUrl = broker.url();
         } else if (tls != null && !brokerUrl.startsWith("ssl://")) {
             throw new UserInputException("with a certificate the broker URL must be ssl://HOST:PORT: " + brokerUrl);
@@ -106,9 +107,10 @@ public final class ControllerParts implements AutoCloseable {
         fleet = new FleetRegistry();
         metrics = new ControllerMetrics(fleet, insecure);
         boolean persistent = options.persistentSession();
+        MqttLogin login = MqttLogin.withPasswordFile(tls != null ? tls.sslContext() : null, options.mqttUsername(),
+                options.mqttPasswordFile());
         connection = new FleetConnection(brokerUrl, clientId(data, tls), persistent
-                ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0, tls != null ? new MqttLogin(tls.sslContext(), null, null)
-                : MqttLogin.NONE);
+                ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0, login);
         dispatcher = new JobDispatcher(fleet, connection::publish, metrics, store.dispatches());
         // nothing measured is lost: results of given-up attempts, and of attempts this controller issued before a
         // restart (the store remembers to whom), are kept — with the run and bits they were issued for, not the

@@ -174,14 +174,19 @@ abstract class FleetSecurityContract {
         }
     }
 
-    /**
-     * Verifies the whole secured path: the real agent connects with its bundle and announces itself, the controller
-     * (its own certificate) sees it online and gets its result for a job, while a fake agent never connects.
-     */
+    /** Verifies the whole secured path on this broker (see {@link #agentMeasuresOverTls}). */
     @Test
     void agent_withItsBundleOverTls_isOnlineAndMeasuresAJobWhileAFakeAgentNeverJoins() throws Exception {
-        ControllerOptions options = withBroker(new ControllerOptions().setDataDir(work.resolve("e2e")).setHttpPort(0)
-                .setPersistentSession(false).setTls(controllerFiles));
+        agentMeasuresOverTls(withBroker(new ControllerOptions().setDataDir(work.resolve("e2e")).setHttpPort(0)
+                .setPersistentSession(false).setTls(controllerFiles)), pki, foreign, work);
+    }
+
+    /**
+     * The real agent connects with its bundle and announces itself, the controller (its own certificate) sees it
+     * online and gets its result for a job, while a fake agent evil-1 (foreign certificate, or none) never connects.
+     */
+    static void agentMeasuresOverTls(ControllerOptions options, TestPki pki, TestPki foreign, Path work)
+            throws Exception {
         try (ControllerParts parts = ControllerParts.start(options);
              AgentRuntime agent = AgentRuntime.start(new AgentOptions(parts.brokerUrl(), "agent-e2e", DEVICE_CLASS)
                      .setSimulate(true).setCacheDir(work.resolve("agent-cache")).setTls(pki.agent("agent-e2e")))) {
@@ -198,7 +203,8 @@ abstract class FleetSecurityContract {
     }
 
     private static MeasurementJob simulatedJob(ControllerParts parts) {
-        byte[] model = "a model the simulated agent does not download".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] model = "a model the simulated agent does not download"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         String sha = parts.models().put(model);
         return new MeasurementJob(Messages.SCHEMA_VERSION, null, "e2e-run", "e2e-job", 1,
                 new MeasurementJob.ModelRef(parts.modelBaseUrl() + sha, sha, model.length),

@@ -31,10 +31,22 @@ final class MqttProbe implements MqttCallback, AutoCloseable {
 
     /** Connects with clean start; throws what the broker or the handshake answered. */
     static MqttProbe connect(String url, String clientId, SSLContext tls) throws MqttException {
+        return connect(url, clientId, tls, new MqttConnectionOptions());
+    }
+
+    /** As {@link #connect}, with a retained Last Will. */
+    static MqttProbe connectWithWill(String url, String clientId, SSLContext tls, String willTopic, String will)
+            throws MqttException {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setWill(willTopic, new MqttMessage(will.getBytes(StandardCharsets.UTF_8), 1, true, new MqttProperties()));
+        return connect(url, clientId, tls, options);
+    }
+
+    private static MqttProbe connect(String url, String clientId, SSLContext tls, MqttConnectionOptions options)
+            throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         MqttProbe probe = new MqttProbe(client);
         client.setCallback(probe);
-        MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         options.setConnectionTimeout(10);
         if (tls != null) {
@@ -82,7 +94,8 @@ final class MqttProbe implements MqttCallback, AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-        received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8), message.isRetained()));
+        String text = new String(message.getPayload(), StandardCharsets.UTF_8);
+        received.add(new Received(topic, text, message.isRetained()));
     }
 
     @Override

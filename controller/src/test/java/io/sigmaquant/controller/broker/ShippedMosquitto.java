@@ -1,9 +1,7 @@
 package io.sigmaquant.controller.broker;
 
+import io.sigmaquant.agent.testing.TestBroker;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -53,12 +51,16 @@ final class ShippedMosquitto implements AutoCloseable {
         giveToBrokerUser(dir.resolve("broker.key"));
         copy(crl, dir.resolve("crl.pem"), "rw-r--r--");
         copy(shipped.resolve("acl"), dir.resolve("acl"), "rw-r--r--");
-        int port = freePort();
+        int port = TestBroker.freePort();
         Path conf = dir.resolve("mosquitto.conf");
         Files.write(conf, rewrite(Files.readAllLines(shipped.resolve("mosquitto.conf")), dir, port));
-        Process p = new ProcessBuilder(mosquitto(), "-c", conf.toString()).redirectErrorStream(true)
+        Process p = new ProcessBuilder(TestBroker.mosquitto(), "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
-        waitForPort(port, p, dir);
+        try {
+            TestBroker.waitForPort(port, p);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + ": " + Files.readString(dir.resolve("mosquitto.log")), e);
+        }
         return new ShippedMosquitto(dir, p, port);
     }
 
@@ -117,7 +119,8 @@ final class ShippedMosquitto implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new IllegalStateException("docker/mosquitto/mosquitto.conf not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("docker/mosquitto/mosquitto.conf not found above "
+                + Path.of("").toAbsolutePath());
     }
 
     private static void copy(Path from, Path to, String permissions) throws IOException {
@@ -133,42 +136,6 @@ final class ShippedMosquitto implements AutoCloseable {
         } catch (UserPrincipalNotFoundException e) {
             // not root, or no such user: mosquitto runs as this user and reads its own file
         }
-    }
-
-    private static String mosquitto() {
-        for (String candidate : new String[] {"/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"}) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        return "mosquitto";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void waitForPort(int port, Process p, Path dir) throws IOException {
-        long until = System.currentTimeMillis() + 20_000;
-        while (System.currentTimeMillis() < until) {
-            if (!p.isAlive()) {
-                throw new IOException("mosquitto exited with " + p.exitValue() + ": "
-                        + Files.readString(dir.resolve("mosquitto.log")));
-            }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
-                }
-            }
-        }
-        throw new IOException("mosquitto did not listen on " + port + " within 20 s");
     }
 
     @Override

@@ -37,7 +37,8 @@ class CliTlsFlagsTest {
         CliRunner.Result r = CliRunner.run("serve", "--tls-bundle", agent.cert(), "--data-dir", dir.resolve("serve"),
                 "--http-port", 0, "--mqtt-port", 0);
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err().strip()).doesNotContain("\n").contains(agent.cert().toString()).contains("not for a controller");
+        assertThat(r.err().strip()).doesNotContain("\n").contains(agent.cert().toString())
+                .contains("not for a controller");
     }
 
     @Test
@@ -63,6 +64,23 @@ class CliTlsFlagsTest {
                 controller.key(), "--broker", "tcp://127.0.0.1:1883", "--data-dir", dir.resolve("serve"), "--http-port", 0);
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("ssl://");
+    }
+
+    @Test
+    void serve_certificateNotNamingTheEmbeddedBrokersHost_exit2NamingTheHost() {
+        TlsFiles elsewhere = pki.controller("controller-elsewhere", java.util.List.of("ctrl.example.org"));
+        CliRunner.Result r = CliRunner.run("serve", "--tls-ca", pki.ca(), "--tls-cert", elsewhere.cert(), "--tls-key",
+                elsewhere.key(), "--data-dir", dir.resolve("serve-elsewhere"), "--http-port", 0, "--mqtt-port", 0);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains("does not name 127.0.0.1").contains("--host 127.0.0.1");
+    }
+
+    @Test
+    void serve_mqttUsernameWithoutPasswordFile_exit2() {
+        CliRunner.Result r = CliRunner.run("serve", "--broker", "tcp://127.0.0.1:1883", "--mqtt-username", "controller",
+                "--data-dir", dir.resolve("serve"));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--mqtt-password-file");
     }
 
     @Test

@@ -70,9 +70,13 @@ public final class TestPki {
 
     /** A controller's (or a broker's) certificate and key, naming localhost and 127.0.0.1. */
     public synchronized TlsFiles controller(String name) {
+        return controller(name, CertificateAuthority.DEFAULT_HOSTS);
+    }
+
+    /** A controller's certificate naming only {@code hosts}. */
+    public synchronized TlsFiles controller(String name, List<String> hosts) {
         Instant now = Instant.now();
-        IssuedCertificate c = issue(new Identity(name, Role.CONTROLLER), CertificateAuthority.DEFAULT_HOSTS,
-                now.minus(DAY), now.plus(DAY));
+        IssuedCertificate c = issue(new Identity(name, Role.CONTROLLER), hosts, now.minus(DAY), now.plus(DAY));
         return new TlsFiles(ca(), c.certificate(), c.key(), crl());
     }
 

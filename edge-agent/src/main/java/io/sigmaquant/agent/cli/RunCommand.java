@@ -25,7 +25,8 @@ final class RunCommand implements Callable<Integer> {
             description = "this agent's id (default: its certificate's CN, which it must equal)")
     String id;
 
-    @Option(names = "--tls-ca", paramLabel = "FILE", description = "the installation's CA certificate (PEM)")
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "the installation's CA certificate (PEM); alone, "
+            + "it only verifies the broker (for --mqtt-username)")
     Path tlsCa;
 
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "this agent's certificate (PEM)")
@@ -106,7 +107,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TlsFiles tls = TlsFileFlags.resolve(tlsCa, tlsCert, tlsKey, tlsBundle, tlsCrl);
-        if (id == null && tls == null) {
+        if (id == null && (tls == null || !tls.hasCertificate())) {
             throw new IllegalArgumentException("--id is required without a certificate");
         }
         String agentId = id != null ? id : TlsMaterial.load(tls).identity().name();

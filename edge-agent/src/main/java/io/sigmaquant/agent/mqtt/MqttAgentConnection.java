@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -107,7 +108,21 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
      */
     public void connect(Consumer<byte[]> onJob) throws MqttException {
         client.setCallback(new Callback(onJob));
-        client.connect(options).waitForCompletion(15_000);
+        try {
+            client.connect(options).waitForCompletion(15_000);
+        } catch (MqttException e) {
+            if (refusedCredentials(e)) {
+                // the operator's to fix (certificate revoked, expired or from another CA; wrong password): one line
+                throw new IllegalArgumentException("the broker " + client.getServerURI() + " refused this agent: "
+                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+            }
+            throw e;
+        }
+    }
+
+    /** CONNACK "not authorized" / "bad user name or password", or a TLS handshake the broker ended. */
+    private static boolean refusedCredentials(MqttException e) {
+        return e.getReasonCode() == 0x86 || e.getReasonCode() == 0x87 || e.getCause() instanceof SSLException;
     }
 
     private AgentStatus offline() {

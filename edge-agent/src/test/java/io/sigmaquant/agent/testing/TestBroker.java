@@ -63,7 +63,8 @@ public final class TestBroker implements AutoCloseable {
         }
     }
 
-    private static String mosquitto() {
+    /** Debian's mosquitto binary, wherever the package put it. */
+    public static String mosquitto() {
         for (String candidate : new String[] {"/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"}) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
@@ -72,13 +73,14 @@ public final class TestBroker implements AutoCloseable {
         return "mosquitto";
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    private static void waitForPort(int port, Process p) throws IOException {
+    /** Waits up to 10 s for a started mosquitto to accept connections on the loopback port. */
+    public static void waitForPort(int port, Process p) throws IOException {
         long until = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < until) {
             if (!p.isAlive()) {
