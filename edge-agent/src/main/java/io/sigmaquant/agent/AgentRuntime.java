@@ -45,14 +45,18 @@ public final class AgentRuntime implements AutoCloseable {
 
     private final MetricsEndpoint metrics = new MetricsEndpoint();
     private final JobService jobs;
-    private final MqttAgentConnection connection;
+    /** Null until built: the worker may report trouble while it starts. */
+    private volatile MqttAgentConnection connection;
+    private volatile AgentStatus online;
+    /** Null while the agent can take jobs. */
+    private volatile String unavailableReason;
     private final int metricsPort;
 
     private AgentRuntime(AgentOptions c) throws Exception {
         DeviceProfile profile = DeviceProfiles.load(c.profile());
         MqttLogin login = c.mqttLogin(); // first: a bad certificate stops the agent before anything starts
         MqttPlugPower plug = new MqttPlugPower();
-        Availability availability = new Availability(reason -> availabilityChanged(c, reason));
+        Availability availability = new Availability(this::availabilityChanged);
         JobExecutor executor;
         Consumer<byte[]> plugReadings = plug::accept;
         if (c.simulate()) {
@@ -76,8 +80,9 @@ public final class AgentRuntime implements AutoCloseable {
             executor = new MeasuringExecutor(new ModelFetcher(cache, c.maxModelBytes(), c.modelOrigin(), login.tls()),
                     cache, measurer, meter.id());
         }
-        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), login, status(c, profile, executor),
-                c.energy().plugTopic(), plugReadings);
+        this.online = status(c, profile, executor);
+        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), login,
+                current(), c.energy().plugTopic(), plugReadings);
         // a simulated agent answers for the profile's board, whatever machine it runs on
         int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
         this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
@@ -104,23 +109,31 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     /**
-     * Says in the retained status whether this agent can take jobs: online again, or unavailable with the reason.
-     * TODO(lead, issue 13): publish {@code unavailable(...)} / the online status through the MQTT connection once it
-     * can publish a status after connecting (MqttAgentConnection is another helper's); until then it is logged, and
-     * jobs sent meanwhile are answered with errors.
+     * Says in the retained status whether this agent can take jobs: online again, or unavailable with the reason
+     * (with its profile and capabilities, so the fleet still knows what it is). A change before the connection
+     * exists is announced when it connects.
      */
-    private static void availabilityChanged(AgentOptions c, String reason) {
+    private void availabilityChanged(String reason) {
+        unavailableReason = reason;
         if (reason == null) {
-            LOG.info("agent {} can take jobs again", c.agentId());
+            LOG.info("agent can take jobs again");
         } else {
-            AgentStatus s = unavailable(c.agentId(), reason);
-            LOG.warn("agent {} is {}: {}", c.agentId(), s.state(), s.reason());
+            LOG.warn("agent is unavailable: {}", reason);
+        }
+        MqttAgentConnection c = connection;
+        if (c != null) {
+            c.publishStatus(current());
         }
     }
 
-    static AgentStatus unavailable(String agentId, String reason) {
-        return new AgentStatus(Messages.SCHEMA_VERSION, null, "status-" + agentId, agentId, AgentStatus.UNAVAILABLE,
-                null, null, System.currentTimeMillis(), reason);
+    private AgentStatus current() {
+        String reason = unavailableReason;
+        return reason == null ? online : unavailable(online, reason);
+    }
+
+    static AgentStatus unavailable(AgentStatus online, String reason) {
+        return new AgentStatus(Messages.SCHEMA_VERSION, null, online.correlationId(), online.agentId(),
+                AgentStatus.UNAVAILABLE, online.deviceClass(), online.capabilities(), System.currentTimeMillis(), reason);
     }
 
     public int metricsPort() {

@@ -51,7 +51,8 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
     private final MqttConnectionOptions options;
     private volatile boolean open = true;
 
-    private final AgentStatus online;
+    /** What is announced (retained) on every connect: online, or unavailable with a reason. */
+    private volatile AgentStatus status;
     private final String plugTopic;
     private final Consumer<byte[]> onPlug;
 
@@ -74,7 +75,7 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         buffer.setPersistBuffer(false);
         buffer.setDeleteOldestMessages(false);
         client.setBufferOpts(buffer);
-        this.online = online;
+        this.status = online;
         this.plugTopic = plugTopic;
         this.onPlug = onPlug;
         MqttConnectionOptions options = new MqttConnectionOptions();
@@ -178,6 +179,22 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         }
     }
 
+    /**
+     * Announces a new status (retained) now if connected, and on every later connect: an agent that cannot take
+     * jobs says so instead of appearing online.
+     */
+    public void publishStatus(AgentStatus next) {
+        status = next;
+        if (!client.isConnected()) {
+            return; // announced by connectComplete
+        }
+        try {
+            client.publish(Topics.status(agentId), codec.encode(next), 1, true);
+        } catch (MqttException e) {
+            LOG.warn("announcing status {} failed ({}); announced again on reconnect", next.state(), e.getMessage());
+        }
+    }
+
     /** Publishes {@code offline} (retained) and disconnects, after the outbox has drained. */
     @Override
     public void close() {
@@ -209,7 +226,7 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         public void connectComplete(boolean reconnect, String serverUri) {
             LOG.info("{} to {}", reconnect ? "reconnected" : "connected", serverUri);
             try {
-                client.publish(Topics.status(agentId), codec.encode(online), 1, true);
+                client.publish(Topics.status(agentId), codec.encode(status), 1, true);
                 List<String> topics = new ArrayList<>(List.of(Topics.jobs(agentId)));
                 List<Integer> qos = new ArrayList<>(List.of(1));
                 if (plugTopic != null) {

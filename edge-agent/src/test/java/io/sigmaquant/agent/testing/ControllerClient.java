@@ -20,12 +20,15 @@ public final class ControllerClient implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     public final List<Message> results = new CopyOnWriteArrayList<>();
     public final Map<String, AgentStatus> status = new ConcurrentHashMap<>();
+    /** Every status received, in order. */
+    public final List<AgentStatus> statusHistory = new CopyOnWriteArrayList<>();
 
     public ControllerClient(String brokerUrl, String clientId) throws MqttException {
         mqtt = new MqttRecorder(brokerUrl, clientId, true, 0, received -> {
             Message m = codec.decode(received.payload());
             if (m instanceof AgentStatus s) {
                 status.put(s.agentId(), s);
+                statusHistory.add(s);
             } else {
                 results.add(m);
             }
