@@ -5,8 +5,6 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.Resource;
 import io.sigmaquant.controller.client.RunClient;
-import io.sigmaquant.protocol.tls.TlsFiles;
-import io.sigmaquant.protocol.tls.TlsMaterial;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopReport;
 import io.sigmaquant.controller.run.ActivationCalibration;
@@ -196,8 +194,7 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** Submits to the server, prints each iteration as the server records it, then downloads the results. */
     private int submit(RunRequest request) throws Exception {
-        TlsFiles trust = tls.files(); // --tls-ca (or a bundle) verifies an https server
-        RunClient client = new RunClient(server, apiToken, trust == null ? null : TlsMaterial.load(trust).trustOnly());
+        RunClient client = new RunClient(server, apiToken, tls.serverTrust()); // --tls-ca verifies an https server
         Map<String, Path> files = data.data == null ? Map.of() : RunClient.calibrationFiles(data.data);
         String runId = client.submit(request, model, files);
         PrintWriter err = spec.commandLine().getErr();

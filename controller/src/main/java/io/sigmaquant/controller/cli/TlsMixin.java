@@ -7,6 +7,7 @@ import io.sigmaquant.protocol.tls.TlsFileException;
 import io.sigmaquant.protocol.tls.TlsFiles;
 import io.sigmaquant.protocol.tls.TlsMaterial;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,14 +33,32 @@ final class TlsMixin {
             + "it changes")
     Path crl;
 
-    /** The files given, loaded once to check them; null when no TLS flag was given. */
+    /** The controller's identity, loaded once to check it; null when no TLS flag was given. */
     TlsFiles files() {
+        TlsFiles files = loaded();
+        if (files != null && !files.hasCertificate()) {
+            throw new UserInputException("the controller needs its own certificate: give --tls-cert and --tls-key "
+                    + "with --tls-ca, or --tls-bundle");
+        }
+        return files;
+    }
+
+    /**
+     * What verifies an https server for a client (optimize --server): the CA alone is enough, a certificate is
+     * presented when given; null when no TLS flag was given.
+     */
+    SSLContext serverTrust() {
+        TlsFiles files = loaded();
+        if (files == null) {
+            return null;
+        }
+        TlsMaterial material = TlsMaterial.load(files);
+        return material.hasCertificate() ? material.sslContext() : material.trustOnly();
+    }
+
+    private TlsFiles loaded() {
         try {
             TlsFiles files = TlsFileFlags.resolve(ca, cert, key, bundle, crl);
-            if (files != null && !files.hasCertificate()) {
-                throw new UserInputException("the controller needs its own certificate: give --tls-cert and --tls-key "
-                        + "with --tls-ca, or --tls-bundle");
-            }
             if (files != null) {
                 TlsMaterial.load(files);
             }
