@@ -2,6 +2,7 @@ package io.sigmaquant.controller.artifacts;
 
 import io.sigmaquant.controller.auth.BearerToken;
 import io.sigmaquant.protocol.tls.Identity;
+import io.sigmaquant.protocol.tls.Role;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -15,8 +16,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Who may download models from a secured controller: a client that presented a certificate of this installation
- * (an agent or a controller; the TLS handshake has already checked it against the CA and the CRL), or one with a
- * valid API token. Anyone else gets a 401: a model's SHA-256 is in every job message, so knowing it proves nothing.
+ * (an agent or a controller, never a broker's server certificate; the TLS handshake has already checked it against
+ * the CA and the CRL), or one with a valid API token. Anyone else gets a 401: a model's SHA-256 is in every job message, so knowing it proves nothing.
  */
 public final class ModelAccess implements Handler<RoutingContext> {
     private final Vertx vertx;
@@ -54,11 +55,19 @@ public final class ModelAccess implements Handler<RoutingContext> {
         }
         try {
             List<Certificate> chain = ctx.request().connection().peerCertificates();
-            return chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate c
-                    && Identity.find(c).isPresent();
+            return chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate c && admits(c);
         } catch (SSLPeerUnverifiedException e) {
             return false; // no certificate presented
         }
+    }
+
+    /**
+     * Whether a client certificate the handshake accepted may download: an agent's or a controller's. A broker's
+     * is serverAuth only, so TLS refuses it as a client's already; it is refused here too, so that its holder never
+     * gets models should a TLS stack accept it.
+     */
+    static boolean admits(X509Certificate certificate) {
+        return Identity.find(certificate).filter(i -> i.role() != Role.BROKER).isPresent();
     }
 
     private static void refuse(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
 import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
 import io.sigmaquant.protocol.tls.Identity;
+import io.sigmaquant.protocol.tls.Role;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lets a client in only with a client certificate (the TLS listener has already checked that the CA signed it
- * and that it is in date) that is not revoked, whose CN is the client id and whose OU names a role; it then
- * gets the role's topics ({@link FleetPermissions}) and nothing else. It remembers each admitted certificate, so
- * that a client whose certificate is revoked later can be disconnected ({@link #revokedSinceAdmitted}).
+ * and that it is in date) that is not revoked, whose CN is the client id and whose OU names an agent or a
+ * controller (never a broker: {@link Role#BROKER} is a server's identity only); it then gets the role's topics
+ * ({@link FleetPermissions}) and nothing else. It remembers each admitted certificate, so that a client whose
+ * certificate is revoked later can be disconnected ({@link #revokedSinceAdmitted}).
  */
 final class CertificateAuthenticator implements SimpleAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateAuthenticator.class);
@@ -48,6 +50,11 @@ final class CertificateAuthenticator implements SimpleAuthenticator {
             identity = Identity.of(certificate.get());
         } catch (RuntimeException e) {
             refuse(output, clientId, "the certificate names no SigmaQuant identity (" + e.getMessage() + ")");
+            return;
+        }
+        if (identity.role() == Role.BROKER) {
+            // serverAuth only: TLS normally refuses it already; a broker's key must never act as a fleet member
+            refuse(output, clientId, identity.name() + " is a broker's certificate, which has no MQTT rights");
             return;
         }
         if (revocations != null && revocations.revoked(certificate.get())) {

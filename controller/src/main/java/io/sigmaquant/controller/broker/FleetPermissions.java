@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The topics each identity may touch on the embedded broker — the same table as the shipped Mosquitto ACL
  * (docker/mosquitto/acl). Everything not listed is denied: an agent reaches only its own three topics, only a
- * controller may publish jobs and read results.
+ * controller may publish jobs and read results, a broker's certificate gets nothing.
  */
 final class FleetPermissions {
     private static final String ANY_AGENT = Topics.ROOT + "/agents/+/";
@@ -38,6 +38,8 @@ final class FleetPermissions {
                     // HiveMQ matches a $share/<group>/<filter> subscription against the filter, with the group apart
                     allow(ANY_AGENT + "results", MqttActivity.SUBSCRIBE).sharedSubscription(SharedSubscription.SHARED)
                             .sharedGroup(Topics.CONTROLLER_GROUP).build());
+            // a broker's certificate proves a server; CertificateAuthenticator refuses it before it gets here
+            case BROKER -> List.of();
         };
     }
 

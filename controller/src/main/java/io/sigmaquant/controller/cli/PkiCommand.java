@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code sigmaquant pki ...}: the installation's certificate authority. */
 @Command(name = "pki", mixinStandardHelpOptions = true,
-        description = "A certificate authority for one installation: identities for agents and controllers.",
+        description = "A certificate authority for one installation: identities for agents, controllers and brokers.",
         subcommands = {PkiInitCommand.class, PkiIssueCommand.class, PkiRevokeCommand.class, PkiListCommand.class,
                 PkiCrlCommand.class, PkiVerifyCommand.class})
 final class PkiCommand {
@@ -30,21 +30,26 @@ final class PkiCommand {
         }
     }
 
-    /** {@code --agent ID | --controller NAME}: whose certificate. */
+    /** {@code --agent ID | --controller NAME | --broker NAME}: whose certificate. */
     static final class IdentityOption {
         @Option(names = "--agent", paramLabel = "ID", required = true, description = "an agent id")
         String agent;
 
-        @Option(names = "--controller", paramLabel = "NAME", required = true, description = "a controller name")
+        @Option(names = "--controller", paramLabel = "NAME", required = true,
+                description = "a controller name (its MQTT client id: one per controller process)")
         String controller;
 
+        @Option(names = "--broker", paramLabel = "NAME", required = true,
+                description = "an external broker's server certificate (no MQTT rights, no model downloads)")
+        String broker;
+
         Identity identity() {
-            String flag = agent != null ? "--agent" : "--controller";
-            String name = agent != null ? agent : controller;
+            Role role = agent != null ? Role.AGENT : controller != null ? Role.CONTROLLER : Role.BROKER;
+            String name = agent != null ? agent : controller != null ? controller : broker;
             try {
-                return new Identity(name, agent != null ? Role.AGENT : Role.CONTROLLER);
+                return new Identity(name, role);
             } catch (IllegalArgumentException e) {
-                throw new UserInputException(flag + " must match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}: " + name);
+                throw new UserInputException("--" + role.wire() + " must match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}: " + name);
             }
         }
     }

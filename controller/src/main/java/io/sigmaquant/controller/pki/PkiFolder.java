@@ -10,7 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Where a CA keeps its files: {@code ca.crt}, {@code ca.key}, {@code crl.pem}, {@code index.json}, and per
- * identity {@code agents/<id>.pem|.crt|.key} or {@code controllers/<name>.pem|.crt|.key} (the .pem is the bundle
+ * identity {@code agents/<id>.pem|.crt|.key}, {@code controllers/<name>.*} or {@code brokers/<name>.*} (the .pem is the bundle
  * a board needs: certificate, CA certificate, key — in that order, see {@code TlsFiles}).
  */
 public record PkiFolder(Path dir) {
@@ -43,7 +43,11 @@ public record PkiFolder(Path dir) {
     }
 
     public Path roleDir(Role role) {
-        return dir.resolve(role == Role.AGENT ? "agents" : "controllers");
+        return dir.resolve(switch (role) {
+            case AGENT -> "agents";
+            case CONTROLLER -> "controllers";
+            case BROKER -> "brokers";
+        });
     }
 
     /** Creates the folder (and its parents) owner-only, or makes an existing one owner-only. */

@@ -111,6 +111,13 @@ abstract class FleetSecurityContract {
         assertRefused(url(), "agent-expired", pki.context("agent-expired"));
     }
 
+    /** A broker's certificate proves a server only (serverAuth): it is no fleet member on any broker. */
+    @Test
+    void connect_brokersServerCertificate_isRefused() {
+        pki.broker("broker-cert");
+        assertRefused(url(), "broker-cert", pki.context("broker-cert"));
+    }
+
     @Test
     void connect_revokedCertificate_isRefusedAfterTheBrokerReadsTheCrl() throws Exception {
         pki.agent("agent-revoked");

@@ -12,7 +12,7 @@ class MosquittoFleetSecurityIT extends FleetSecurityContract {
 
     @BeforeAll
     void startMosquitto() throws IOException {
-        TlsFiles broker = pki.controller("broker");
+        TlsFiles broker = pki.broker("broker"); // as docker/mosquitto/README.md issues it
         mosquitto = ShippedMosquitto.start(pki.ca(), broker.cert(), broker.key(), pki.crl());
     }
 

@@ -91,9 +91,20 @@ class CliPkiTest {
     }
 
     @Test
+    void issueBroker_withHosts_writesBrokersFilesAndPointsToTheBrokersSetUp() {
+        CliRun issued = assertOk(CliRun.of("pki", "issue", "--broker", "broker", "--host", "mqtt.lan", "--dir", pki));
+
+        assertThat(issued.out()).contains("issued broker broker").contains("[mqtt.lan]")
+                .contains(pki.resolve("brokers").resolve("broker.crt").toString()).contains("docker/mosquitto");
+        assertThat(pki.resolve("brokers").resolve("broker.key")).exists();
+    }
+
+    @Test
     void badFlags_exitTwoWithOneLine() {
         for (CliRun run : List.of(CliRun.of("pki", "init", "--dir", pki),
                 CliRun.of("pki", "issue", "--agent", "bad/id", "--dir", pki),
+                CliRun.of("pki", "issue", "--agent", "controller", "--dir", pki),
+                CliRun.of("pki", "issue", "--agent", "broker", "--dir", pki),
                 CliRun.of("pki", "issue", "--agent", "a", "--host", "x", "--dir", pki),
                 CliRun.of("pki", "issue", "--agent", "a", "--days", "0", "--dir", pki),
                 CliRun.of("pki", "issue", "--agent", "a", "--dir", tmp.resolve("no-ca")),

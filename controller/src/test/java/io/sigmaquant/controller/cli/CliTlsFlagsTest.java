@@ -42,6 +42,16 @@ class CliTlsFlagsTest {
     }
 
     @Test
+    void serve_brokersCertificate_exit2NamingTheCertificate() {
+        TlsFiles broker = pki.broker("mqtt-broker");
+        CliRunner.Result r = CliRunner.run("serve", "--tls-ca", broker.ca(), "--tls-cert", broker.cert(),
+                "--tls-key", broker.key(), "--data-dir", dir.resolve("serve"), "--http-port", 0, "--mqtt-port", 0);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").contains(broker.cert().toString())
+                .contains("broker mqtt-broker, not for a controller");
+    }
+
+    @Test
     void serve_bundleAndSeparateFiles_exit2() {
         CliRunner.Result r = CliRunner.run("serve", "--tls-bundle", agent.cert(), "--tls-ca", pki.ca(), "--data-dir",
                 dir.resolve("serve"));

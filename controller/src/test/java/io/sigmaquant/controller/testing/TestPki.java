@@ -68,7 +68,15 @@ public final class TestPki {
                 now.minus(DAY)).bundle()).withCrl(crl());
     }
 
-    /** A controller's (or a broker's) certificate and key, naming localhost and 127.0.0.1. */
+    /** A broker's server certificate and key ({@code pki issue --broker}), naming localhost and 127.0.0.1. */
+    public synchronized TlsFiles broker(String name) {
+        Instant now = Instant.now();
+        IssuedCertificate c = issue(new Identity(name, Role.BROKER), CertificateAuthority.DEFAULT_HOSTS,
+                now.minus(DAY), now.plus(DAY));
+        return new TlsFiles(ca(), c.certificate(), c.key(), crl());
+    }
+
+    /** A controller's certificate and key, naming localhost and 127.0.0.1. */
     public synchronized TlsFiles controller(String name) {
         return controller(name, CertificateAuthority.DEFAULT_HOSTS);
     }

@@ -88,7 +88,8 @@ public record CertificateSigner(X509Certificate ca, PrivateKey caKey) {
 
     /**
      * A certificate for an identity. Agents get clientAuth; controllers serverAuth and clientAuth (one certificate
-     * for HTTPS, the broker's listener and the MQTT client) and the host names or IP addresses as SANs.
+     * for HTTPS, the broker's listener and the MQTT client); brokers serverAuth only, so that TLS itself refuses
+     * the broker's certificate as a client's. Controllers and brokers carry the host names or IP addresses as SANs.
      */
     public X509Certificate issue(Identity identity, PublicKey publicKey, Instant notBefore, Instant notAfter,
             List<String> hosts) {
@@ -96,9 +97,11 @@ public record CertificateSigner(X509Certificate ca, PrivateKey caKey) {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             int usage = KeyUsage.digitalSignature | ("RSA".equals(publicKey.getAlgorithm()) ? KeyUsage.keyEncipherment
                     : 0);
-            KeyPurposeId[] purposes = identity.role() == Role.CONTROLLER
-                    ? new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}
-                    : new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth};
+            KeyPurposeId[] purposes = switch (identity.role()) {
+                case AGENT -> new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth};
+                case CONTROLLER -> new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth};
+                case BROKER -> new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth};
+            };
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca, newSerial(), Date.from(notBefore),
                     Date.from(notAfter), identity.subject(), publicKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))

@@ -31,7 +31,7 @@ public record Identity(String name, Role role) {
     public static Identity of(X509Certificate certificate) {
         return find(certificate).orElseThrow(() -> new IllegalArgumentException("subject "
                 + certificate.getSubjectX500Principal().getName()
-                + " is not a SigmaQuant identity (CN=<name>, OU=agent|controller)"));
+                + " is not a SigmaQuant identity (CN=<name>, OU=agent|controller|broker)"));
     }
 
     /** The identity, or empty for a certificate that is not one of ours (a peer from another CA). */

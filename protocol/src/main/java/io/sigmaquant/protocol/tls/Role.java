@@ -5,8 +5,16 @@ import java.util.Optional;
 
 /** What a certificate's holder may do; carried as the subject's OU. */
 public enum Role {
+    /** An edge agent: an MQTT client (clientAuth) with rights on its own topics only. */
     AGENT("agent"),
-    CONTROLLER("controller");
+    /** A controller: MQTT client with the controller's rights, and server of HTTPS and the embedded broker. */
+    CONTROLLER("controller"),
+    /**
+     * An external broker's server certificate (serverAuth only): it proves the broker to agents and controllers
+     * and gives its holder nothing else — no MQTT rights, no model downloads, no controller role (issue 13: a
+     * broker certificate issued as a controller gave whoever held the broker's key the controller's rights).
+     */
+    BROKER("broker");
 
     private final String wire;
 

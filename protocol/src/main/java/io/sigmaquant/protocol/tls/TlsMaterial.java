@@ -64,7 +64,7 @@ public final class TlsMaterial {
         CertificateChecks.requireNotRevoked(files.cert(), certificate, revocations, files.crl());
         Identity identity = Identity.find(certificate).orElseThrow(() -> new TlsFileException(files.cert(),
                 "certificate subject " + CertificateChecks.subject(certificate)
-                        + " is not a SigmaQuant identity (CN=<name>, OU=agent|controller)"));
+                        + " is not a SigmaQuant identity (CN=<name>, OU=agent|controller|broker)"));
         PemFile keyFile = files.key().equals(files.cert()) ? certFile : PemFile.read(files.key());
         PrivateKey key = keyFile.privateKey();
         CertificateChecks.requireKeyMatches(files.key(), key, files.cert(), certificate);
