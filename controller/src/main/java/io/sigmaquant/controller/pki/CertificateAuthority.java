@@ -7,6 +7,7 @@ import io.sigmaquant.protocol.tls.CertificateSigner;
 import io.sigmaquant.protocol.tls.Identity;
 import io.sigmaquant.protocol.tls.Pem;
 import io.sigmaquant.protocol.tls.PemFile;
+import io.sigmaquant.protocol.tls.Role;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,10 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The certificate authority of one installation, kept in a folder ({@link PkiFolder}): issues agent and
- * controller certificates, revokes them and keeps {@code crl.pem} in step with {@code index.json}. Every file is
+ * The certificate authority of one installation, kept in a folder ({@link PkiFolder}): issues agent, controller
+ * and broker certificates, revokes them and keeps {@code crl.pem} in step with {@code index.json}. Every file is
  * written atomically and owner-only; private keys are never printed or logged.
  */
 public final class CertificateAuthority {
@@ -36,6 +38,8 @@ public final class CertificateAuthority {
     /** How long a CRL is current; re-signed on every revoke and by {@code pki crl}. */
     public static final int CRL_DAYS = 30;
     public static final Duration CRL_VALIDITY = Duration.ofDays(CRL_DAYS);
+    /** Names never given to an agent: the controller and broker names of the shipped ACL and README. */
+    public static final Set<String> RESERVED_NAMES = Set.of("controller", "broker");
     /** notBefore lies this far back so that a board whose clock runs a little behind accepts a fresh certificate. */
     static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
@@ -188,14 +192,22 @@ public final class CertificateAuthority {
     }
 
     /**
-     * An agent id and a controller name share one space, the MQTT client ids: an agent named like a controller
-     * could take over the controller's session. A name held by the other role's unrevoked certificate is refused.
+     * Agent ids, controller and broker names share one space, the MQTT client ids, and Mosquitto's ACL grants by
+     * name alone (docker/mosquitto/acl: {@code user controller}): an agent named like a controller would get the
+     * controller's rights there, whether or not that controller's certificate exists yet. So the names the
+     * shipped ACL and README use are never agent ids, and a name once issued to one role — revoked or not, since
+     * an ACL block may still name it — is never issued to another.
      */
     private void requireNameFree(Identity identity) {
-        index.entries().stream().filter(e -> e.name().equals(identity.name()) && !e.revoked()
+        if (identity.role() == Role.AGENT && RESERVED_NAMES.contains(identity.name())) {
+            throw new UserInputException(identity.name() + " is reserved for controllers and brokers (Mosquitto's "
+                    + "ACL grants rights by name, not by role); choose another agent id");
+        }
+        index.entries().stream().filter(e -> e.name().equals(identity.name())
                 && !e.role().equals(identity.role().wire())).findFirst().ifPresent(e -> {
-                    throw new UserInputException(identity.name() + " is already the name of a " + e.role()
-                            + " (serial " + e.serial() + "); agent ids and controller names must differ");
+                    throw new UserInputException(identity.name() + " is already used by the " + e.role()
+                            + " certificate with serial " + e.serial() + (e.revoked() ? " (revoked)" : "")
+                            + "; agent ids, controller and broker names must differ");
                 });
     }
 

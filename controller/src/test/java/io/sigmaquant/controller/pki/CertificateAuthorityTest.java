@@ -148,10 +148,10 @@ class CertificateAuthorityTest {
     @Test
     void issue_agentNamedLikeAController_isRefused() {
         CertificateAuthority ca = init("pki");
-        ca.issue(new Identity("controller", Role.CONTROLLER), CertificateAuthority.DEFAULT_HOSTS, YEAR, false);
+        ca.issue(new Identity("ctrl-1", Role.CONTROLLER), CertificateAuthority.DEFAULT_HOSTS, YEAR, false);
 
         // the MQTT client id is the CN: such an agent could take over the controller's session
-        assertThatThrownBy(() -> ca.issue(new Identity("controller", Role.AGENT), List.of(), YEAR, false))
+        assertThatThrownBy(() -> ca.issue(new Identity("ctrl-1", Role.AGENT), List.of(), YEAR, false))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("must differ");
     }
 
