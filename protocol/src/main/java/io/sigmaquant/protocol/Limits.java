@@ -81,6 +81,15 @@ public final class Limits {
     /** {@code attempt}: 1..1000; controllers retry a handful of times. */
     public static final int MAX_ATTEMPT = 1000;
 
+    /**
+     * The largest protocol message, in bytes: 1 MiB. The codec refuses a longer payload before parsing, and the
+     * same number is the MQTT maximum packet size of the brokers and both clients, so a larger message is refused
+     * by the transport before it is held in memory (issue 13 review: the brokers' default was 256 MB). Since an
+     * MQTT packet also carries its header and topic (under 300 bytes for our topics), a payload within a few
+     * hundred bytes of the cap is refused by the transport rather than the codec — either way it is refused.
+     */
+    public static final int MAX_MESSAGE_BYTES = 1 << 20;
+
     /** Any text field (ids, URLs, names, reasons): 1..4096 characters. */
     public static final int MAX_TEXT_LENGTH = 4096;
 
