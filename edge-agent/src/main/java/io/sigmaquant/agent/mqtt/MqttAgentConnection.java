@@ -1,6 +1,7 @@
 package io.sigmaquant.agent.mqtt;
 
 import io.sigmaquant.agent.jobs.Replies;
+import io.sigmaquant.protocol.Limits;
 import io.sigmaquant.protocol.MessageCodec;
 import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.Topics;
@@ -86,6 +87,9 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
         options.setReceiveMaximum(MAX_IN_FLIGHT);
+        // announced in CONNECT: the broker must not send this client a larger packet (MQTT 5, 3.1.2.11.4), so an
+        // oversized job is dropped at the broker instead of being read into memory here
+        options.setMaximumPacketSize((long) Limits.MAX_MESSAGE_BYTES);
         if (login.tls() != null) {
             options.setSocketFactory(login.tls().getSocketFactory());
             options.setHttpsHostnameVerificationEnabled(true); // the broker's certificate must name its host
