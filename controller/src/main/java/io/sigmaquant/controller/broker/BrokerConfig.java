@@ -1,14 +1,21 @@
 package io.sigmaquant.controller.broker;
 
+import io.sigmaquant.protocol.Limits;
 import java.util.Locale;
 
 /**
  * HiveMQ's config.xml for the embedded broker: one listener — plain TCP for the loopback demo, or TLS with a
- * client certificate REQUIRED (no plain listener beside it) — and queues deep enough for bursts of jobs.
+ * client certificate REQUIRED (no plain listener beside it) — queues deep enough for bursts of jobs, and the
+ * protocol's message cap as the largest MQTT packet.
  */
 final class BrokerConfig {
     /** Queued messages kept per client before the broker discards (HiveMQ's default of 1,000 dropped bursts). */
     static final long MAX_QUEUE_SIZE = 100_000;
+    /**
+     * The largest MQTT packet a client may send (HiveMQ's default is 256 MB): the protocol's message cap, so an
+     * oversized publish ends its sender's connection before the broker buffers or forwards it (issue 13 review).
+     */
+    static final int MAX_PACKET_SIZE = Limits.MAX_MESSAGE_BYTES;
 
     private BrokerConfig() {
     }
@@ -61,6 +68,9 @@ final class BrokerConfig {
                             <max-queue-size>%d</max-queue-size>
                             <strategy>discard-oldest</strategy>
                         </queued-messages>
+                        <packets>
+                            <max-packet-size>%d</max-packet-size>
+                        </packets>
                     </mqtt>
                     <persistence>
                         <mode>in-memory</mode>
@@ -69,6 +79,6 @@ final class BrokerConfig {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """, listener, MAX_QUEUE_SIZE);
+                """, listener, MAX_QUEUE_SIZE, MAX_PACKET_SIZE);
     }
 }

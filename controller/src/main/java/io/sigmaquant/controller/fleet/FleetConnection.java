@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.fleet;
 
+import io.sigmaquant.protocol.Limits;
 import io.sigmaquant.protocol.MessageCodec;
 import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.Topics;
@@ -53,6 +54,9 @@ public final class FleetConnection implements AutoCloseable {
             options.setUserName(login.username());
             options.setPassword(login.password());
         }
+        // announced in CONNECT: the broker must not send a larger packet (MQTT 5, 3.1.2.11.4), so an oversized reply
+        // is dropped at the broker instead of being read into memory before the codec's own check
+        options.setMaximumPacketSize((long) Limits.MAX_MESSAGE_BYTES);
         options.setCleanStart(sessionExpirySeconds <= 0);
         options.setSessionExpiryInterval(sessionExpirySeconds);
         options.setAutomaticReconnect(true);

@@ -11,6 +11,7 @@ import io.sigmaquant.controller.fleet.JobPolicy;
 import io.sigmaquant.controller.testing.TestPki;
 import io.sigmaquant.controller.wiring.ControllerOptions;
 import io.sigmaquant.controller.wiring.ControllerParts;
+import io.sigmaquant.protocol.Limits;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.Topics;
 import io.sigmaquant.protocol.message.MeasurementJob;
@@ -218,6 +219,28 @@ abstract class FleetSecurityContract {
                 new MeasurementJob.InputSpec("input", List.of(1L, 1L, 28L, 28L), 1 / 255.0, 0.286, 0.353),
                 new MeasurementJob.Settings(1, 1, 5, 10, false), System.currentTimeMillis() + 60_000,
                 List.of(new MeasurementJob.LayerWork("conv", 1_000_000, 1000, 8, 1000)));
+    }
+
+    /**
+     * Verifies the brokers' packet limit (issue 13 review): a message over the protocol's cap from an
+     * authenticated agent is not passed on (the broker refuses it or ends the connection), one within it still is.
+     */
+    @Test
+    void publish_agentMessageOverTheSizeCap_isNotDeliveredWhileOneWithinItIs() throws Exception {
+        String oversized = "oversized-" + "x".repeat(Limits.MAX_MESSAGE_BYTES);
+        String within = "within-" + "y".repeat(Limits.MAX_MESSAGE_BYTES - 1024); // room for header and topic
+        try (MqttProbe controller = controllerListening()) {
+            try (MqttProbe a = as("agent-a")) {
+                assertThat(a.publish(Topics.results("agent-a"), oversized, false)).isFalse();
+            }
+            try (MqttProbe a = as("agent-a")) { // a fresh connection: the broker may have closed the first
+                assertThat(a.publish(Topics.results("agent-a"), within, false)).isTrue();
+            }
+            Awaitility.await().atMost(PATIENCE).until(() -> controller.texts().stream()
+                    .anyMatch(t -> t.startsWith("within-")));
+            Thread.sleep(QUIET_MS);
+            assertThat(controller.texts()).noneMatch(t -> t.startsWith("oversized-"));
+        }
     }
 
     @Test
