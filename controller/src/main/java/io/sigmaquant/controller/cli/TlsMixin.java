@@ -20,13 +20,16 @@ final class TlsMixin {
     Path ca;
 
     @Option(names = "--tls-cert", paramLabel = "FILE",
-            description = "the controller's certificate (PEM): MQTT over TLS with client certificates")
+            description = "the controller's certificate (PEM, from pki issue --controller NAME): MQTT over TLS with "
+                    + "client certificates. Its name is the MQTT client id: each controller process (serve, an "
+                    + "in-process optimize) needs its own, e.g. --controller optimize-1")
     Path cert;
 
     @Option(names = "--tls-key", paramLabel = "FILE", description = "the controller's private key (PEM)")
     Path key;
 
-    @Option(names = "--tls-bundle", paramLabel = "FILE", description = "CA certificate, certificate and key in one PEM")
+    @Option(names = "--tls-bundle", paramLabel = "FILE", description = "CA certificate, certificate and key in one PEM "
+            + "(pki/controllers/NAME.pem; one NAME per controller process)")
     Path bundle;
 
     @Option(names = "--tls-crl", paramLabel = "FILE", description = "the CA's revocation list (PEM), read again when "
