@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.broker;
 
 import io.sigmaquant.agent.testing.TestBroker;
+import io.sigmaquant.protocol.Limits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +88,12 @@ final class ShippedMosquitto implements AutoCloseable {
         if (!seen.equals(REWRITTEN)) {
             throw new IllegalStateException("the shipped mosquitto.conf lacks " + REWRITTEN.stream()
                     .filter(k -> !seen.contains(k)).toList());
+        }
+        // the shipped file spells the packet limit as a number: it must stay the protocol's message cap
+        String packetLimit = "max_packet_size " + Limits.MAX_MESSAGE_BYTES;
+        if (shipped.stream().noneMatch(line -> line.strip().equals(packetLimit))) {
+            throw new IllegalStateException("the shipped mosquitto.conf lacks '" + packetLimit
+                    + "' (Limits.MAX_MESSAGE_BYTES)");
         }
         return out;
     }
