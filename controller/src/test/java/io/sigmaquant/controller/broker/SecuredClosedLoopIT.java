@@ -31,7 +31,7 @@ class SecuredClosedLoopIT {
     @Test
     void optimize_twoAgentsWithMutualTls_runsTheLoopThroughTheShippedBroker() throws Exception {
         TestPki pki = TestPki.create(work.resolve("pki"), "fleet-ca");
-        TlsFiles broker = pki.controller("broker");
+        TlsFiles broker = pki.broker("broker"); // as docker/mosquitto/README.md issues it
         TlsFiles controller = pki.controller("controller");
         try (ShippedMosquitto mosquitto = ShippedMosquitto.start(pki.ca(), broker.cert(), broker.key(), pki.crl());
              AgentRuntime a = agent(mosquitto, pki, "agent-a");
