@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
@@ -38,6 +39,8 @@ public final class ModelFetcher {
     private final HttpClient http;
     /** How often a download checks the job's deadline and cancel: far below any deadline. */
     static final long POLL_MS = 100;
+    /** Cached files hashed again (tests). */
+    final AtomicInteger hashes = new AtomicInteger();
 
     /** Loopback origins only, the JVM's default TLS trust (tests, the one-machine demo). */
     public ModelFetcher(ModelCache cache, long maxBytes) {
@@ -105,16 +108,23 @@ public final class ModelFetcher {
 
     /**
      * A cache hit must be what the job describes: a wrong size is the job's mistake (refused, the file kept); a
-     * wrong hash means the file changed on disk (dropped, downloaded again).
+     * wrong hash means the file changed on disk (dropped, downloaded again). A file unchanged since its hash was
+     * checked is not hashed again.
      */
-    private Path checkedHit(Path file, MeasurementJob.ModelRef ref, BooleanSupplier stop) {
+    private Path checkedHit(ModelCache.Hit hit, MeasurementJob.ModelRef ref, BooleanSupplier stop) {
+        Path file = hit.file();
         try {
             long size = Files.size(file);
             if (size != ref.sizeBytes()) {
                 throw new FetchException(JobError.Codes.SIZE_MISMATCH, "the cached model " + ref.sha256() + " has "
                         + size + " bytes; the job announced " + ref.sizeBytes());
             }
+            if (hit.verified()) {
+                return file;
+            }
+            hashes.incrementAndGet();
             if (hash(file).equals(ref.sha256())) {
+                cache.verified(ref.sha256(), hit);
                 return file;
             }
         } catch (IOException e) {
