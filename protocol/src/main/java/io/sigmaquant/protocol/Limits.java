@@ -67,19 +67,36 @@ public final class Limits {
     /** Entries of {@code workload} and {@code referenceWorkload}: 0..10 000 layers. */
     public static final int MAX_LAYERS = 10_000;
 
-    /**
-     * How far in the future a job's {@code deadlineMs} may lie: 1 hour. The longest measurement (twice the
-     * largest duration, paired) plus a download fits in it; a deadline further away would let a stuck job hold
-     * the agent for as long. Checked by the agent against its clock when the job arrives (and by the API against
-     * the lease).
-     */
-    public static final long MAX_DEADLINE_HORIZON_MS = 3_600_000;
+    /** The run request's {@code leaseSeconds}: 1..3600 (one hour), the longest a controller waits for one job. */
+    public static final int MAX_LEASE_SECONDS = 3600;
 
-    /** The run request's {@code leaseSeconds}: 1..3600, the same hour. */
-    public static final int MAX_LEASE_SECONDS = (int) (MAX_DEADLINE_HORIZON_MS / 1000);
+    /**
+     * How far the controller's clock may run ahead of a board's: 5 minutes. A job's {@code deadlineMs} is the
+     * controller's now plus the lease, read against the agent's clock; boards without NTP (a Pi after a power
+     * cut) drift by minutes. Issue 13 review: with no margin a one-hour lease was refused by any board whose
+     * clock was a second behind.
+     */
+    public static final long CLOCK_SKEW_MARGIN_MS = 300_000;
+
+    /**
+     * How far in the future a job's {@code deadlineMs} may lie, by the agent's clock: the longest lease plus
+     * the clock-skew margin (65 minutes). The longest measurement (twice the largest duration, paired) plus a
+     * download fits in the lease; a deadline further away would let a stuck job hold the agent for as long.
+     * Checked by the agent against its clock when the job arrives (the API checks the lease).
+     */
+    public static final long MAX_DEADLINE_HORIZON_MS = MAX_LEASE_SECONDS * 1000L + CLOCK_SKEW_MARGIN_MS;
 
     /** {@code attempt}: 1..1000; controllers retry a handful of times. */
     public static final int MAX_ATTEMPT = 1000;
+
+    /**
+     * The largest protocol message, in bytes: 1 MiB. The codec refuses a longer payload before parsing, and the
+     * same number is the MQTT maximum packet size of the brokers and both clients, so a larger message is refused
+     * by the transport before it is held in memory (issue 13 review: the brokers' default was 256 MB). Since an
+     * MQTT packet also carries its header and topic (under 300 bytes for our topics), a payload within a few
+     * hundred bytes of the cap is refused by the transport rather than the codec — either way it is refused.
+     */
+    public static final int MAX_MESSAGE_BYTES = 1 << 20;
 
     /** Any text field (ids, URLs, names, reasons): 1..4096 characters. */
     public static final int MAX_TEXT_LENGTH = 4096;

@@ -42,8 +42,8 @@ public final class MessageCodec {
     }
 
     public Message decode(byte[] bytes) {
-        if (bytes.length > Messages.MAX_BYTES) {
-            throw new ProtocolException("", "message of " + bytes.length + " bytes exceeds " + Messages.MAX_BYTES);
+        if (bytes.length > Limits.MAX_MESSAGE_BYTES) {
+            throw new ProtocolException("", "message of " + bytes.length + " bytes exceeds " + Limits.MAX_MESSAGE_BYTES);
         }
         JsonNode tree;
         try {

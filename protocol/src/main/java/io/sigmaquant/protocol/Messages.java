@@ -12,8 +12,6 @@ public final class Messages {
     public static final String SCHEMA_VERSION = "1.2";
     public static final int MAJOR = 1;
     public static final int MINOR = 2;
-    /** Messages above this size are refused before parsing. */
-    public static final int MAX_BYTES = 1 << 20;
 
     private Messages() {
     }

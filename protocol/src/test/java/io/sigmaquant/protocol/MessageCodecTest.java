@@ -95,7 +95,7 @@ class MessageCodecTest {
 
     @Test
     void decode_oversizedMessage_isRefusedBeforeParsing() {
-        assertThatThrownBy(() -> codec.decode(new byte[Messages.MAX_BYTES + 1])).isInstanceOf(ProtocolException.class)
+        assertThatThrownBy(() -> codec.decode(new byte[Limits.MAX_MESSAGE_BYTES + 1])).isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("exceeds");
     }
 }

@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.fleet;
 
 import io.sigmaquant.controller.testing.Results;
+import io.sigmaquant.protocol.Limits;
 import io.sigmaquant.protocol.MessageCodec;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.Topics;
@@ -113,7 +114,7 @@ final class FleetMessageFuzz {
     }
 
     private byte[] oversized() {
-        byte[] b = new byte[Messages.MAX_BYTES + 1 + random.nextInt(1000)];
+        byte[] b = new byte[Limits.MAX_MESSAGE_BYTES + 1 + random.nextInt(1000)];
         java.util.Arrays.fill(b, (byte) ' ');
         b[0] = '{';
         b[b.length - 1] = '}';

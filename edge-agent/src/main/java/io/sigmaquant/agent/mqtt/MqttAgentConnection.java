@@ -1,6 +1,7 @@
 package io.sigmaquant.agent.mqtt;
 
 import io.sigmaquant.agent.jobs.Replies;
+import io.sigmaquant.protocol.Limits;
 import io.sigmaquant.protocol.MessageCodec;
 import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.Topics;
@@ -31,9 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's MQTT v5 session — the only class that touches Paho. Clean start off with a session expiry (jobs
  * queued while the agent was away are delivered), Last Will {@code offline} (retained) on the status topic,
- * retained capabilities on every (re)connect, automatic reconnect with backoff. Replies go through one
- * publisher thread that bounds the QoS 1 messages in flight (Paho fails with 32202 past its own window)
- * and buffers while disconnected. With a client certificate the client id is the agent id, which is the
+ * retained capabilities on every (re)connect, automatic reconnect with backoff. Replies and status changes go
+ * through one publisher thread that bounds the QoS 1 messages in flight (Paho fails with 32202 past its own
+ * window), buffers while disconnected and retries what failed (for the status, only the latest). With a client certificate the client id is the agent id, which is the
  * certificate's CN (brokers refuse any other); without one it is {@code sigmaquant-agent-<id>}.
  */
 public final class MqttAgentConnection implements Replies, AutoCloseable {
@@ -52,7 +53,7 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
     private volatile boolean open = true;
 
     /** What is announced (retained) on every connect: online, or unavailable with a reason. */
-    private volatile AgentStatus status;
+    private final StatusSlot status = new StatusSlot();
     private final String plugTopic;
     private final Consumer<byte[]> onPlug;
 
@@ -75,7 +76,7 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         buffer.setPersistBuffer(false);
         buffer.setDeleteOldestMessages(false);
         client.setBufferOpts(buffer);
-        this.status = online;
+        status.offer(online);
         this.plugTopic = plugTopic;
         this.onPlug = onPlug;
         MqttConnectionOptions options = new MqttConnectionOptions();
@@ -86,6 +87,9 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         options.setKeepAliveInterval(30);
         options.setConnectionTimeout(10);
         options.setReceiveMaximum(MAX_IN_FLIGHT);
+        // announced in CONNECT: the broker must not send this client a larger packet (MQTT 5, 3.1.2.11.4), so an
+        // oversized job is dropped at the broker instead of being read into memory here
+        options.setMaximumPacketSize((long) Limits.MAX_MESSAGE_BYTES);
         if (login.tls() != null) {
             options.setSocketFactory(login.tls().getSocketFactory());
             options.setHttpsHostnameVerificationEnabled(true); // the broker's certificate must name its host
@@ -140,6 +144,7 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         while (open || !outbox.isEmpty()) {
             Message m;
             try {
+                publishStatus();
                 m = outbox.poll(200, TimeUnit.MILLISECONDS);
                 if (m == null) {
                     continue;
@@ -148,26 +153,34 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            try {
-                client.publish(Topics.results(agentId), codec.encode(m), 1, false, null, new MqttActionListener() {
-                    @Override
-                    public void onSuccess(IMqttToken token) {
-                        inFlight.release();
-                    }
+            publish(Topics.results(agentId), m, false, m.type(), () -> outbox.add(m)); // nothing measured is dropped
+        }
+    }
 
-                    @Override
-                    public void onFailure(IMqttToken token, Throwable failure) {
-                        inFlight.release();
-                        LOG.warn("publishing {} failed ({}); retrying", m.type(), failure.getMessage());
-                        outbox.add(m);
-                    }
-                });
-            } catch (MqttException e) {
-                inFlight.release();
-                LOG.warn("publishing {} failed ({}); retrying", m.type(), e.getMessage());
-                outbox.add(m); // nothing measured is dropped: try again after a pause
-                sleep(1000);
-            }
+    /**
+     * One QoS 1 publish holding a permit of the in-flight window (acquired by the caller) until the broker
+     * answers; on failure {@code retry} puts the message back (after a pause when Paho refused it at once).
+     */
+    private void publish(String topic, Message m, boolean retained, String what, Runnable retry) {
+        try {
+            client.publish(topic, codec.encode(m), 1, retained, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    inFlight.release();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    inFlight.release();
+                    LOG.warn("publishing {} failed ({}); retrying", what, failure.getMessage());
+                    retry.run();
+                }
+            });
+        } catch (MqttException e) {
+            inFlight.release();
+            LOG.warn("publishing {} failed ({}); retrying", what, e.getMessage());
+            retry.run();
+            sleep(1000);
         }
     }
 
@@ -180,19 +193,24 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
     }
 
     /**
-     * Announces a new status (retained) now if connected, and on every later connect: an agent that cannot take
-     * jobs says so instead of appearing online.
+     * Announces a new status (retained) through the publisher thread, retried until published, and again on
+     * every later connect: an agent that cannot take jobs says so instead of appearing online.
      */
     public void publishStatus(AgentStatus next) {
-        status = next;
+        status.offer(next);
+    }
+
+    /** On the publisher thread: the latest status, if one waits and the broker is there (else on connect). */
+    private void publishStatus() throws InterruptedException {
         if (!client.isConnected()) {
-            return; // announced by connectComplete
+            return;
         }
-        try {
-            client.publish(Topics.status(agentId), codec.encode(next), 1, true);
-        } catch (MqttException e) {
-            LOG.warn("announcing status {} failed ({}); announced again on reconnect", next.state(), e.getMessage());
+        AgentStatus s = status.take();
+        if (s == null) {
+            return;
         }
+        inFlight.acquire();
+        publish(Topics.status(agentId), s, true, "status " + s.state(), () -> status.failed(s));
     }
 
     /** Publishes {@code offline} (retained) and disconnects, after the outbox has drained. */
@@ -204,6 +222,12 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         }
         open = false;
         try {
+            publisher.join(2000); // no status of the publisher may follow the offline below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.interrupt();
+        try {
             if (client.isConnected()) {
                 client.publish(Topics.status(agentId), codec.encode(offline()), 1, true).waitForCompletion(5000);
                 client.disconnect().waitForCompletion(5000);
@@ -212,7 +236,6 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         } catch (MqttException e) {
             LOG.warn("closing the MQTT connection: {}", e.getMessage());
         }
-        publisher.interrupt();
     }
 
     private final class Callback implements MqttCallback {
@@ -225,8 +248,8 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
             LOG.info("{} to {}", reconnect ? "reconnected" : "connected", serverUri);
+            status.reannounce(); // published by the publisher thread, retried until it is
             try {
-                client.publish(Topics.status(agentId), codec.encode(status), 1, true);
                 List<String> topics = new ArrayList<>(List.of(Topics.jobs(agentId)));
                 List<Integer> qos = new ArrayList<>(List.of(1));
                 if (plugTopic != null) {
@@ -235,7 +258,7 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
                 }
                 client.subscribe(topics.toArray(String[]::new), qos.stream().mapToInt(Integer::intValue).toArray());
             } catch (MqttException e) {
-                LOG.warn("announcing or subscribing failed: {}", e.getMessage());
+                LOG.warn("subscribing failed: {}", e.getMessage());
             }
         }
 

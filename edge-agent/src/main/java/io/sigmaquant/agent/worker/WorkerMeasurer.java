@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -39,11 +38,13 @@ public final class WorkerMeasurer implements ModelMeasurer {
 
     private final List<String> command;
     private final Availability availability;
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor retries = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "worker-restart");
         t.setDaemon(true);
         return t;
     });
+    /** At most one retry waits: every failed start used to schedule its own chain, and the chains multiplied. */
+    private boolean retryScheduled;
     private final long retryMs;
     private volatile WorkerProcess worker;
     /** The plug's last reading, given to each new worker: a plug may publish only every few minutes. */
@@ -141,9 +142,22 @@ public final class WorkerMeasurer implements ModelMeasurer {
             worker = null;
             LOG.warn("the measuring worker cannot start: {}", e.getMessage());
             availability.down(PART, "the measuring worker cannot start: " + e.getMessage());
-            retries.schedule(this::tryStart, retryMs, TimeUnit.MILLISECONDS);
+            if (!retryScheduled) {
+                retryScheduled = true;
+                retries.schedule(this::retry, retryMs, TimeUnit.MILLISECONDS);
+            }
             return e.getMessage();
         }
+    }
+
+    private synchronized void retry() {
+        retryScheduled = false;
+        tryStart();
+    }
+
+    /** Retries waiting to run (tests). */
+    int scheduledRetries() {
+        return retries.getQueue().size();
     }
 
     private void kill() {

@@ -59,6 +59,25 @@ class WorkerMeasurerTest {
     }
 
     @Test
+    void measure_repeatedStartFailures_keepOneScheduledRetry() throws Exception {
+        // given a worker command that never starts and counts its start attempts
+        Path attempts = dir.resolve("attempts");
+        List<String> command = List.of("sh", "-c", "echo start >> \"$0\"; exit 3", attempts.toString());
+        MeasurementJob job = Jobs.job("j", "http://127.0.0.1/m", new byte[] {1}, Jobs.inAMinute());
+        // an hour between retries: none fires during the test, so every attempt counted is a job's own
+        try (WorkerMeasurer worker = new WorkerMeasurer(command, Availability.ignored(), 3_600_000)) {
+            // when five jobs fail to start it
+            for (int i = 0; i < 5; i++) {
+                assertThatThrownBy(() -> worker.measure(job, dir, null, p -> { }, () -> false))
+                        .isInstanceOf(JobFailure.class).hasMessageContaining("cannot start");
+            }
+            // then each job tried once, and one retry waits instead of five chains
+            assertThat(Files.readAllLines(attempts)).hasSize(5);
+            assertThat(worker.scheduledRetries()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void measure_withASmartPlug_theWorkerStartedLaterGetsTheLastReading() throws Exception {
         List<String> command = WorkerCommand.of(new WorkerCommand.Settings("a", "x86-64-generic",
                 "mqtt-plug:tele/plug/SENSOR", Path.of("/"), dir), WorkerMain.class);
