@@ -166,6 +166,11 @@ public final class HttpApi {
         }
         for (FileUpload u : uploads) {
             if (u.name().equals("request")) {
+                // sent as a file the form field cap does not apply: checked here, before it is read into memory
+                if (u.size() > ControllerParts.MAX_FORM_FIELD_BYTES) {
+                    throw new ApiException(413, "the 'request' part is larger than "
+                            + ControllerParts.MAX_FORM_FIELD_BYTES / 1024 + " KiB (it is a small JSON object)");
+                }
                 return Files.readAllBytes(Path.of(u.uploadedFileName()));
             }
         }
