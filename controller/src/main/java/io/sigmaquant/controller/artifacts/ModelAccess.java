@@ -16,23 +16,33 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * Who may download models from a secured controller: a client that presented a certificate of this installation
- * (an agent or a controller, never a broker's server certificate; the TLS handshake has already checked it against
- * the CA and the CRL), or one with a valid API token. Anyone else gets a 401: a model's SHA-256 is in every job message, so knowing it proves nothing.
+ * (an agent or a controller, never a broker's server certificate; the TLS handshake has checked it against the CA)
+ * that is not revoked, or one with a valid API token. Anyone else gets a 401: a model's SHA-256 is in every job
+ * message, so knowing it proves nothing. Revocation is checked here, per request, rather than only in the
+ * handshake: the server's trust manager holds the CRL of its start, and a board revoked since must not keep
+ * downloading until a restart.
  */
 public final class ModelAccess implements Handler<RoutingContext> {
     private final Vertx vertx;
     private final Predicate<String> validToken;
+    private final Predicate<X509Certificate> revoked;
 
-    /** @param validToken whether a bearer token is known and not revoked (blocking: run off the event loop) */
-    public ModelAccess(Vertx vertx, Predicate<String> validToken) {
+    /**
+     * @param validToken whether a bearer token is known and not revoked (blocking: run off the event loop)
+     * @param revoked    whether a certificate is on the CA's current revocation list (blocking, likewise)
+     */
+    public ModelAccess(Vertx vertx, Predicate<String> validToken, Predicate<X509Certificate> revoked) {
         this.vertx = vertx;
         this.validToken = validToken;
+        this.revoked = revoked;
     }
 
     @Override
     public void handle(RoutingContext ctx) {
-        if (installationCertificate(ctx)) {
-            ctx.next();
+        X509Certificate certificate = installationCertificate(ctx);
+        if (certificate != null) {
+            vertx.executeBlocking(() -> !revoked.test(certificate), false).onComplete(r -> admit(ctx, r.succeeded()
+                    && r.result()));
             return;
         }
         String token = BearerToken.of(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
@@ -40,24 +50,29 @@ public final class ModelAccess implements Handler<RoutingContext> {
             refuse(ctx);
             return;
         }
-        vertx.executeBlocking(() -> validToken.test(token), false).onComplete(r -> {
-            if (r.succeeded() && r.result()) {
-                ctx.next();
-            } else {
-                refuse(ctx);
-            }
-        });
+        vertx.executeBlocking(() -> validToken.test(token), false).onComplete(r -> admit(ctx, r.succeeded()
+                && r.result()));
     }
 
-    private static boolean installationCertificate(RoutingContext ctx) {
+    private static void admit(RoutingContext ctx, boolean allowed) {
+        if (allowed) {
+            ctx.next();
+        } else {
+            refuse(ctx);
+        }
+    }
+
+    /** The client's certificate when it names an agent or a controller of this installation, else null. */
+    private static X509Certificate installationCertificate(RoutingContext ctx) {
         if (!ctx.request().isSSL()) {
-            return false;
+            return null;
         }
         try {
             List<Certificate> chain = ctx.request().connection().peerCertificates();
-            return chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate c && admits(c);
+            return chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate c && admits(c) ? c
+                    : null;
         } catch (SSLPeerUnverifiedException e) {
-            return false; // no certificate presented
+            return null; // no certificate presented
         }
     }
 

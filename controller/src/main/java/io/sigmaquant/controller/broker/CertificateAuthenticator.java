@@ -6,6 +6,7 @@ import com.hivemq.extension.sdk.api.auth.parameter.SimpleAuthOutput;
 import com.hivemq.extension.sdk.api.client.parameter.ClientTlsInformation;
 import com.hivemq.extension.sdk.api.packets.auth.DefaultAuthorizationBehaviour;
 import com.hivemq.extension.sdk.api.packets.connect.ConnackReasonCode;
+import io.sigmaquant.controller.files.RevocationFile;
 import io.sigmaquant.protocol.tls.Identity;
 import io.sigmaquant.protocol.tls.Role;
 import java.security.cert.X509Certificate;

@@ -13,6 +13,7 @@ import com.hivemq.extension.sdk.api.services.Services;
 import com.hivemq.extension.sdk.api.services.session.ClientService;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.files.AtomicFile;
+import io.sigmaquant.controller.files.RevocationFile;
 import io.sigmaquant.protocol.tls.TlsFiles;
 import io.sigmaquant.protocol.tls.TlsMaterial;
 import java.io.IOException;

@@ -26,6 +26,10 @@ import javax.net.ssl.SSLContext;
 /** The HTTP client of a {@code sigmaquant serve} API: submits runs, reads their status, downloads results. */
 public final class RunClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** 429s waited out before the refusal is reported: with the server's 6 a minute, about half a minute. */
+    static final int MAX_RETRIES = 3;
+    /** A longer Retry-After is reported at once rather than waited through in silence. */
+    static final long MAX_RETRY_WAIT_SECONDS = 60;
 
     private final URI base;
     private final String token;
@@ -143,7 +147,29 @@ public final class RunClient {
         return JSON.readTree(r.body());
     }
 
+    /** Sends, waiting out a 429's {@code Retry-After} a few times: a script queuing runs slows down, not fails. */
     private HttpResponse<byte[]> call(HttpRequest req) throws IOException, InterruptedException {
+        for (int retry = 0; ; retry++) {
+            HttpResponse<byte[]> r = callOnce(req);
+            long wait = r.statusCode() == 429 ? retryAfterSeconds(r) : -1;
+            if (wait < 0 || retry == MAX_RETRIES) {
+                return r;
+            }
+            Thread.sleep(wait * 1000);
+        }
+    }
+
+    /** The 429's wait in seconds, or -1 when it names none or one too long to wait through quietly. */
+    private static long retryAfterSeconds(HttpResponse<byte[]> r) {
+        try {
+            long s = Long.parseLong(r.headers().firstValue("Retry-After").orElse("-1").strip());
+            return s <= MAX_RETRY_WAIT_SECONDS ? s : -1;
+        } catch (NumberFormatException e) {
+            return -1; // an HTTP date: not sent by our server; the 429 is reported as it is
+        }
+    }
+
+    private HttpResponse<byte[]> callOnce(HttpRequest req) throws IOException, InterruptedException {
         try {
             return http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException e) {

@@ -19,10 +19,19 @@ public interface DispatchLog {
         public List<IssuedAttempt> attempts(String jobId) {
             return List.of();
         }
+
+        @Override
+        public List<SentTo> issuedSince(long sentSinceMs, int limit) {
+            return List.of();
+        }
     };
 
     /** One attempt as sent: to whom, for which run, measuring which bit configuration. */
     record IssuedAttempt(String jobId, int attempt, String agentId, String runId, Map<String, Integer> bits) {
+    }
+
+    /** Where one attempt went: all a reply is checked against. */
+    record SentTo(String jobId, int attempt, String agentId) {
     }
 
     /** Called before the attempt is published, so that its answer always finds it. */
@@ -30,4 +39,7 @@ public interface DispatchLog {
 
     /** The attempts issued for a job, in any order; empty when the job id was never issued. */
     List<IssuedAttempt> attempts(String jobId);
+
+    /** The attempts issued since {@code sentSinceMs} (epoch ms), newest first, at most {@code limit}. */
+    List<SentTo> issuedSince(long sentSinceMs, int limit);
 }

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It trusts nothing it did not send: a reply counts only when it comes from the agent its attempt was sent
  * to (the topic's agent, which the payload must name too), for a (job id, attempt) it issued — in flight, given
- * up, or issued before a restart as the {@link DispatchLog} remembers. Anything else goes to
- * {@link UntrustedMessages}.
+ * up, or issued before a restart as the {@link DispatchLog} remembers (read once into {@link IssuedAttempts}, not
+ * per reply). Anything else goes to {@link UntrustedMessages}.
  */
 public final class JobDispatcher implements Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
@@ -50,6 +50,7 @@ public final class JobDispatcher implements Dispatcher {
     private final FleetRegistry registry;
     private final Publisher publisher;
     private final DispatchLog log;
+    private final IssuedAttempts issued;
     private final UntrustedMessages untrusted;
     private final Map<String, Sent> pending = new ConcurrentHashMap<>();
     /** Attempts given up, by key, so that a late result can be recorded with the job it answers. */
@@ -66,6 +67,7 @@ public final class JobDispatcher implements Dispatcher {
         this.publisher = publisher;
         this.listener = listener;
         this.log = log;
+        this.issued = new IssuedAttempts(log);
         this.untrusted = new UntrustedMessages(listener);
     }
 
@@ -92,14 +94,13 @@ public final class JobDispatcher implements Dispatcher {
         String key = key(reply.jobId(), reply.attempt());
         Sent sent = pending.get(key);
         Sent given = sent != null ? null : abandoned.get(key);
-        Optional<DispatchLog.IssuedAttempt> earlier = Optional.empty();
         String sentTo = sent != null ? sent.agentId() : given != null ? given.agentId() : null;
-        if (sentTo == null) {
-            earlier = issuedEarlier(fromAgent, reply);
-            if (earlier.isEmpty()) {
+        boolean earlier = sentTo == null;
+        if (earlier) {
+            sentTo = issuedEarlier(fromAgent, reply);
+            if (sentTo == null) {
                 return;
             }
-            sentTo = earlier.get().agentId();
         }
         if (!sentTo.equals(fromAgent)) {
             untrusted.refuse(Untrusted.FOREIGN_AGENT, fromAgent, "a '" + m.type() + "' for " + key + ", sent to "
@@ -123,25 +124,26 @@ public final class JobDispatcher implements Dispatcher {
             listener.lateResult();
             LOG.info("late result for {}: that attempt was already given up; recorded, not used", key);
             lateResultSink.accept(late.job(), r); // nothing measured is lost; the store keeps it once by (job, attempt)
-        } else if (m instanceof JobResult r && earlier.isPresent()) {
-            // issued before a restart: kept, though no loop here waits for it
-            LOG.info("result for {}, issued before this controller started: recorded, not used", key);
-            earlierResultSink.accept(earlier.get(), r);
+        } else if (m instanceof JobResult r && earlier) {
+            // issued before a restart: kept, though no loop here waits for it. The store is read for the attempt's
+            // run and bits only now, once per genuine result from the agent it was sent to.
+            Optional<DispatchLog.IssuedAttempt> attempt = log.attempts(reply.jobId()).stream()
+                    .filter(a -> a.attempt() == reply.attempt()).findFirst();
+            attempt.ifPresent(a -> {
+                LOG.info("result for {}, issued before this controller started: recorded, not used", key);
+                earlierResultSink.accept(a, r);
+            });
         }
     }
 
-    /** The attempt as the log remembers it, or empty after refusing the reply as unknown. */
-    private Optional<DispatchLog.IssuedAttempt> issuedEarlier(String fromAgent, Reply reply) {
-        List<DispatchLog.IssuedAttempt> attempts = log.attempts(reply.jobId());
-        Optional<DispatchLog.IssuedAttempt> match = attempts.stream().filter(a -> a.attempt() == reply.attempt())
-                .findFirst();
-        if (match.isEmpty()) {
-            boolean known = !attempts.isEmpty() || pending.keySet().stream().anyMatch(k -> k.startsWith(reply.jobId()
-                    + "#"));
-            untrusted.refuse(known ? Untrusted.WRONG_ATTEMPT : Untrusted.UNKNOWN_JOB, fromAgent, "a reply for "
-                    + key(reply.jobId(), reply.attempt()));
+    /** The agent the attempt was sent to, per the issued attempts in memory, or null after refusing the reply. */
+    private String issuedEarlier(String fromAgent, Reply reply) {
+        String agent = issued.sentTo(reply.jobId(), reply.attempt());
+        if (agent == null) {
+            untrusted.refuse(issued.known(reply.jobId()) ? Untrusted.WRONG_ATTEMPT : Untrusted.UNKNOWN_JOB, fromAgent,
+                    "a reply for " + key(reply.jobId(), reply.attempt()));
         }
-        return match;
+        return agent;
     }
 
     @Override
@@ -159,6 +161,7 @@ public final class JobDispatcher implements Dispatcher {
             try {
                 log.issued(new DispatchLog.IssuedAttempt(a.jobId(), attempt, agent, a.correlationId(),
                         Workloads.bits(a)));
+                issued.issued(a.jobId(), attempt, agent);
                 pending.put(key, sent);
                 publisher.publish(agent, a);
                 listener.dispatched(agent);

@@ -75,8 +75,10 @@ public final class HttpApi {
         router.get("/api/agents").handler(ctx -> json(ctx, 200, fleet.all()));
         router.get("/api/device-classes").handler(ctx -> json(ctx, 200, DeviceProfiles.BUNDLED));
         // a route of its own: Vert.x wants the body handler first on a route
-        router.post("/api/runs").handler(new SubmissionRateLimit(options.submissionsPerMinute(),
-                options.submissionBurst(), System::nanoTime));
+        if (options.limitsSubmissions()) {
+            router.post("/api/runs").handler(new SubmissionRateLimit(options.submissionsPerMinute(),
+                    options.submissionBurst(), System::nanoTime));
+        }
         router.post("/api/runs").handler(BodyHandler.create(uploadsDir.toString()).setBodyLimit(BODY_LIMIT_BYTES)
                 .setDeleteUploadedFilesOnEnd(true)).handler(this::submit);
         router.get("/api/runs").handler(ctx -> blocking(ctx, 200, () -> runs.store().runs()));
@@ -164,6 +166,11 @@ public final class HttpApi {
         }
         for (FileUpload u : uploads) {
             if (u.name().equals("request")) {
+                // sent as a file the form field cap does not apply: checked here, before it is read into memory
+                if (u.size() > ControllerParts.MAX_FORM_FIELD_BYTES) {
+                    throw new ApiException(413, "the 'request' part is larger than "
+                            + ControllerParts.MAX_FORM_FIELD_BYTES / 1024 + " KiB (it is a small JSON object)");
+                }
                 return Files.readAllBytes(Path.of(u.uploadedFileName()));
             }
         }

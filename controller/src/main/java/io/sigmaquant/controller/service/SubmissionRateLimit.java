@@ -42,6 +42,9 @@ final class SubmissionRateLimit implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
+        // ApiAccess paused the request for its token check: read and drop the body, or a client still sending it
+        // never reads the 429 and the connection cannot be reused
+        ctx.request().resume();
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(waitSeconds));
         ApiResponses.error(ctx, 429, "too many run submissions from this client; try again in " + waitSeconds + " s");
     }

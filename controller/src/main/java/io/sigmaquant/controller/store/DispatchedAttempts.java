@@ -42,6 +42,13 @@ public final class DispatchedAttempts implements DispatchLog {
                         bits(rs.getString(5))), jobId);
     }
 
+    @Override
+    public List<SentTo> issuedSince(long sentSinceMs, int limit) {
+        return db.query("SELECT job_id, attempt, agent_id FROM dispatched_attempts WHERE sent_at_ms >= ? "
+                + "ORDER BY sent_at_ms DESC LIMIT ?", rs -> new SentTo(rs.getString(1), rs.getInt(2), rs.getString(3)),
+                sentSinceMs, limit);
+    }
+
     private static LinkedHashMap<String, Integer> bits(String json) throws SQLException {
         try {
             return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Integer>>() { });

@@ -309,6 +309,15 @@ public final class ControllerOptions {
         return requireTokens != null ? requireTokens : tls != null;
     }
 
+    /**
+     * Whether run submission is rate-limited per client: when tokens are required (a bucket per token) or the API
+     * is reachable from other machines. Not on an open loopback service: every local client there shares the one
+     * address 127.0.0.1, and whoever reaches it already runs code on this machine.
+     */
+    public boolean limitsSubmissions() {
+        return requireTokens() || !Exposure.loopback(httpHost);
+    }
+
     /** Why these options may not start (a non-loopback listener without TLS, unless insecure), or null. */
     public String exposureRefusal() {
         return tls != null || insecure ? null : Exposure.refusal(httpHost, brokerUrl == null ? mqttHost : null);

@@ -7,6 +7,7 @@ import io.sigmaquant.controller.artifacts.ModelDownloads;
 import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.broker.EmbeddedBroker;
 import io.sigmaquant.controller.files.AtomicFile;
+import io.sigmaquant.controller.files.RevocationFile;
 import io.sigmaquant.controller.fleet.FleetConnection;
 import io.sigmaquant.controller.fleet.FleetInbox;
 import io.sigmaquant.controller.fleet.FleetRegistry;
@@ -124,13 +125,27 @@ public final class ControllerParts implements AutoCloseable {
         });
         vertx = Vertx.vertx();
         router = Router.router(vertx);
-        if (tls != null) {
-            router.get(ModelDownloads.PATH).handler(new ModelAccess(vertx, token -> store.tokens().role(token).isPresent()));
-        }
+        guardModels(tls);
         router.get(ModelDownloads.PATH).handler(ModelDownloads.handler(models));
         // bound before any job is sent: the model URL the agents are given needs the port
         http = vertx.createHttpServer(HttpsServer.options(tls, MAX_FORM_FIELD_BYTES)).requestHandler(router).listen(options.httpPort(), options.httpHost()).await();
         connection.connect(new FleetInbox(fleet, dispatcher)::arrived); // last: a resumed session may deliver replies at once
+    }
+
+    /**
+     * With TLS, models go only to unrevoked certificates of the installation or to a token. With tokens but no TLS
+     * (behind a TLS-terminating proxy) they stay open: agents fetch with their certificate, which such a proxy does
+     * not pass on, and have no token; the proxy is where /models/ is restricted then (README, Securing a fleet).
+     */
+    private void guardModels(TlsMaterial tls) {
+        if (tls != null) {
+            RevocationFile crl = options.tls().crl() == null ? null : new RevocationFile(options.tls().crl(), tls.ca());
+            router.get(ModelDownloads.PATH).handler(new ModelAccess(vertx, token -> store.tokens().role(token)
+                    .isPresent(), c -> crl != null && crl.revoked(c)));
+        } else if (options.requireTokens()) {
+            LOG.warn("--require-tokens without TLS: {} is open to whoever reaches this server (agents fetch models "
+                    + "with their certificates); restrict it at the TLS-terminating proxy", ModelDownloads.PATH);
+        }
     }
 
     /** The controller's certificate, refused unless its role is controller (brokers give agents other rights). */

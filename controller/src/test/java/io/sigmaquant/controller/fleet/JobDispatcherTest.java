@@ -182,6 +182,17 @@ class JobDispatcherTest {
         assertThat(events).isEmpty();
     }
 
+    /** Verifies that a flood of replies for invented jobs is refused from memory, not one store query each. */
+    @Test
+    void onReply_manyRepliesForUnknownJobs_readTheLogAtMostOnce() {
+        for (int i = 0; i < 1000; i++) {
+            dispatcher.onReply("agent-a", Results.result("agent-a", "invented-" + i, 1));
+        }
+
+        assertThat(untrusted).hasSize(1000).containsOnly("unknown-job");
+        assertThat(log.reads()).isLessThanOrEqualTo(1);
+    }
+
     @Test
     void onReply_resultIssuedBeforeARestart_isRecordedOnlyFromItsAgent() {
         // given: the store remembers attempt 1 of a job, sent to agent-a by the controller before this one

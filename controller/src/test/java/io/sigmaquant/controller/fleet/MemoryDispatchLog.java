@@ -1,11 +1,15 @@
 package io.sigmaquant.controller.fleet;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A dispatch log in memory, for tests without a store. */
+/** A dispatch log in memory, for tests without a store; it counts its reads, as a store would cost them. */
 final class MemoryDispatchLog implements DispatchLog {
     private final List<IssuedAttempt> issued = new CopyOnWriteArrayList<>();
+    private final AtomicInteger reads = new AtomicInteger();
 
     @Override
     public void issued(IssuedAttempt attempt) {
@@ -14,6 +18,21 @@ final class MemoryDispatchLog implements DispatchLog {
 
     @Override
     public List<IssuedAttempt> attempts(String jobId) {
+        reads.incrementAndGet();
         return issued.stream().filter(a -> a.jobId().equals(jobId)).toList();
+    }
+
+    @Override
+    public List<SentTo> issuedSince(long sentSinceMs, int limit) {
+        reads.incrementAndGet();
+        List<SentTo> newestFirst = new ArrayList<>(issued.stream().map(a -> new SentTo(a.jobId(), a.attempt(),
+                a.agentId())).toList());
+        Collections.reverse(newestFirst);
+        return newestFirst.subList(0, Math.min(limit, newestFirst.size()));
+    }
+
+    /** Queries answered so far. */
+    int reads() {
+        return reads.get();
     }
 }

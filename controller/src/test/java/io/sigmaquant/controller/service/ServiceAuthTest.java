@@ -13,8 +13,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A service that requires tokens: 401 without a valid one, 403 for a viewer that writes, 202 for an operator,
- * 429 past a client's submission rate; /health and the dashboard stay open.
+ * 429 past a client's submission rate (also mid-upload); /health, the dashboard and, without TLS, /models stay
+ * open.
  */
 class ServiceAuthTest {
     @TempDir
@@ -126,5 +129,50 @@ class ServiceAuthTest {
                 assertThat(Long.parseLong(v)).isPositive());
         // another client is not held back by this one
         assertThat(send("GET", "/api/runs", script.token()).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Verifies that a 429 reaches a client still sending a large multipart upload: the request paused for the
+     * token check is read on, not left stalled. Only the status is asserted; the timeout is a generous backstop.
+     */
+    @Test
+    void submissions_realUploadPastTheBurst_429Arrives() throws Exception {
+        ApiTokens.CreatedToken script = service.runs().store().tokens().create("uploader", ApiRole.OPERATOR);
+        byte[] body = multipart(new byte[16 * 1024 * 1024]); // not a model: refused, yet it spends a submission
+        int[] codes = new int[3];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/runs")).timeout(Duration.ofMinutes(2))
+                    .header("Authorization", "Bearer " + script.token())
+                    .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode();
+        }
+
+        assertThat(codes[0]).isNotEqualTo(429);
+        assertThat(codes[1]).isNotEqualTo(429);
+        assertThat(codes[2]).isEqualTo(429);
+        assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);
+    }
+
+    /** Verifies the documented rule: without TLS no agent can present a certificate, so /models is not guarded. */
+    @Test
+    void models_tokensWithoutTls_stayOpenForAgents() throws Exception {
+        String sha = service.models().put(new byte[] {1, 2, 3});
+
+        assertThat(send("GET", "/models/" + sha, null).statusCode()).isEqualTo(200);
+    }
+
+    static final String BOUNDARY = "sigmaquant-test";
+
+    static byte[] multipart(byte[] model) {
+        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n"
+                + "{\"deviceClass\":\"x86-64-generic\",\"maxSizeBytes\":40000}\r\n--" + BOUNDARY
+                + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"m.onnx\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] body = Arrays.copyOf(head, head.length + model.length + tail.length);
+        System.arraycopy(model, 0, body, head.length, model.length);
+        System.arraycopy(tail, 0, body, head.length + model.length, tail.length);
+        return body;
     }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A service secured with the installation's TLS files: HTTPS with the controller's certificate, tokens on the
- * API, models only for this installation's certificates or a token, and no handshake for a client that trusts
- * another CA.
+ * API, models only for this installation's unrevoked certificates or a token, and no handshake for a client
+ * that trusts another CA.
  */
 class ServiceTlsTest {
     @TempDir
@@ -74,6 +74,21 @@ class ServiceTlsTest {
         assertThat(get(pki.anonymous(), path, "sq_wrong").statusCode()).isEqualTo(401);
         assertThat(get(pki.context("agent-1"), path, null).statusCode()).isEqualTo(200);
         assertThat(get(pki.anonymous(), path, token).statusCode()).isEqualTo(200);
+    }
+
+    /** Verifies that a board revoked while the service runs can no longer download models, without a restart. */
+    @Test
+    void models_agentRevokedAfterStart_401() throws Exception {
+        pki.agent("agent-2");
+        SSLContext revokedBoard = pki.context("agent-2");
+        String path = "/models/" + modelSha;
+        assertThat(get(revokedBoard, path, null).statusCode()).isEqualTo(200);
+
+        pki.revoke("agent-2"); // sigmaquant pki revoke: crl.pem is rewritten
+
+        HttpResponse<String> refused = get(revokedBoard, path, null);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+        assertThat(get(pki.context("agent-1"), path, null).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -138,6 +138,10 @@ abstract class RunStoreContract {
             assertThat(again.dispatches().attempts("job-9")).allSatisfy(a ->
                     assertThat(a.bits()).containsEntry("/fc/Gemm", 4));
             assertThat(again.dispatches().attempts("no-such-job")).isEmpty();
+            assertThat(again.dispatches().issuedSince(0, 10)).contains(new DispatchLog.SentTo("job-9", 1, "agent-a"),
+                    new DispatchLog.SentTo("job-9", 2, "agent-b"));
+            assertThat(again.dispatches().issuedSince(0, 1)).hasSize(1);
+            assertThat(again.dispatches().issuedSince(System.currentTimeMillis() + 60_000, 10)).isEmpty();
         }
     }
 

@@ -6,7 +6,7 @@ import io.sigmaquant.protocol.tls.TlsFiles;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The safe-defaults rule: what may listen where without TLS, and when the API needs tokens. */
+/** The safe-defaults rule: what may listen where without TLS, when the API needs tokens and a submission limit. */
 class ControllerOptionsTest {
     static final TlsFiles TLS = new TlsFiles(Path.of("ca.crt"), Path.of("c.crt"), Path.of("c.key"), null);
 
@@ -43,5 +43,15 @@ class ControllerOptionsTest {
         assertThat(o.requireTokens()).isTrue();
         assertThat(new ControllerOptions(o).tls()).isEqualTo(TLS);
         assertThat(new ControllerOptions().setRequireTokens(true).requireTokens()).isTrue();
+    }
+
+    /** Verifies that local clients, who all share 127.0.0.1, are not held back by one rate-limit bucket. */
+    @Test
+    void limitsSubmissions_onlyWithTokensOrOffLoopback() {
+        assertThat(new ControllerOptions().limitsSubmissions()).isFalse();
+        assertThat(new ControllerOptions().setHttpHost("localhost").limitsSubmissions()).isFalse();
+        assertThat(new ControllerOptions().setRequireTokens(true).limitsSubmissions()).isTrue();
+        assertThat(new ControllerOptions().setTls(TLS).limitsSubmissions()).isTrue();
+        assertThat(new ControllerOptions().setHttpHost("0.0.0.0").setInsecure(true).limitsSubmissions()).isTrue();
     }
 }

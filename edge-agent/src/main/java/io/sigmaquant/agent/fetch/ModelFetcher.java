@@ -4,7 +4,6 @@ import io.sigmaquant.protocol.message.JobError;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +16,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -30,6 +37,10 @@ public final class ModelFetcher {
     private final long maxBytes;
     private final ModelOrigin origin;
     private final HttpClient http;
+    /** How often a download checks the job's deadline and cancel: far below any deadline. */
+    static final long POLL_MS = 100;
+    /** Cached files hashed again (tests). */
+    final AtomicInteger hashes = new AtomicInteger();
 
     /** Loopback origins only, the JVM's default TLS trust (tests, the one-machine demo). */
     public ModelFetcher(ModelCache cache, long maxBytes) {
@@ -52,7 +63,16 @@ public final class ModelFetcher {
         this.http = b.build();
     }
 
+    /** Fetches without a deadline (tests, tools); a job's fetch passes its deadline-or-cancel check. */
     public Path fetch(MeasurementJob.ModelRef ref) {
+        return fetch(ref, () -> false);
+    }
+
+    /**
+     * @param stop polled while downloading; true ends the download with {@code deadline-exceeded} (the job's
+     *             reply says {@code cancelled} when a cancel was the cause)
+     */
+    public Path fetch(MeasurementJob.ModelRef ref, BooleanSupplier stop) {
         origin.check(ref.url());
         if (ref.sizeBytes() > maxBytes) {
             throw new FetchException(JobError.Codes.SIZE_LIMIT, "model of " + ref.sizeBytes() + " bytes exceeds the "
@@ -60,12 +80,12 @@ public final class ModelFetcher {
         }
         var cached = cache.get(ref.sha256());
         if (cached.isPresent()) {
-            return checkedHit(cached.get(), ref);
+            return checkedHit(cached.get(), ref, stop);
         }
         Path part = null;
         try {
             part = cache.partFile(ref.sha256());
-            String sha = download(ref, part);
+            String sha = download(ref, part, stop);
             if (!sha.equals(ref.sha256())) {
                 throw new FetchException(JobError.Codes.CHECKSUM_MISMATCH, "model SHA-256 is " + sha
                         + " but the job says " + ref.sha256());
@@ -88,23 +108,30 @@ public final class ModelFetcher {
 
     /**
      * A cache hit must be what the job describes: a wrong size is the job's mistake (refused, the file kept); a
-     * wrong hash means the file changed on disk (dropped, downloaded again).
+     * wrong hash means the file changed on disk (dropped, downloaded again). A file unchanged since its hash was
+     * checked is not hashed again.
      */
-    private Path checkedHit(Path file, MeasurementJob.ModelRef ref) {
+    private Path checkedHit(ModelCache.Hit hit, MeasurementJob.ModelRef ref, BooleanSupplier stop) {
+        Path file = hit.file();
         try {
             long size = Files.size(file);
             if (size != ref.sizeBytes()) {
                 throw new FetchException(JobError.Codes.SIZE_MISMATCH, "the cached model " + ref.sha256() + " has "
                         + size + " bytes; the job announced " + ref.sizeBytes());
             }
+            if (hit.verified()) {
+                return file;
+            }
+            hashes.incrementAndGet();
             if (hash(file).equals(ref.sha256())) {
+                cache.verified(ref.sha256(), hit);
                 return file;
             }
         } catch (IOException e) {
             // unreadable: drop it and download again
         }
         cache.remove(ref.sha256());
-        return fetch(ref);
+        return fetch(ref, stop);
     }
 
     private static String hash(Path file) throws IOException {
@@ -118,55 +145,82 @@ public final class ModelFetcher {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private String download(MeasurementJob.ModelRef ref, Path part) throws IOException {
-        HttpResponse<InputStream> response;
+    /**
+     * Streams the body into {@code part} without blocking on the network, waiting for it at most until
+     * {@code stop} turns true (the job's deadline or its cancel): a server that sends the headers and then
+     * stalls mid-body cannot hold the agent past the deadline (issue 13 review; the request timeout covers the
+     * headers only).
+     */
+    private String download(MeasurementJob.ModelRef ref, Path part, BooleanSupplier stop) {
+        HttpRequest request;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(ref.url())).timeout(Duration.ofSeconds(60)).GET().build();
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException e) {
-            throw new FetchException(JobError.Codes.DOWNLOAD_FAILED, "model URL unreachable: " + ref.url());
-        } catch (HttpTimeoutException e) {
-            throw new FetchException(JobError.Codes.DOWNLOAD_FAILED, "model download timed out: " + ref.url());
+            request = HttpRequest.newBuilder(URI.create(ref.url())).timeout(Duration.ofSeconds(60)).GET().build();
         } catch (IllegalArgumentException e) {
             throw new FetchException(JobError.Codes.DOWNLOAD_FAILED, "bad model URL " + ref.url() + ": " + e.getMessage());
+        }
+        AtomicReference<ModelDownload> body = new AtomicReference<>();
+        CompletableFuture<HttpResponse<String>> response = http.sendAsync(request, info -> {
+            FetchException refusal = refusal(info.statusCode(), ref.url());
+            body.set(refusal != null ? ModelDownload.refused(refusal)
+                    : new ModelDownload(part, ref.sizeBytes(), maxBytes));
+            return body.get();
+        });
+        try {
+            return await(response, stop, ref.url()).body();
+        } finally {
+            ModelDownload d = body.get();
+            if (d != null) {
+                d.abort(); // a no-op once complete; else the connection is let go and the part file closed
+            }
+            response.cancel(true);
+        }
+    }
+
+    /** Why a response is refused on its status alone (its body then is not read), or null for 200. */
+    private static FetchException refusal(int status, String url) {
+        if (status / 100 == 3) {
+            return new FetchException(JobError.Codes.UNTRUSTED_URL, "HTTP " + status + " redirect for " + url
+                    + " refused: models come from the trusted origin only");
+        }
+        return status == 200 ? null : new FetchException(JobError.Codes.DOWNLOAD_FAILED, "HTTP " + status + " for "
+                + url);
+    }
+
+    private static <T> T await(CompletableFuture<T> future, BooleanSupplier stop, String url) {
+        try {
+            while (true) {
+                if (stop.getAsBoolean()) {
+                    throw new FetchException(JobError.Codes.DEADLINE_EXCEEDED, "the job's deadline passed (or it was "
+                            + "cancelled) while downloading " + url);
+                }
+                try {
+                    return future.get(POLL_MS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    // still downloading: check the deadline again
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FetchException(JobError.Codes.DOWNLOAD_FAILED, "interrupted");
-        } catch (IOException e) {
-            throw new FetchException(JobError.Codes.DOWNLOAD_FAILED, "model download failed: " + e.getMessage());
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), url);
         }
-        try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(part)) {
-            if (response.statusCode() / 100 == 3) {
-                throw new FetchException(JobError.Codes.UNTRUSTED_URL, "HTTP " + response.statusCode() + " redirect "
-                        + "for " + ref.url() + " refused: models come from the trusted origin only");
-            }
-            if (response.statusCode() != 200) {
-                throw new FetchException(JobError.Codes.DOWNLOAD_FAILED, "HTTP " + response.statusCode() + " for "
-                        + ref.url());
-            }
-            MessageDigest digest = sha256();
-            byte[] buf = new byte[64 * 1024];
-            long total = 0;
-            // never read more than one byte past the declared size: enough to tell that it is larger
-            for (int n; (n = in.read(buf, 0, (int) Math.min(buf.length, ref.sizeBytes() + 1 - total))) > 0; ) {
-                total += n;
-                if (total > maxBytes) {
-                    throw new FetchException(JobError.Codes.SIZE_LIMIT, "download passed the agent's limit of "
-                            + maxBytes + " bytes");
-                }
-                if (total > ref.sizeBytes()) {
-                    throw new FetchException(JobError.Codes.SIZE_MISMATCH, "download is larger than the "
-                            + ref.sizeBytes() + " bytes the job announced");
-                }
-                digest.update(buf, 0, n);
-                out.write(buf, 0, n);
-            }
-            if (total != ref.sizeBytes()) {
-                throw new FetchException(JobError.Codes.SIZE_MISMATCH, "downloaded " + total + " bytes; the job "
-                        + "announced " + ref.sizeBytes());
-            }
-            return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static FetchException failure(Throwable cause, String url) {
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
         }
+        if (cause instanceof FetchException f) {
+            return f;
+        }
+        if (cause instanceof ConnectException) {
+            return new FetchException(JobError.Codes.DOWNLOAD_FAILED, "model URL unreachable: " + url);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new FetchException(JobError.Codes.DOWNLOAD_FAILED, "model download timed out: " + url);
+        }
+        return new FetchException(JobError.Codes.DOWNLOAD_FAILED, "model download failed: " + cause);
     }
 
     static MessageDigest sha256() {

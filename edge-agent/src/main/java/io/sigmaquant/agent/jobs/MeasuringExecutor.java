@@ -36,8 +36,9 @@ public final class MeasuringExecutor implements JobExecutor, AutoCloseable {
     @Override
     public JobResult execute(MeasurementJob job, Consumer<String> phase, BooleanSupplier cancelled) {
         phase.accept("downloading");
-        Path model = fetch(job.model());
-        Path reference = job.reference() == null ? null : fetch(job.reference());
+        // the download honours the deadline and cancel too: a stalled server must not hold the agent
+        Path model = fetch(job.model(), cancelled);
+        Path reference = job.reference() == null ? null : fetch(job.reference(), cancelled);
         try {
             return measurer.measure(job, model, reference, phase, cancelled);
         } catch (JobFailure e) {
@@ -52,9 +53,9 @@ public final class MeasuringExecutor implements JobExecutor, AutoCloseable {
         }
     }
 
-    private Path fetch(MeasurementJob.ModelRef ref) {
+    private Path fetch(MeasurementJob.ModelRef ref, BooleanSupplier stop) {
         try {
-            return fetcher.fetch(ref);
+            return fetcher.fetch(ref, stop);
         } catch (FetchException e) {
             throw new JobFailure(e.code(), e.getMessage());
         }

@@ -157,6 +157,32 @@ class ModelFetcherTest {
     }
 
     @Test
+    void fetch_repeatedCacheHits_areNotHashedAgainUntilTheFileChanges() throws Exception {
+        ModelFetcher fetcher = new ModelFetcher(new ModelCache(cacheDir, 1 << 20), 1 << 20);
+        ModelRef ref = new ModelRef(server.serve("m", model), sha, model.length);
+        Path cached = fetcher.fetch(ref);
+        fetcher.fetch(ref);
+        fetcher.fetch(ref);
+        assertThat(fetcher.hashes).as("hits of a file verified when it was downloaded").hasValue(0);
+
+        Files.write(cached, model); // same bytes, but written: the stamp no longer holds
+        fetcher.fetch(ref);
+        fetcher.fetch(ref);
+        assertThat(fetcher.hashes).as("hashed once after the write, then trusted again").hasValue(1);
+        assertThat(server.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void fetch_cacheHitAfterARestart_isHashedOnce() {
+        ModelRef ref = new ModelRef(server.serve("m", model), sha, model.length);
+        new ModelFetcher(new ModelCache(cacheDir, 1 << 20), 1 << 20).fetch(ref);
+        ModelFetcher restarted = new ModelFetcher(new ModelCache(cacheDir, 1 << 20), 1 << 20);
+        restarted.fetch(ref);
+        restarted.fetch(ref);
+        assertThat(restarted.hashes).hasValue(1);
+    }
+
+    @Test
     void fetch_redirect_isRefused() throws Exception {
         HttpServer redirecting = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         redirecting.createContext("/", ex -> {

@@ -19,9 +19,9 @@ class StatusSlotTest {
 
     @Test
     void take_afterTwoOffers_givesOnlyTheLatest() {
-        slot.offer(newer);
         slot.offer(older);
-        assertThat(slot.take()).isSameAs(older);
+        slot.offer(newer);
+        assertThat(slot.take()).isSameAs(newer);
         assertThat(slot.take()).isNull();
     }
 

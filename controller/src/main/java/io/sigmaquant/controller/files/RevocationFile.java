@@ -1,4 +1,4 @@
-package io.sigmaquant.controller.broker;
+package io.sigmaquant.controller.files;
 
 import io.sigmaquant.protocol.tls.Revocations;
 import java.io.IOException;
@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The CA's revocation list, read again whenever the file changes ({@code sigmaquant pki revoke} rewrites it),
- * so that a revoked agent is refused at its next connect without restarting the broker. A file that cannot be
- * read keeps the last list that could (and says so): a half-written file must not let everyone in.
+ * so that a revoked agent is refused at its next connect (the embedded broker) or download (the model store over
+ * HTTPS) without a restart. A file that cannot be read keeps the last list that could (and says so): a
+ * half-written file must not let everyone in. Here rather than in broker: the HTTPS side uses it too.
  */
-final class RevocationFile {
+public final class RevocationFile {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationFile.class);
 
     private final Path file;
@@ -24,14 +25,15 @@ final class RevocationFile {
     private Revocations revocations;
 
     /** Reads the list once, so that a missing, broken or foreign file fails the broker's start. */
-    RevocationFile(Path file, X509Certificate ca) {
+    public RevocationFile(Path file, X509Certificate ca) {
         this.file = file;
         this.ca = ca;
         this.revocations = Revocations.load(file, ca);
         this.loadedAt = stamp();
     }
 
-    synchronized boolean revoked(X509Certificate certificate) {
+    /** Blocking (a file stat, and a read when it changed): off the event loop. */
+    public synchronized boolean revoked(X509Certificate certificate) {
         Stamp now = stamp();
         if (now != null && !now.equals(loadedAt)) {
             try {
