@@ -7,6 +7,7 @@ import io.sigmaquant.controller.auth.ApiRole;
 import io.sigmaquant.controller.testing.Fixtures;
 import io.sigmaquant.controller.testing.TestPki;
 import io.sigmaquant.controller.wiring.ControllerOptions;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,6 +78,18 @@ class ServiceTlsTest {
     }
 
     /** Verifies that a board revoked while the service runs can no longer download models, without a restart. */
+    @Test
+    void models_brokersCertificate_neverServed() throws Exception {
+        pki.broker("broker-1");
+        int status;
+        try {
+            status = get(pki.context("broker-1"), "/models/" + modelSha, null).statusCode();
+        } catch (IOException refusedByTls) {
+            return; // serverAuth only: the handshake refuses it as a client's certificate
+        }
+        assertThat(status).isEqualTo(401); // else ModelAccess must
+    }
+
     @Test
     void models_agentRevokedAfterStart_401() throws Exception {
         pki.agent("agent-2");
