@@ -14,7 +14,9 @@ public enum RunStatus {
     /** The loop ended without such a candidate; the reason says why. */
     NOT_CONVERGED("not-converged"),
     /** The run could not go on: bad input found late, no agent, an error. */
-    FAILED("failed");
+    FAILED("failed"),
+    /** Stopped by an operator; final: a restart does not resume it. */
+    CANCELLED("cancelled");
 
     private final String wire;
 

@@ -114,8 +114,9 @@ final class Database implements AutoCloseable {
         });
     }
 
-    void update(String sql, Object... args) {
-        transaction(sql, c -> {
+    /** @return the number of rows changed */
+    int update(String sql, Object... args) {
+        return transaction(sql, c -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 bind(s, args);
                 return s.executeUpdate();

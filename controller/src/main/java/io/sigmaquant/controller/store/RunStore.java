@@ -61,6 +61,13 @@ public final class RunStore implements AutoCloseable {
         return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("sigmaquant");
     }
 
+    /**
+     * A cancel is final: the run's thread, stopping, must not write "failed" or "converged" over it, and a restart
+     * must not queue it again.
+     */
+    private static final String NOT_CANCELLED = " AND status <> ?";
+    private static final String CANCELLED = RunStatus.CANCELLED.wire();
+
     public void createRun(String id, String model, String deviceClass, Map<String, Double> budgets, RunStatus status) {
         db.update("INSERT INTO runs (id, model, device_class, budgets_json, status, created_at_ms) "
                 + "VALUES (?, ?, ?, ?, ?, ?)", id, model, deviceClass, json(budgets), status.wire(),
@@ -68,8 +75,8 @@ public final class RunStore implements AutoCloseable {
     }
 
     public void finishRun(String id, boolean converged, String reason) {
-        db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?",
-                RunStatus.of(converged).wire(), reason, System.currentTimeMillis(), id);
+        db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED,
+                RunStatus.of(converged).wire(), reason, System.currentTimeMillis(), id, CANCELLED);
     }
 
     /** Records a result and its node times; returns false when that (job id, attempt) was recorded before. */
@@ -145,15 +152,28 @@ public final class RunStore implements AutoCloseable {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    /** Sets a run's state and why. */
+    /** Sets a run's state and why; a cancelled run keeps its status. */
     public void setStatus(String id, RunStatus status, String reason) {
-        db.update("UPDATE runs SET status = ?, reason = ? WHERE id = ?", status.wire(), reason, id);
+        db.update("UPDATE runs SET status = ?, reason = ? WHERE id = ?" + NOT_CANCELLED, status.wire(), reason, id,
+                CANCELLED);
     }
 
-    /** Ends a run that could not finish (bad input found late, no agent, an error). */
+    /** Ends a run that could not finish (bad input found late, no agent, an error); a cancelled run stays so. */
     public void failRun(String id, String reason) {
-        db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?", RunStatus.FAILED.wire(),
-                reason, System.currentTimeMillis(), id);
+        db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED,
+                RunStatus.FAILED.wire(), reason, System.currentTimeMillis(), id, CANCELLED);
+    }
+
+    /**
+     * Marks a queued or running run cancelled, in one statement so that it cannot race the run's own end. Its
+     * measurements stay.
+     *
+     * @return false when the run had finished already (or does not exist)
+     */
+    public boolean cancelRun(String id, String reason) {
+        return db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ? AND status IN (?, ?)",
+                CANCELLED, reason, System.currentTimeMillis(), id, RunStatus.QUEUED.wire(),
+                RunStatus.RUNNING.wire()) == 1;
     }
 
     /** A stored run with what it measured. */
