@@ -4,6 +4,7 @@ import io.sigmaquant.protocol.Limits;
 import io.sigmaquant.protocol.MessageCodec;
 import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.Topics;
+import io.sigmaquant.protocol.message.CancelJob;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The controller's MQTT v5 session — the only controller class that touches Paho. It follows every agent's
  * retained status, takes replies through the shared subscription (replicas split them), and publishes jobs
- * with a message expiry taken from their deadline.
+ * with a message expiry taken from their deadline, and cancels of jobs it sent.
  */
 public final class FleetConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetConnection.class);
@@ -79,7 +80,15 @@ public final class FleetConnection implements AutoCloseable {
     public void publish(String agentId, MeasurementJob job) throws MqttException, InterruptedException {
         MqttProperties props = new MqttProperties();
         props.setMessageExpiryInterval(Math.max(1, (job.deadlineMs() - System.currentTimeMillis()) / 1000));
-        MqttMessage message = new MqttMessage(codec.encode(job), 1, false, props);
+        send(agentId, new MqttMessage(codec.encode(job), 1, false, props));
+    }
+
+    /** Publishes a cancel to the agent holding a job, as {@link #publish} does; it expires with nothing queued. */
+    public void cancel(String agentId, CancelJob cancel) throws MqttException, InterruptedException {
+        send(agentId, new MqttMessage(codec.encode(cancel), 1, false, new MqttProperties()));
+    }
+
+    private void send(String agentId, MqttMessage message) throws MqttException, InterruptedException {
         inFlight.acquire();
         try {
             for (int tries = 0; ; tries++) {

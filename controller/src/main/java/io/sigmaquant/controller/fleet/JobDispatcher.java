@@ -1,5 +1,7 @@
 package io.sigmaquant.controller.fleet;
 
+import io.sigmaquant.protocol.Messages;
+import io.sigmaquant.protocol.message.CancelJob;
 import io.sigmaquant.protocol.message.JobAccepted;
 import io.sigmaquant.protocol.message.JobError;
 import io.sigmaquant.protocol.message.JobProgress;
@@ -43,12 +45,20 @@ public final class JobDispatcher implements Dispatcher {
         void publish(String agentId, MeasurementJob job) throws Exception;
     }
 
+    /** Publishes a cancel to the agent an attempt was sent to. */
+    public interface CancelPublisher {
+        void cancel(String agentId, CancelJob cancel) throws Exception;
+    }
+
     /** An attempt out in the fleet: the job as sent and the agent it went to. */
     private record Sent(MeasurementJob job, String agentId, CompletableFuture<Message> reply) {
     }
 
     private final FleetRegistry registry;
     private final Publisher publisher;
+    private final CancelPublisher cancels;
+    /** Runs (correlation ids) cancelled: none of their jobs is sent again. */
+    private final Set<String> cancelledRuns = ConcurrentHashMap.newKeySet();
     private final DispatchLog log;
     private final IssuedAttempts issued;
     private final UntrustedMessages untrusted;
@@ -62,9 +72,11 @@ public final class JobDispatcher implements Dispatcher {
     private volatile BiConsumer<DispatchLog.IssuedAttempt, JobResult> earlierResultSink = (a, r) -> { };
     private final DispatchListener listener;
 
-    public JobDispatcher(FleetRegistry registry, Publisher publisher, DispatchListener listener, DispatchLog log) {
+    public JobDispatcher(FleetRegistry registry, Publisher publisher, CancelPublisher cancels,
+                         DispatchListener listener, DispatchLog log) {
         this.registry = registry;
         this.publisher = publisher;
+        this.cancels = cancels;
         this.listener = listener;
         this.log = log;
         this.issued = new IssuedAttempts(log);
@@ -163,6 +175,9 @@ public final class JobDispatcher implements Dispatcher {
                         Workloads.bits(a)));
                 issued.issued(a.jobId(), attempt, agent);
                 pending.put(key, sent);
+                if (cancelledRuns.contains(a.correlationId())) {
+                    throw new InterruptedException("run " + a.correlationId() + " was cancelled"); // before it is sent
+                }
                 publisher.publish(agent, a);
                 listener.dispatched(agent);
                 Message m = sent.reply().get(lease.toMillis(), TimeUnit.MILLISECONDS);
@@ -195,6 +210,32 @@ public final class JobDispatcher implements Dispatcher {
         }
         listener.jobFailed();
         throw new JobFailedException("job " + job.jobId() + " failed: " + reasons);
+    }
+
+    /**
+     * Stops a run's jobs: none is sent again, and each attempt of the run still out (waiting, or given up and maybe
+     * still measuring) is sent a cancel; the agent answers each. The run's own thread is interrupted by its owner.
+     * A job the run was about to send is not sent: the flag is set before the attempts are looked at, and
+     * {@link #measure} looks at the flag after its attempt is in flight, so one of the two sees the other.
+     *
+     * @return the number of cancels published
+     */
+    public int cancelRun(String correlationId) {
+        cancelledRuns.add(correlationId);
+        Set<Sent> out = new HashSet<>(pending.values()); // an attempt moving to abandoned meanwhile is in one of them
+        out.addAll(abandoned.values());
+        out.removeIf(sent -> !sent.job().correlationId().equals(correlationId));
+        int published = 0;
+        for (Sent sent : out) {
+            try {
+                cancels.cancel(sent.agentId(), new CancelJob(Messages.SCHEMA_VERSION, null, correlationId,
+                        sent.job().jobId()));
+                published++;
+            } catch (Exception e) {
+                LOG.warn("cannot send a cancel for job {} to {}: {}", sent.job().jobId(), sent.agentId(), e.toString());
+            }
+        }
+        return published;
     }
 
     /** Where results of abandoned attempts go (the store), so that nothing measured is lost. */

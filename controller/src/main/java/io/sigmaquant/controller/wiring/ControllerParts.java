@@ -112,7 +112,7 @@ public final class ControllerParts implements AutoCloseable {
                 options.mqttPasswordFile());
         connection = new FleetConnection(brokerUrl, clientId(data, tls), persistent
                 ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0, login);
-        dispatcher = new JobDispatcher(fleet, connection::publish, metrics, store.dispatches());
+        dispatcher = new JobDispatcher(fleet, connection::publish, connection::cancel, metrics, store.dispatches());
         // nothing measured is lost: results of given-up attempts, and of attempts this controller issued before a
         // restart (the store remembers to whom), are kept — with the run and bits they were issued for, not the
         // ones the result claims

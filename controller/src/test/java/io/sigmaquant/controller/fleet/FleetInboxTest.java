@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class FleetInboxTest {
     final FleetRegistry fleet = new FleetRegistry();
     final List<String> untrusted = new CopyOnWriteArrayList<>();
-    final JobDispatcher dispatcher = new JobDispatcher(fleet, (a, j) -> { }, new DispatchListener() {
+    final JobDispatcher dispatcher = new JobDispatcher(fleet, (a, j) -> { }, (a, c) -> { }, new DispatchListener() {
         @Override
         public void untrusted(Untrusted reason) {
             untrusted.add(reason.label());

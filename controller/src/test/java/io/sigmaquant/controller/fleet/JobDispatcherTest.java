@@ -43,7 +43,7 @@ class JobDispatcherTest {
     final List<String> earlier = new CopyOnWriteArrayList<>();
     final List<String> untrusted = new CopyOnWriteArrayList<>();
     final MemoryDispatchLog log = new MemoryDispatchLog();
-    final JobDispatcher dispatcher = new JobDispatcher(registry, this::publish, new DispatchListener() {
+    final JobDispatcher dispatcher = new JobDispatcher(registry, this::publish, (a, c) -> { }, new DispatchListener() {
         @Override
         public void attemptFailed(AttemptFailure why) {
             events.add(why.label());
