@@ -83,6 +83,10 @@ public final class HttpApi {
                 .setDeleteUploadedFilesOnEnd(true)).handler(this::submit);
         router.get("/api/runs").handler(ctx -> blocking(ctx, 200, () -> runs.store().runs()));
         router.get("/api/runs/:id").handler(ctx -> blocking(ctx, 200, () -> status(ctx.pathParam("id"))));
+        router.post("/api/runs/:id/cancel").handler(ctx -> blocking(ctx, 202, () -> {
+            runs.cancel(ctx.pathParam("id"));
+            return status(ctx.pathParam("id"));
+        }));
         router.get("/api/runs/:id/report").handler(ctx -> result(ctx, "report.json", "application/json"));
         router.get("/api/runs/:id/cost-model").handler(ctx -> result(ctx, "cost-model.json", "application/json"));
         router.get("/api/runs/:id/benchmark").handler(ctx -> result(ctx, "benchmark.json", "application/json"));

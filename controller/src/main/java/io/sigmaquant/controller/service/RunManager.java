@@ -23,8 +23,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -48,6 +51,8 @@ public final class RunManager implements AutoCloseable {
     private final Path runsDir;
     private final RunStore store;
     private final ExecutorService pool;
+    /** Runs queued or running here, by id. */
+    private final Map<String, Future<?>> tasks = new ConcurrentHashMap<>();
 
     public RunManager(ControllerParts parts) {
         this.parts = parts;
@@ -103,7 +108,7 @@ public final class RunManager implements AutoCloseable {
             prepared = prepared.withFiles(dir.resolve("input/model.onnx"), data == null ? null : dir.resolve("input/data"));
             parts.createRun(id, modelName, prepared);
             PreparedRun queued = prepared;
-            pool.submit(() -> execute(id, queued, List.of()));
+            start(id, queued, List.of());
             LOG.info("run {} queued: {} on {}", id, modelName, prepared.profile().id());
             return id;
         } catch (IOException e) {
@@ -125,7 +130,7 @@ public final class RunManager implements AutoCloseable {
                 List<PastMeasurement> earlier = store.pastMeasurements(r.id());
                 store.setStatus(r.id(), RunStatus.QUEUED, "resumed after a controller restart with " + earlier.size()
                         + " earlier measurements");
-                pool.submit(() -> execute(r.id(), prepared, earlier));
+                start(r.id(), prepared, earlier);
                 resumed++;
                 LOG.info("run {} resumed with {} earlier measurements", r.id(), earlier.size());
             } catch (IOException | RuntimeException e) {
@@ -135,6 +140,43 @@ public final class RunManager implements AutoCloseable {
         return resumed;
     }
 
+    /** Queues a run on the pool, keeping its task until it ends so that a cancel can stop it. */
+    private void start(String id, PreparedRun run, List<PastMeasurement> earlier) {
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            try {
+                execute(id, run, earlier);
+            } finally {
+                tasks.remove(id);
+            }
+        }, null);
+        tasks.put(id, task); // before it can run, so that its end removes it
+        pool.execute(task);
+    }
+
+    /**
+     * Stops a queued or running run for good: the store says {@code cancelled} first — so that neither the run's
+     * own end nor a restart changes it — then the run's jobs still out are cancelled at their agents and its task
+     * is interrupted (a queued one never starts). What it measured stays.
+     *
+     * @return the run as stored after the cancel
+     * @throws ApiException 404 for an unknown run, 409 for one that has finished
+     */
+    public RunStore.StoredRun cancel(String id) {
+        require(id);
+        if (!store.cancelRun(id, "cancelled by an operator")) {
+            throw ApiException.conflict("run " + id + " has finished (" + require(id).status()
+                    + "); only a queued or running run can be cancelled");
+        }
+        int cancels = parts.dispatcher().cancelRun(id);
+        Future<?> task = tasks.get(id);
+        if (task != null) {
+            task.cancel(true);
+        }
+        parts.metrics().runFinished(RunStatus.CANCELLED);
+        LOG.info("run {} cancelled; {} job(s) in flight sent a cancel", id, cancels);
+        return require(id);
+    }
+
     private void execute(String id, PreparedRun run, List<PastMeasurement> earlier) {
         try {
             var allocator = AllocatorChoice.parse(run.request().method(), SigmaQuantOptions.defaults(), 30, "method");
@@ -142,7 +184,8 @@ public final class RunManager implements AutoCloseable {
             LOG.info("run {} {}: {}", id, outcome.report().converged() ? "converged" : "did not converge",
                     outcome.report().reason());
         } catch (InterruptedException e) {
-            // the service is stopping: the run stays "running" in the store and resumes on the next start
+            // the service is stopping: the run stays "running" in the store and resumes on the next start; or the
+            // run was cancelled, which the store says already
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("run {} failed: {}", id, e.getMessage()); // the store says so already

@@ -94,6 +94,18 @@ class ServiceAuthTest {
         assertThat(JSON.readTree(post.body()).get("error").asText()).contains("viewer", "operator");
     }
 
+    /** Verifies that cancelling is an operator's: none is a 401, a viewer a 403, an operator reaches the run. */
+    @Test
+    void cancel_needsAnOperatorToken() throws Exception {
+        String path = "/api/runs/" + java.util.UUID.randomUUID() + "/cancel";
+
+        assertThat(send("POST", path, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> byViewer = send("POST", path, viewer.token());
+        assertThat(byViewer.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(byViewer.body()).get("error").asText()).contains("viewer", "operator");
+        assertThat(send("POST", path, operator.token()).statusCode()).isEqualTo(404); // past access: no such run
+    }
+
     @Test
     void operator_submitsARun_202() throws Exception {
         RunClient client = new RunClient(base, operator.token(), null);
