@@ -74,9 +74,9 @@ public final class RunStore implements AutoCloseable {
                 System.currentTimeMillis());
     }
 
-    public void finishRun(String id, boolean converged, String reason) {
-        db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED,
-                RunStatus.of(converged).wire(), reason, System.currentTimeMillis(), id, CANCELLED);
+    public boolean finishRun(String id, boolean converged, String reason) {
+        return db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED,
+                RunStatus.of(converged).wire(), reason, System.currentTimeMillis(), id, CANCELLED) == 1;
     }
 
     /** Records a result and its node times; returns false when that (job id, attempt) was recorded before. */
@@ -158,10 +158,10 @@ public final class RunStore implements AutoCloseable {
                 CANCELLED);
     }
 
-    /** Ends a run that could not finish (bad input found late, no agent, an error); a cancelled run stays so. */
-    public void failRun(String id, String reason) {
-        db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED,
-                RunStatus.FAILED.wire(), reason, System.currentTimeMillis(), id, CANCELLED);
+    /** Ends a run that could not finish (bad input found late, no agent, an error); false for a cancelled one. */
+    public boolean failRun(String id, String reason) {
+        return db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED,
+                RunStatus.FAILED.wire(), reason, System.currentTimeMillis(), id, CANCELLED) == 1;
     }
 
     /**

@@ -200,12 +200,14 @@ public final class ControllerParts implements AutoCloseable {
         try {
             RunExecution.Outcome outcome = RunExecution.run(runId, run, allocator, infrastructure(),
                     new StoreRecorder(store, runId, run.profile().id()), earlier, observed, outDir);
-            store.finishRun(runId, outcome.report().converged(), outcome.report().reason());
-            metrics.runFinished(RunStatus.of(outcome.report().converged()));
+            if (store.finishRun(runId, outcome.report().converged(), outcome.report().reason())) {
+                metrics.runFinished(RunStatus.of(outcome.report().converged()));
+            }
             return outcome;
         } catch (RuntimeException e) {
-            store.failRun(runId, e.getMessage());
-            metrics.runFinished(RunStatus.FAILED);
+            if (store.failRun(runId, e.getMessage())) { // a cancelled run was counted when it was cancelled
+                metrics.runFinished(RunStatus.FAILED);
+            }
             throw e;
         }
     }

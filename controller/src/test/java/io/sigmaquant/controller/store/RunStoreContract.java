@@ -126,6 +126,33 @@ abstract class RunStoreContract {
         }
     }
 
+    /** Verifies that a cancel is final: the run's own end and a restart's bookkeeping leave it cancelled. */
+    @Test
+    void cancelRun_runningRun_isFinalAndKeepsItsMeasurements() {
+        try (RunStore store = open()) {
+            store.createRun("run-c", "resnet.onnx", "x86-64-generic", Map.of("size", 4e4), RunStatus.RUNNING);
+            store.recordMeasurement("run-c", Map.of("/stem/Conv", 8), result("job-c", 1));
+            store.createRun("run-d", "resnet.onnx", "x86-64-generic", Map.of("size", 4e4), RunStatus.QUEUED);
+            store.finishRun("run-d", false, "no candidate");
+
+            assertThat(store.cancelRun("run-c", "cancelled by an operator")).isTrue();
+            store.failRun("run-c", "interrupted");
+            store.finishRun("run-c", true, "done");
+            store.setStatus("run-c", RunStatus.QUEUED, "resumed");
+
+            RunStore.StoredRun run = store.run("run-c").orElseThrow();
+            assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(run.reason()).isEqualTo("cancelled by an operator");
+            assertThat(run.finishedAtMs()).isNotNull();
+            assertThat(run.measurements()).isEqualTo(1);
+            assertThat(store.cancelRun("run-c", "again")).isFalse();
+            assertThat(store.cancelRun("run-d", "too late")).isFalse();
+            assertThat(store.run("run-d").orElseThrow().status()).isEqualTo(RunStatus.NOT_CONVERGED);
+            assertThat(store.cancelRun("no-such-run", "x")).isFalse();
+            assertThat(store.unfinishedRuns()).extracting(RunStore.StoredRun::id).doesNotContain("run-c", "run-d");
+        }
+    }
+
     @Test
     void dispatches_issuedAttempt_isFoundAfterAReopen() {
         try (RunStore store = open()) {
