@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service's HTTP API (documented in {@code /openapi.yaml}): agents, runs, their results and artifacts,
- * Prometheus metrics, and a read-only dashboard over the API at {@code /}; the model store's downloads are
+ * Prometheus metrics, and a dashboard over the API at {@code /} (reading, and cancelling a run); the model store's downloads are
  * mounted beside it by {@code ControllerParts}. Refused requests get a 4xx and {@code {"error": "..."}};
  * blocking work (the store, model checks) runs off the event loop.
  */
