@@ -105,6 +105,35 @@ class ServiceCancelTest {
                 .as("the held job is not sent again").hasSize(1);
     }
 
+    /** Verifies that a queued run, cancelled, is never started: the worker takes the next run instead. */
+    @Test
+    void cancel_queuedRun_202AndItIsNeverSentAJob() throws Exception {
+        try (ControllerService service = ControllerService.start(options());
+             MqttRecorder agent = simulatedAgent(service.brokerUrl())) {
+            // given: one worker, busy with a run whose job the agent holds, and a run queued behind it
+            String busy = submit(service, CLASS);
+            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> jobsOf(busy) >= 2);
+            String queued = submit(service, CLASS);
+            assertThat(service.runs().store().run(queued).orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
+
+            // when
+            HttpResponse<String> r = cancel(service, queued);
+
+            // then
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            assertThat(JSON.readTree(r.body()).get("run").get("status").asText()).isEqualTo("cancelled");
+            // and once the worker is free it takes the next run, never the cancelled one
+            assertThat(cancel(service, busy).statusCode()).isEqualTo(202);
+            String next = submit(service, CLASS);
+            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> jobsOf(next) >= 1);
+            assertThat(jobsOf(queued)).isZero();
+            assertThat(service.runs().store().run(queued).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(cancel(service, next).statusCode()).isEqualTo(202);
+        }
+    }
+
     @Test
     void cancel_failedRun_409AndStaysFailed() throws Exception {
         try (ControllerService service = ControllerService.start(options())) {
@@ -130,6 +159,10 @@ class ServiceCancelTest {
                 assertThat(error.asText()).as(id).startsWith("no run");
             }
         }
+    }
+
+    long jobsOf(String runId) {
+        return jobs().stream().filter(j -> j.correlationId().equals(runId)).count();
     }
 
     List<MeasurementJob> jobs() {
