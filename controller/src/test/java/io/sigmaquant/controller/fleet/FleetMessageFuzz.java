@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 /**
  * Generates what a hostile or broken client could publish where the controller listens: garbage bytes, JSON with
  * fields of random kinds and sizes, well-formed results and progress for real jobs published by the wrong agent
- * or naming another one, statuses naming other agents, messages above the size cap. Never a message that a
+ * or naming another one, statuses naming other agents, messages just under the size cap (above it the broker refuses the packet and
+ * cuts the publisher off: FleetSecurityContract shows that). Never a message that a
  * broker ACL alone must stop (a status or result on the real agent's own topic naming it), since no controller
  * can tell those apart.
  */
@@ -51,7 +52,7 @@ final class FleetMessageFuzz {
                     : "fuzz-other")));
             case 5 -> new Publish(Topics.status(fuzzAgent), randomJson());
             // a megabyte each: a few, so that the broker's transfer does not make the test slow
-            case 6 -> new Publish(Topics.results(fuzzAgent), random.nextInt(20) == 0 ? oversized() : randomJson());
+            case 6 -> new Publish(Topics.results(fuzzAgent), random.nextInt(20) == 0 ? nearCap() : randomJson());
             default -> new Publish("sq/v1/agents/" + fuzzAgent + "/results", forgedResultWithRandomFields());
         };
     }
@@ -113,8 +114,9 @@ final class FleetMessageFuzz {
         };
     }
 
-    private byte[] oversized() {
-        byte[] b = new byte[Limits.MAX_MESSAGE_BYTES + 1 + random.nextInt(1000)];
+    /** Blank-padded JSON that the broker still carries (1 KiB left for the packet's header and topic). */
+    private byte[] nearCap() {
+        byte[] b = new byte[Limits.MAX_MESSAGE_BYTES - 1024 - random.nextInt(1000)];
         java.util.Arrays.fill(b, (byte) ' ');
         b[0] = '{';
         b[b.length - 1] = '}';
