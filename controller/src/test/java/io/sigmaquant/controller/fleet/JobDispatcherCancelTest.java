@@ -50,6 +50,16 @@ class JobDispatcherCancelTest {
                 attempt, JobError.Codes.CANCELLED, "cancelled while running"));
     }
 
+    private CompletableFuture<Dispatcher.Measured> measureAsync(MeasurementJob job) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return dispatcher.measure(CLASS, job, POLICY);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("interrupted", e);
+            }
+        });
+    }
+
     private static MeasurementJob job(String id) {
         return Jobs.job(id, "http://127.0.0.1:1/models/" + "c".repeat(64), "c".repeat(64), 1000, Jobs.inAMinute(),
                 List.of());
@@ -59,13 +69,7 @@ class JobDispatcherCancelTest {
     void cancelRun_jobAtAnAgent_cancelSentThereAndTheJobNotSentAgain() throws Exception {
         // given: a job of run corr-j1 held by agent-a
         MeasurementJob job = job("j1");
-        CompletableFuture<Dispatcher.Measured> measuring = CompletableFuture.supplyAsync(() -> {
-            try {
-                return dispatcher.measure(CLASS, job, POLICY);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException("interrupted", e);
-            }
-        });
+        CompletableFuture<Dispatcher.Measured> measuring = measureAsync(job);
         Awaitility.await().until(() -> published.size() == 1);
 
         // when
@@ -91,13 +95,7 @@ class JobDispatcherCancelTest {
     @Test
     void cancelRun_otherRun_leavesThisOnesJobAlone() throws Exception {
         MeasurementJob job = job("j3");
-        CompletableFuture<Dispatcher.Measured> measuring = CompletableFuture.supplyAsync(() -> {
-            try {
-                return dispatcher.measure(CLASS, job, POLICY);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException("interrupted", e);
-            }
-        });
+        CompletableFuture<Dispatcher.Measured> measuring = measureAsync(job);
         Awaitility.await().until(() -> published.size() == 1);
 
         assertThat(dispatcher.cancelRun("corr-other")).isZero();
