@@ -56,9 +56,13 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    /** The embedded default: {@code <dir>/sigmaquant} as an H2 file database. */
+    /**
+     * The embedded default: {@code <dir>/sigmaquant} as an H2 file database. H2 keeps no redo log and by default
+     * writes commits to its file half a second later, so a controller killed meanwhile lost the measurements it
+     * had just recorded; {@code WRITE_DELAY=0} writes each commit to the file before it returns.
+     */
     public static String embeddedUrl(java.nio.file.Path dir) {
-        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("sigmaquant");
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("sigmaquant") + ";WRITE_DELAY=0";
     }
 
     /**
