@@ -8,7 +8,7 @@ import java.util.TreeSet;
 /** One board type, as loaded from its YAML file (see {@code device-profile.schema.json}). */
 public record DeviceProfile(String id, String name, String description, Hardware hardware,
                             List<RuntimeFormat> formats, Bits bits, Measurement measurement, Energy energy,
-                            Map<RuntimeFormat, FormatCost> cost) {
+                            Map<RuntimeFormat, FormatCost> cost, Gpu gpu) {
 
     /** CPU/accelerator facts. */
     public record Hardware(String processor, int cores, double clockMhz, long memoryMb, Double memoryBandwidthGBs,
@@ -25,6 +25,16 @@ public record DeviceProfile(String id, String name, String description, Hardware
 
     /** The energy meter to expect on the board. */
     public record Energy(String meter, String note) {
+    }
+
+    /**
+     * The board's GPU as ONNX Runtime reaches it: through which provider, in which precisions. Optional: boards
+     * without one (or whose agents measure on the CPU only) leave it out, and then {@link #gpu()} is null.
+     */
+    public record Gpu(ExecutionProvider provider, List<GpuFormat> formats, String note) {
+        public Gpu {
+            formats = formats == null ? List.of() : List.copyOf(formats);
+        }
     }
 
     /** Allowed bitwidths in ascending order. */
