@@ -7,11 +7,12 @@ public final class Messages {
      * version only adds optional fields, so a 1.0 message is still a valid 1.1 message. 1.1 added the median's
      * confidence interval, the measurement's time cap and CI target, and paired measurement against a reference.
      * 1.2 added the status {@code unavailable} with its {@code reason}, and the error codes {@code invalid-job},
-     * {@code unknown-job} and {@code untrusted-url}.
+     * {@code unknown-job} and {@code untrusted-url}. 1.3 added the execution provider an agent measures with, in its
+     * capabilities and in its results.
      */
-    public static final String SCHEMA_VERSION = "1.2";
+    public static final String SCHEMA_VERSION = "1.3";
     public static final int MAJOR = 1;
-    public static final int MINOR = 2;
+    public static final int MINOR = 3;
 
     private Messages() {
     }

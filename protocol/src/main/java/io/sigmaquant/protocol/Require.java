@@ -17,6 +17,14 @@ public final class Require {
         return length(value, field);
     }
 
+    /** An optional name: null, or a text that is not blank (and not too long). */
+    public static String optionalText(String value, String field) {
+        if (value != null && value.isBlank()) {
+            throw new ProtocolException(field, "must not be blank when present");
+        }
+        return length(value, field);
+    }
+
     /** An optional text: null, or at most {@link Limits#MAX_TEXT_LENGTH} characters. */
     public static String length(String value, String field) {
         if (value != null && value.length() > Limits.MAX_TEXT_LENGTH) {

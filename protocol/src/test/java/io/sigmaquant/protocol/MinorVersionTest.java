@@ -3,12 +3,16 @@ package io.sigmaquant.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sigmaquant.protocol.message.AgentStatus;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Verifies that 1.1 and 1.2 only add optional fields: 1.0 messages still decode, new values are checked by name. */
+/**
+ * Verifies that 1.1, 1.2 and 1.3 only add optional fields: older messages still decode, new values are checked by
+ * name.
+ */
 class MinorVersionTest {
     private static final String SHA = "a".repeat(64);
     /** A job as a 1.0 controller sent it: no cap, no CI target, no reference. */
@@ -39,9 +43,44 @@ class MinorVersionTest {
         throw new AssertionError("expected a ProtocolException");
     }
 
+    /** A status as a 1.2 agent sent it: the providers on offer, not the one in use. */
+    private static final String STATUS_1_2 = "{\"schemaVersion\":\"1.2\",\"type\":\"status\",\"correlationId\":\"c\","
+            + "\"agentId\":\"a\",\"state\":\"online\",\"deviceClass\":\"jetson-orin-nano\",\"capabilities\":{"
+            + "\"arch\":\"aarch64\",\"os\":\"Linux\",\"cores\":6,\"memoryMb\":8000,\"onnxRuntimeVersion\":\"1.23.2\","
+            + "\"executionProviders\":[\"CPU\"],\"energyMeter\":\"jetson-ina3221\",\"simulated\":false,"
+            + "\"agentVersion\":\"0.1.0\"},\"sentAtMs\":1}";
+
     @Test
-    void version_is1_2() {
-        assertThat(Messages.SCHEMA_VERSION).isEqualTo("1.2");
+    void version_is1_3() {
+        assertThat(Messages.SCHEMA_VERSION).isEqualTo("1.3");
+        assertThat(Messages.MINOR).isEqualTo(3);
+    }
+
+    @Test
+    void decode_status1_2_hasNoProviderInUse() {
+        AgentStatus s = codec.decode(utf8(STATUS_1_2), AgentStatus.class);
+        assertThat(s.capabilities().executionProviders()).containsExactly("CPU");
+        assertThat(s.capabilities().executionProvider()).isNull();
+    }
+
+    @Test
+    void decode_result1_0_hasNoProvider() {
+        assertThat(codec.decode(utf8(RESULT_1_0), JobResult.class).executionProvider()).isNull();
+    }
+
+    @Test
+    void decode_providerInUse_roundTrips() {
+        AgentStatus s = codec.decode(utf8(STATUS_1_2.replace("\"agentVersion\":\"0.1.0\"",
+                "\"agentVersion\":\"0.1.0\",\"executionProvider\":\"TENSOR_RT\"")), AgentStatus.class);
+        assertThat(s.capabilities().executionProvider()).isEqualTo("TENSOR_RT");
+        JobResult r = codec.decode(codec.encode(SampleMessages.pairedResult()), JobResult.class);
+        assertThat(r.executionProvider()).isEqualTo("CPU");
+    }
+
+    @Test
+    void decode_emptyProviderInUse_namesTheField() {
+        String json = STATUS_1_2.replace("\"agentVersion\":\"0.1.0\"", "\"agentVersion\":\"0.1.0\",\"executionProvider\":\"\"");
+        assertThat(fieldOf(() -> codec.decode(utf8(json)))).isEqualTo("capabilities.executionProvider");
     }
 
     @Test
@@ -64,7 +103,7 @@ class MinorVersionTest {
     @Test
     void encode_1_0ShapedRecords_omitTheNewFields() {
         String json = new String(codec.encode(SampleMessages.all().get(6)), StandardCharsets.UTF_8);
-        assertThat(json).doesNotContain("medianCiLowMs", "ciTargetReached", "\"reference\"");
+        assertThat(json).doesNotContain("medianCiLowMs", "ciTargetReached", "\"reference\"", "executionProvider");
     }
 
     @Test

@@ -43,12 +43,12 @@ final class SampleMessages {
                 new JobResult.Latency(60, 1.2, 1.4, 1.9, 1.25, 0.08, 75, 1.18, 1.23, true), List.of(),
                 new JobResult.Energy("rapl", false, 3.1, 4.2, 1.5, null), 52_000_000, sample, sample, "1.23.2", 2,
                 new JobResult.Reference(REF_SHA, new JobResult.Latency(60, 2.4, 2.6, 2.9, 2.45, 0.05, 150, 2.35, 2.46,
-                        true), 12, 0.5, 0.48, 0.52));
+                        true), 12, 0.5, 0.48, 0.52), "CPU");
     }
 
     static List<Message> all() {
         AgentStatus.Capabilities caps = new AgentStatus.Capabilities("amd64", "Linux", 2, 24_000, "1.23.2",
-                List.of("CPUExecutionProvider"), "rapl", false, "0.1.0");
+                List.of("CPU"), "rapl", false, "0.1.0", "CPU");
         JobResult.SystemSample sample = new JobResult.SystemSample(List.of(2400.0, 2400.0), 45.0, false);
         return List.of(
                 new AgentStatus(Messages.SCHEMA_VERSION, null, "corr-0", "pi5-01", AgentStatus.ONLINE, "raspberry-pi-5",

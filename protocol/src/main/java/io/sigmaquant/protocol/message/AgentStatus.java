@@ -44,16 +44,32 @@ public record AgentStatus(String schemaVersion, String type, String correlationI
         this(schemaVersion, type, correlationId, agentId, state, deviceClass, capabilities, sentAtMs, null);
     }
 
-    /** What an agent can do and measure. */
+    /**
+     * What an agent can do and measure.
+     *
+     * @param executionProviders the providers the agent's ONNX Runtime offers, by ONNX Runtime's names
+     *                           ({@code CPU}, {@code CUDA}, {@code TENSOR_RT}, …)
+     * @param executionProvider  since 1.3, optional: the one of them it measures with (null when simulated)
+     */
     public record Capabilities(String arch, String os, int cores, long memoryMb, String onnxRuntimeVersion,
                                List<String> executionProviders, String energyMeter, boolean simulated,
-                               String agentVersion) {
+                               String agentVersion, String executionProvider) {
+        @JsonCreator
         public Capabilities {
             Require.text(arch, "capabilities.arch");
             Require.positive(cores, "capabilities.cores");
             Require.text(onnxRuntimeVersion, "capabilities.onnxRuntimeVersion");
             executionProviders = executionProviders == null ? List.of() : List.copyOf(executionProviders);
             Require.text(energyMeter, "capabilities.energyMeter");
+            Require.optionalText(executionProvider, "capabilities.executionProvider");
+        }
+
+        /** Capabilities without the provider in use (the 1.2 shape). */
+        public Capabilities(String arch, String os, int cores, long memoryMb, String onnxRuntimeVersion,
+                            List<String> executionProviders, String energyMeter, boolean simulated,
+                            String agentVersion) {
+            this(arch, os, cores, memoryMb, onnxRuntimeVersion, executionProviders, energyMeter, simulated,
+                    agentVersion, null);
         }
     }
 }

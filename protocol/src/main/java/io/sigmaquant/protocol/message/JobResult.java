@@ -8,12 +8,16 @@ import java.util.List;
  * Agent → controller: what a job measured. Results are idempotent by (jobId, attempt).
  *
  * @param simulated true when answered from a cost model, not measured (agents run with --simulate)
- * @param reference since 1.1, present when the job named a reference model: its latency and the paired ratio
+ * @param reference         since 1.1, present when the job named a reference model: its latency and the paired
+ *                          ratio
+ * @param executionProvider since 1.3, optional: the ONNX Runtime provider that measured it, by ONNX Runtime's name
+ *                          ({@code CPU}, {@code CUDA}, {@code TENSOR_RT}); null when simulated
  */
 public record JobResult(String schemaVersion, String type, String correlationId, String agentId, String jobId,
                         int attempt, String modelSha256, boolean simulated, Latency latency, List<NodeTime> nodes,
                         Energy energy, long peakMemoryBytes, SystemSample before, SystemSample after,
-                        String onnxRuntimeVersion, int threads, Reference reference) implements Message {
+                        String onnxRuntimeVersion, int threads, Reference reference, String executionProvider)
+        implements Message {
     public static final String TYPE = "result";
 
     @JsonCreator
@@ -26,7 +30,17 @@ public record JobResult(String schemaVersion, String type, String correlationId,
         Require.present(latency, "latency");
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
         Require.present(energy, "energy");
+        Require.optionalText(executionProvider, "executionProvider");
         type = TYPE;
+    }
+
+    /** A result without the provider that measured it (the 1.1 shape). */
+    public JobResult(String schemaVersion, String type, String correlationId, String agentId, String jobId,
+                     int attempt, String modelSha256, boolean simulated, Latency latency, List<NodeTime> nodes,
+                     Energy energy, long peakMemoryBytes, SystemSample before, SystemSample after,
+                     String onnxRuntimeVersion, int threads, Reference reference) {
+        this(schemaVersion, type, correlationId, agentId, jobId, attempt, modelSha256, simulated, latency, nodes,
+                energy, peakMemoryBytes, before, after, onnxRuntimeVersion, threads, reference, null);
     }
 
     /** A result without a reference (the 1.0 shape). */
@@ -35,7 +49,7 @@ public record JobResult(String schemaVersion, String type, String correlationId,
                      Energy energy, long peakMemoryBytes, SystemSample before, SystemSample after,
                      String onnxRuntimeVersion, int threads) {
         this(schemaVersion, type, correlationId, agentId, jobId, attempt, modelSha256, simulated, latency, nodes,
-                energy, peakMemoryBytes, before, after, onnxRuntimeVersion, threads, null);
+                energy, peakMemoryBytes, before, after, onnxRuntimeVersion, threads, null, null);
     }
 
     /**
