@@ -2,7 +2,9 @@ package io.sigmaquant.agent;
 
 import io.sigmaquant.agent.energy.EnergySpec;
 import io.sigmaquant.agent.fetch.ModelOrigin;
+import io.sigmaquant.agent.measure.OrtNatives;
 import io.sigmaquant.agent.simulate.SimulationNoise;
+import io.sigmaquant.profiles.ExecutionProvider;
 import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.tls.Identity;
 import io.sigmaquant.protocol.tls.Role;
@@ -23,6 +25,8 @@ public final class AgentOptions {
     /** No metrics endpoint. */
     public static final int DEFAULT_METRICS_PORT = -1;
     public static final Path DEFAULT_SYSFS_ROOT = Path.of("/");
+    /** The official ONNX Runtime jar has only this one; a GPU provider needs ONNX Runtime's own build. */
+    public static final ExecutionProvider DEFAULT_EXECUTION_PROVIDER = ExecutionProvider.CPU;
 
     private final String brokerUrl;
     private final String agentId;
@@ -41,6 +45,9 @@ public final class AgentOptions {
     private Path mqttPasswordFile;
     private ModelOrigin modelOrigin = ModelOrigin.LOOPBACK;
     private boolean measureInProcess;
+    private ExecutionProvider executionProvider = DEFAULT_EXECUTION_PROVIDER;
+    /** Null: ONNX Runtime's libraries from its jar. */
+    private Path ortNativePath;
 
     /**
      * @param brokerUrl an MQTT v5 broker, e.g. {@code tcp://host:1883}
@@ -71,6 +78,39 @@ public final class AgentOptions {
         mqttPasswordFile = other.mqttPasswordFile;
         modelOrigin = other.modelOrigin;
         measureInProcess = other.measureInProcess;
+        executionProvider = other.executionProvider;
+        ortNativePath = other.ortNativePath;
+    }
+
+    /**
+     * Where ONNX Runtime runs the models. When the loaded ONNX Runtime lacks the provider, the agent measures on the
+     * CPU and says so (a warning, and the provider in use in its capabilities).
+     */
+    public AgentOptions setExecutionProvider(ExecutionProvider provider) {
+        if (provider == null) {
+            throw new IllegalArgumentException("the execution provider must not be null");
+        }
+        this.executionProvider = provider;
+        return this;
+    }
+
+    public ExecutionProvider executionProvider() {
+        return executionProvider;
+    }
+
+    /**
+     * A folder holding an ONNX Runtime build's native libraries (ONNX Runtime's {@code onnxruntime.native.path}),
+     * used instead of those in the jar by the agent and its worker; null for the jar's.
+     *
+     * @throws IllegalArgumentException in one line when the folder is missing or lacks the libraries
+     */
+    public AgentOptions setOrtNativePath(Path dir) {
+        this.ortNativePath = dir == null ? null : OrtNatives.check(dir);
+        return this;
+    }
+
+    public Path ortNativePath() {
+        return ortNativePath;
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.sigmaquant.agent;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.sigmaquant.agent.energy.CommandRunner;
 import io.sigmaquant.agent.energy.EnergyMeter;
 import io.sigmaquant.agent.energy.EnergyMeters;
@@ -16,7 +15,10 @@ import io.sigmaquant.agent.jobs.JobService;
 import io.sigmaquant.agent.jobs.MeasuringExecutor;
 import io.sigmaquant.agent.measure.Clock;
 import io.sigmaquant.agent.measure.Measurer;
+import io.sigmaquant.agent.measure.OrtNatives;
+import io.sigmaquant.agent.measure.OrtProviders;
 import io.sigmaquant.agent.measure.OrtSessions;
+import io.sigmaquant.agent.measure.ProviderChoice;
 import io.sigmaquant.agent.metrics.MetricsEndpoint;
 import io.sigmaquant.agent.mqtt.MqttAgentConnection;
 import io.sigmaquant.agent.simulate.SimulatedExecutor;
@@ -29,10 +31,9 @@ import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.message.AgentStatus;
 import io.sigmaquant.profiles.DeviceProfile;
 import io.sigmaquant.profiles.DeviceProfiles;
+import io.sigmaquant.profiles.ExecutionProvider;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,11 @@ public final class AgentRuntime implements AutoCloseable {
     private AgentRuntime(AgentOptions c) throws Exception {
         DeviceProfile profile = DeviceProfiles.load(c.profile());
         MqttLogin login = c.mqttLogin(); // first: a bad certificate stops the agent before anything starts
+        OrtNatives.load(c.ortNativePath()); // before anything touches ONNX Runtime, and before the worker starts
+        ProviderChoice providers = OrtProviders.choose(c.simulate() ? ExecutionProvider.CPU : c.executionProvider());
+        if (providers.warning() != null) {
+            LOG.warn(providers.warning());
+        }
         MqttPlugPower plug = new MqttPlugPower();
         Availability availability = new Availability(this::availabilityChanged);
         JobExecutor executor;
@@ -67,10 +73,11 @@ public final class AgentRuntime implements AutoCloseable {
             ModelMeasurer measurer;
             if (c.measureInProcess()) {
                 measurer = new InProcessMeasurer(c.agentId(), new Measurer(meter, new SystemProbe(c.sysfsRoot(),
-                        CommandRunner.SYSTEM), Clock.SYSTEM, c.cacheDir()));
+                        CommandRunner.SYSTEM), Clock.SYSTEM, c.cacheDir(), providers.used()));
             } else {
                 WorkerMeasurer worker = new WorkerMeasurer(WorkerCommand.of(new WorkerCommand.Settings(c.agentId(),
-                        c.profile(), c.energy().toString(), c.sysfsRoot(), c.cacheDir()), WorkerMain.class),
+                        c.profile(), c.energy().toString(), c.sysfsRoot(), c.cacheDir(), providers.used()),
+                        WorkerMain.class),
                         availability);
                 worker.prestart();
                 plugReadings = plugReadings.andThen(worker::plugReading); // the worker's meter reads the plug
@@ -80,7 +87,7 @@ public final class AgentRuntime implements AutoCloseable {
             executor = new MeasuringExecutor(new ModelFetcher(cache, c.maxModelBytes(), c.modelOrigin(), login.tls()),
                     cache, measurer, meter.id());
         }
-        this.online = status(c, profile, executor);
+        this.online = status(c, profile, executor, providers);
         this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), login,
                 current(), c.energy().plugTopic(), plugReadings);
         // a simulated agent answers for the profile's board, whatever machine it runs on
@@ -96,14 +103,15 @@ public final class AgentRuntime implements AutoCloseable {
         return new AgentRuntime(new AgentOptions(options));
     }
 
-    private static AgentStatus status(AgentOptions c, DeviceProfile profile, JobExecutor executor) {
+    /** @param providers what ONNX Runtime offers, and the one in use (none for a simulated agent: nothing runs) */
+    private static AgentStatus status(AgentOptions c, DeviceProfile profile, JobExecutor executor,
+                                      ProviderChoice providers) {
         long memoryMb = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getTotalMemorySize() / (1024 * 1024) : 0;
-        List<String> providers = new ArrayList<>();
-        OrtEnvironment.getAvailableProviders().forEach(p -> providers.add(p.name()));
         AgentStatus.Capabilities caps = new AgentStatus.Capabilities(System.getProperty("os.arch"),
                 System.getProperty("os.name"), Runtime.getRuntime().availableProcessors(), memoryMb,
-                OrtSessions.version(), providers, executor.energyMeter(), executor.simulated(), VERSION);
+                OrtSessions.version(), providers.available(), executor.energyMeter(), executor.simulated(), VERSION,
+                executor.simulated() ? null : providers.usedName());
         return new AgentStatus(Messages.SCHEMA_VERSION, null, "status-" + c.agentId(), c.agentId(), AgentStatus.ONLINE,
                 profile.id(), caps, System.currentTimeMillis());
     }

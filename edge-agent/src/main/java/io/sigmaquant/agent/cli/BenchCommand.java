@@ -2,6 +2,7 @@ package io.sigmaquant.agent.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sigmaquant.agent.AgentOptions;
 import io.sigmaquant.agent.energy.CommandRunner;
 import io.sigmaquant.agent.energy.EnergyMeter;
 import io.sigmaquant.agent.energy.EnergyMeters;
@@ -12,10 +13,14 @@ import io.sigmaquant.agent.measure.LatencyStats;
 import io.sigmaquant.agent.measure.Measurement;
 import io.sigmaquant.agent.measure.MeasurementSettings;
 import io.sigmaquant.agent.measure.Measurer;
+import io.sigmaquant.agent.measure.OrtNatives;
+import io.sigmaquant.agent.measure.OrtProviders;
 import io.sigmaquant.agent.measure.OrtSessions;
+import io.sigmaquant.agent.measure.ProviderChoice;
 import io.sigmaquant.agent.system.SystemProbe;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.profiles.DeviceProfiles;
+import io.sigmaquant.profiles.ExecutionProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -23,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -68,10 +74,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    /** JSON form. */
+    @Mixin
+    OrtFlags ort;
+
+    /** JSON form; {@code executionProvider} is the provider that measured, by ONNX Runtime's name. */
     record Report(String model, int threads, int batch, JobResult.Latency latency, Double bareLoopMedianMs,
                   JobResult.Energy energy, long peakMemoryBytes, List<JobResult.NodeTime> nodes,
-                  JobResult.SystemSample before, JobResult.SystemSample after) {
+                  JobResult.SystemSample before, JobResult.SystemSample after, String executionProvider) {
     }
 
     @Override
@@ -85,18 +94,26 @@ final class BenchCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be positive: " + batch);
         }
+        ExecutionProvider requested = ort.provider() != null ? ort.provider() : AgentOptions.DEFAULT_EXECUTION_PROVIDER;
+        OrtNatives.load(ort.ortNativePath == null ? null : OrtNatives.check(ort.ortNativePath));
+        ProviderChoice provider = OrtProviders.choose(requested);
+        if (provider.warning() != null) {
+            spec.commandLine().getErr().println("sigmaquant-agent: warning: " + provider.warning());
+            spec.commandLine().getErr().flush();
+        }
         OrtSessions.ModelInput input = OrtSessions.describe(model).withBatch(batch);
         EnergyMeter meter = EnergyMeters.select(EnergySpec.parse(energy), Path.of("/"), CommandRunner.SYSTEM, DeviceProfiles.load(profile),
                 new MqttPlugPower());
         Path work = Files.createTempDirectory("sigmaquant-bench");
-        Measurement m = new Measurer(meter, new SystemProbe(Path.of("/"), CommandRunner.SYSTEM), Clock.SYSTEM, work)
+        Measurement m = new Measurer(meter, new SystemProbe(Path.of("/"), CommandRunner.SYSTEM), Clock.SYSTEM, work,
+                provider.used())
                 .measure(new Measurer.Target(model, input.shape(), input.scale(), input.mean(), input.std()),
                         new MeasurementSettings(threads, warmup, runs, minDurationMs, Math.max(runs, 1_000_000), 10, 300),
                         phase -> { }, () -> false);
         Files.deleteIfExists(work);
-        Double bare = compareBare ? bareLoopMedian(input, m.latency().runs()) : null;
+        Double bare = compareBare ? bareLoopMedian(input, m.latency().runs(), provider.used()) : null;
         Report r = new Report(model.toString(), threads, batch, m.latency().toWire(m.timedWindowMs(), m.ciTargetReached()), bare, m.energy(),
-                m.peakMemoryBytes(), m.nodes(), m.before(), m.after());
+                m.peakMemoryBytes(), m.nodes(), m.before(), m.after(), provider.usedName());
         var out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
@@ -108,9 +125,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The same inference in a plain loop with nothing around it but the clock. */
-    private double bareLoopMedian(OrtSessions.ModelInput input, int n) {
+    private double bareLoopMedian(OrtSessions.ModelInput input, int n, ExecutionProvider provider) {
         try (OrtSessions.Session s = OrtSessions.open(new Measurer.Target(model, input.shape(), input.scale(),
-                input.mean(), input.std()), threads, null)) {
+                input.mean(), input.std()), threads, null, provider)) {
             for (int i = 0; i < warmup; i++) {
                 s.run();
             }
@@ -126,6 +143,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static void print(java.io.PrintWriter out, Report r) {
         JobResult.Latency l = r.latency();
+        out.printf(Locale.ROOT, "execution provider: %s%n", r.executionProvider());
         out.printf(Locale.ROOT, "%s, batch %d, %d thread(s): median %.3f ms, p90 %.3f, p99 %.3f, CV %.3f over %d runs (%.0f ms)%n",
                 r.model(), r.batch(), r.threads(), l.medianMs(), l.p90Ms(), l.p99Ms(), l.cv(), l.runs(), l.totalMs());
         out.printf(Locale.ROOT, "median 95 %% CI %.3f–%.3f ms (%s the ±%.0f %% target)%n", l.medianCiLowMs(),

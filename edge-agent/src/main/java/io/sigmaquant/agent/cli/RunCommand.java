@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sigmaquant-agent run}: serve measurement jobs from a broker until stopped. */
@@ -100,6 +101,9 @@ final class RunCommand implements Callable<Integer> {
                     + "deadline (for benchmarks of the overhead; a hung native call then wedges the agent)")
     boolean measureInProcess;
 
+    @Mixin
+    OrtFlags ort;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "serve Prometheus metrics on 127.0.0.1:PORT/metrics (default: off)")
     Integer metricsPort;
@@ -140,6 +144,10 @@ final class RunCommand implements Callable<Integer> {
             options.setControllerUrl(controllerUrl);
         }
         options.setMeasureInProcess(measureInProcess);
+        if (ort.provider() != null) {
+            options.setExecutionProvider(ort.provider());
+        }
+        options.setOrtNativePath(ort.ortNativePath);
         if (metricsPort != null) {
             options.setMetricsPort(metricsPort);
         }

@@ -12,6 +12,7 @@ import io.sigmaquant.agent.system.SystemProbe;
 import io.sigmaquant.agent.worker.WorkerCommand;
 import io.sigmaquant.agent.worker.WorkerOverhead;
 import io.sigmaquant.profiles.DeviceProfiles;
+import io.sigmaquant.profiles.ExecutionProvider;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ final class WorkerBenchCommand implements Callable<Integer> {
                 CommandRunner.SYSTEM, DeviceProfiles.load(profile), new MqttPlugPower()),
                 new SystemProbe(Path.of("/"), CommandRunner.SYSTEM), Clock.SYSTEM, work);
         WorkerOverhead.Result r = WorkerOverhead.measure(new WorkerCommand.Settings("bench", profile, "estimate",
-                Path.of("/"), work), new InProcessMeasurer("bench", measurer), job, model, repeat);
+                Path.of("/"), work, ExecutionProvider.CPU), new InProcessMeasurer("bench", measurer), job, model, repeat);
         System.out.printf(Locale.ROOT, "model %s, %d timed runs, %d thread(s), %d repetitions%n", model.getFileName(),
                 runs, threads, repeat);
         System.out.printf(Locale.ROOT, "worker start-up (to ready, ONNX Runtime loaded): median %.0f ms  [%s]%n",

@@ -5,6 +5,7 @@ import io.sigmaquant.agent.measure.Measurement;
 import io.sigmaquant.agent.measure.MeasurementSettings;
 import io.sigmaquant.agent.measure.Measurer;
 import io.sigmaquant.agent.measure.ModelLoadException;
+import io.sigmaquant.agent.measure.OrtProviders;
 import io.sigmaquant.agent.measure.OrtSessions;
 import io.sigmaquant.agent.measure.PairedMeasurement;
 import io.sigmaquant.agent.measure.TimedRuns;
@@ -81,6 +82,6 @@ public final class InProcessMeasurer implements ModelMeasurer {
         return new JobResult(Messages.SCHEMA_VERSION, null, job.correlationId(), agentId, job.jobId(), job.attempt(),
                 job.model().sha256(), false, m.latency().toWire(m.timedWindowMs(), m.ciTargetReached()), m.nodes(),
                 m.energy(), m.peakMemoryBytes(), m.before(), m.after(), OrtSessions.version(), job.settings().threads(),
-                reference);
+                reference, OrtProviders.ortName(measurer.provider()));
     }
 }

@@ -2,6 +2,7 @@ package io.sigmaquant.agent.measure;
 
 import io.sigmaquant.agent.energy.EnergyMeter;
 import io.sigmaquant.agent.system.SystemProbe;
+import io.sigmaquant.profiles.ExecutionProvider;
 import io.sigmaquant.protocol.message.JobResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,18 +35,36 @@ public final class Measurer {
     private final Clock clock;
     private final Path workDir;
     private final SessionOpener opener;
+    private final ExecutionProvider provider;
 
+    /** Measures on the CPU provider. */
     public Measurer(EnergyMeter meter, SystemProbe probe, Clock clock, Path workDir) {
-        this(meter, probe, clock, workDir, SessionOpener.ONNX_RUNTIME);
+        this(meter, probe, clock, workDir, ExecutionProvider.CPU);
     }
 
-    /** @param opener opens the timed sessions (profiling always uses ONNX Runtime, whose trace it reads) */
+    /** @param provider where ONNX Runtime runs the model, for the timed and the profiled sessions */
+    public Measurer(EnergyMeter meter, SystemProbe probe, Clock clock, Path workDir, ExecutionProvider provider) {
+        this(meter, probe, clock, workDir, SessionOpener.onnxRuntime(provider), provider);
+    }
+
+    /** @param opener opens the timed sessions (profiling always uses ONNX Runtime on the CPU, whose trace it reads) */
     public Measurer(EnergyMeter meter, SystemProbe probe, Clock clock, Path workDir, SessionOpener opener) {
+        this(meter, probe, clock, workDir, opener, ExecutionProvider.CPU);
+    }
+
+    private Measurer(EnergyMeter meter, SystemProbe probe, Clock clock, Path workDir, SessionOpener opener,
+                     ExecutionProvider provider) {
         this.meter = meter;
         this.probe = probe;
         this.clock = clock;
         this.workDir = workDir;
         this.opener = opener;
+        this.provider = provider;
+    }
+
+    /** The provider the model runs on, which results report. */
+    public ExecutionProvider provider() {
+        return provider;
     }
 
     /**
@@ -148,7 +167,7 @@ public final class Measurer {
     private List<JobResult.NodeTime> profile(Target target, MeasurementSettings s, BooleanSupplier cancelled) {
         Path prefix = workDir.resolve("ort-profile-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         Path trace = null;
-        try (OrtSessions.Session session = OrtSessions.open(target, s.threads(), prefix.toString())) {
+        try (OrtSessions.Session session = OrtSessions.open(target, s.threads(), prefix.toString(), provider)) {
             for (int i = 0; i < s.profiledRuns(); i++) {
                 TimedRuns.checkCancelled(cancelled);
                 session.run();

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.sigmaquant.profiles.ExecutionProvider;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -64,11 +65,16 @@ public final class OrtSessions {
         return OrtEnvironment.getEnvironment().getVersion();
     }
 
+    /** A session on the CPU provider. */
+    public static Session open(Measurer.Target t, int threads, String profilePrefix) {
+        return open(t, threads, profilePrefix, ExecutionProvider.CPU);
+    }
+
     /**
      * @param profilePrefix non-null to enable ONNX Runtime's profiler, writing its trace there
-     * @param scale,mean,std preprocessing applied to random 8-bit pixels, so integer kernels see realistic ranges
+     * @param provider      where the session runs ({@link OrtProviders#choose} picked it at start)
      */
-    public static Session open(Measurer.Target t, int threads, String profilePrefix) {
+    public static Session open(Measurer.Target t, int threads, String profilePrefix, ExecutionProvider provider) {
         long[] shape = t.shape();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions opts = null;
@@ -85,10 +91,12 @@ public final class OrtSessions {
             if (profilePrefix != null) {
                 opts.enableProfiling(profilePrefix);
             }
+            OrtProviders.append(opts, provider);
             session = env.createSession(t.model().toString(), opts);
             String inputName = inputName(session, t.inputName());
             checkShape(session.getInputInfo().get(inputName), shape);
             int n = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+            // preprocessing applied to random 8-bit pixels, so integer kernels see realistic ranges
             float[] x = new float[n];
             Random r = new Random(42);
             for (int i = 0; i < n; i++) {

@@ -1,5 +1,7 @@
 package io.sigmaquant.agent.worker;
 
+import io.sigmaquant.agent.measure.OrtNatives;
+import io.sigmaquant.profiles.ExecutionProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,17 +15,27 @@ public final class WorkerCommand {
      * of threads competing with ONNX Runtime's on a small board.
      */
     static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xshare:auto");
-    /** Properties passed on, so the worker extracts ONNX Runtime's natives where the agent was told to. */
-    private static final List<String> INHERITED = List.of("java.io.tmpdir", "onnxruntime.native.path");
+    /**
+     * Properties passed on, so the worker extracts ONNX Runtime's natives where the agent was told to, or loads
+     * them from the folder of {@code --ort-native-path}.
+     */
+    private static final List<String> INHERITED = List.of("java.io.tmpdir", OrtNatives.NATIVE_PATH_PROPERTY);
 
     private WorkerCommand() {
     }
 
-    /** What the worker needs to build its measurer, as {@code --name value} pairs on its command line. */
-    public record Settings(String agentId, String profile, String energy, Path sysfsRoot, Path workDir) {
+    /**
+     * What the worker needs to build its measurer, as {@code --name value} pairs on its command line.
+     *
+     * @param executionProvider the provider the agent chose at start ({@code OrtProviders.choose}): the worker loads
+     *                          the same ONNX Runtime, so it uses that one without choosing again
+     */
+    public record Settings(String agentId, String profile, String energy, Path sysfsRoot, Path workDir,
+                           ExecutionProvider executionProvider) {
         List<String> toArgs() {
             return List.of("--agent-id", agentId, "--profile", profile, "--energy", energy,
-                    "--sysfs-root", sysfsRoot.toString(), "--work-dir", workDir.toString());
+                    "--sysfs-root", sysfsRoot.toString(), "--work-dir", workDir.toString(),
+                    "--execution-provider", executionProvider.id());
         }
 
         static Settings parse(String[] args) {
@@ -32,7 +44,8 @@ public final class WorkerCommand {
                 m.put(args[i], args[i + 1]);
             }
             return new Settings(m.get("--agent-id"), m.get("--profile"), m.get("--energy"),
-                    Path.of(m.get("--sysfs-root")), Path.of(m.get("--work-dir")));
+                    Path.of(m.get("--sysfs-root")), Path.of(m.get("--work-dir")),
+                    ExecutionProvider.of(m.get("--execution-provider")));
         }
     }
 

@@ -60,7 +60,7 @@ public final class WorkerMain {
         EnergyMeter meter = EnergyMeters.select(EnergySpec.parse(s.energy()), s.sysfsRoot(), CommandRunner.SYSTEM,
                 DeviceProfiles.load(s.profile()), p.plug());
         Measurer measurer = new Measurer(meter, new SystemProbe(s.sysfsRoot(), CommandRunner.SYSTEM), Clock.SYSTEM,
-                s.workDir());
+                s.workDir(), s.executionProvider());
         return new InProcessMeasurer(s.agentId(), measurer);
     }
 }

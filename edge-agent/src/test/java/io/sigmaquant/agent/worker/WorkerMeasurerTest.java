@@ -11,6 +11,7 @@ import io.sigmaquant.agent.testing.Jobs;
 import io.sigmaquant.protocol.message.JobError;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
+import io.sigmaquant.profiles.ExecutionProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class WorkerMeasurerTest {
         List<String> command = new ArrayList<>(List.of("sh", "-c", "f=$1; shift; [ -f \"$f\" ] && exec \"$@\"; exit 3",
                 "sh", allowed.toString()));
         command.addAll(WorkerCommand.of(new WorkerCommand.Settings("a", "x86-64-generic", "estimate", Path.of("/"),
-                dir), WorkerMain.class));
+                dir, ExecutionProvider.CPU), WorkerMain.class));
         byte[] resnet = Files.readAllBytes(Fixtures.model("resnet"));
         MeasurementJob job = Jobs.job("j", "http://127.0.0.1/m", resnet, Jobs.inAMinute());
         try (WorkerMeasurer worker = new WorkerMeasurer(command, new Availability(r -> reported.add(String.valueOf(r))),
@@ -80,7 +81,7 @@ class WorkerMeasurerTest {
     @Test
     void measure_withASmartPlug_theWorkerStartedLaterGetsTheLastReading() throws Exception {
         List<String> command = WorkerCommand.of(new WorkerCommand.Settings("a", "x86-64-generic",
-                "mqtt-plug:tele/plug/SENSOR", Path.of("/"), dir), WorkerMain.class);
+                "mqtt-plug:tele/plug/SENSOR", Path.of("/"), dir, ExecutionProvider.CPU), WorkerMain.class);
         byte[] resnet = Files.readAllBytes(Fixtures.model("resnet"));
         MeasurementJob job = Jobs.job("p", "http://127.0.0.1/m", resnet, Jobs.inAMinute());
         try (WorkerMeasurer worker = new WorkerMeasurer(command, Availability.ignored())) {

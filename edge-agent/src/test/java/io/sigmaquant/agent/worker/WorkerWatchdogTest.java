@@ -19,6 +19,7 @@ import io.sigmaquant.protocol.message.JobError;
 import io.sigmaquant.protocol.message.JobProgress;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
+import io.sigmaquant.profiles.ExecutionProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class WorkerWatchdogTest {
         ModelCache cache = new ModelCache(cacheDir, 64 << 20);
         Availability available = new Availability(r -> availability.add(String.valueOf(r)));
         WorkerMeasurer worker = new WorkerMeasurer(WorkerCommand.of(new WorkerCommand.Settings("agent-1",
-                "x86-64-generic", "estimate", Path.of("/"), cacheDir), BlockingWorkerMain.class), available);
+                "x86-64-generic", "estimate", Path.of("/"), cacheDir, ExecutionProvider.CPU), BlockingWorkerMain.class), available);
         service = new JobService("agent-1", new MeasuringExecutor(new ModelFetcher(cache, 16 << 20), cache, worker,
                 "estimate"), replies, 4, new SimpleMeterRegistry(), System::currentTimeMillis,
                 JobChecks.anyBits(CORES), available);
