@@ -79,6 +79,7 @@ class AgentMqttIT {
         assertThat(s.deviceClass()).isEqualTo("x86-64-generic");
         assertThat(s.capabilities().onnxRuntimeVersion()).isEqualTo("1.23.2");
         assertThat(s.capabilities().executionProviders()).contains("CPU");
+        assertThat(s.capabilities().executionProvider()).as("the default, in use").isEqualTo("CPU");
         assertThat(s.capabilities().energyMeter()).isEqualTo("estimate");
     }
 
@@ -100,6 +101,7 @@ class AgentMqttIT {
         assertThat(r.nodes()).anyMatch(n -> n.op().equals("Conv"));
         assertThat(r.latency().p99Ms()).isGreaterThanOrEqualTo(r.latency().medianMs());
         assertThat(r.modelSha256()).isEqualTo(ModelServer.sha256(resnet));
+        assertThat(r.executionProvider()).isEqualTo("CPU");
     }
 
     @Test
