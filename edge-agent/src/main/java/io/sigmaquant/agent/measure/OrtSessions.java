@@ -65,11 +65,6 @@ public final class OrtSessions {
         return OrtEnvironment.getEnvironment().getVersion();
     }
 
-    /** A session on the CPU provider. */
-    public static Session open(Measurer.Target t, int threads, String profilePrefix) {
-        return open(t, threads, profilePrefix, ExecutionProvider.CPU);
-    }
-
     /**
      * @param profilePrefix non-null to enable ONNX Runtime's profiler, writing its trace there
      * @param provider      where the session runs ({@link OrtProviders#choose} picked it at start)
