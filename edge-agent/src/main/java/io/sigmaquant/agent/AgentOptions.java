@@ -9,6 +9,7 @@ import io.sigmaquant.protocol.tls.Role;
 import io.sigmaquant.protocol.tls.TlsFiles;
 import io.sigmaquant.protocol.tls.TlsMaterial;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How an agent runs, in the shape of Vert.x's {@code *Options}: the defaults live here as {@code DEFAULT_*}
@@ -23,6 +24,8 @@ public final class AgentOptions {
     /** No metrics endpoint. */
     public static final int DEFAULT_METRICS_PORT = -1;
     public static final Path DEFAULT_SYSFS_ROOT = Path.of("/");
+    /** The worker's java binary runs directly. */
+    public static final List<String> DEFAULT_WORKER_LAUNCHER = List.of();
 
     private final String brokerUrl;
     private final String agentId;
@@ -41,6 +44,7 @@ public final class AgentOptions {
     private Path mqttPasswordFile;
     private ModelOrigin modelOrigin = ModelOrigin.LOOPBACK;
     private boolean measureInProcess;
+    private List<String> workerLauncher = DEFAULT_WORKER_LAUNCHER;
 
     /**
      * @param brokerUrl an MQTT v5 broker, e.g. {@code tcp://host:1883}
@@ -71,6 +75,7 @@ public final class AgentOptions {
         mqttPasswordFile = other.mqttPasswordFile;
         modelOrigin = other.modelOrigin;
         measureInProcess = other.measureInProcess;
+        workerLauncher = other.workerLauncher;
     }
 
     /**
@@ -99,6 +104,23 @@ public final class AgentOptions {
 
     public boolean measureInProcess() {
         return measureInProcess;
+    }
+
+    /**
+     * A command prefix for the measuring worker, words separated by spaces (no quoting): {@code taskset -c 3} pins
+     * it to a core; {@code qemu-aarch64-static -L ROOT} runs it through the emulator that runs an arm64 agent on
+     * another machine, since the kernel cannot execute the worker's arm64 java binary by itself. Blank: none.
+     */
+    public AgentOptions setWorkerLauncher(String words) {
+        if (words == null) {
+            throw new IllegalArgumentException("the worker launcher must not be null (blank for none)");
+        }
+        this.workerLauncher = words.isBlank() ? DEFAULT_WORKER_LAUNCHER : List.of(words.trim().split("\\s+"));
+        return this;
+    }
+
+    public List<String> workerLauncher() {
+        return workerLauncher;
     }
 
     /** @param spec auto, rapl, jetson-ina3221, rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate */

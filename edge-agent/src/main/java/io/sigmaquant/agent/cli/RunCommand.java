@@ -100,6 +100,12 @@ final class RunCommand implements Callable<Integer> {
                     + "deadline (for benchmarks of the overhead; a hung native call then wedges the agent)")
     boolean measureInProcess;
 
+    @Option(names = "--worker-launcher", paramLabel = "COMMAND",
+            description = "command prefix for the measuring worker, words separated by spaces: e.g. 'taskset -c 3', "
+                    + "or 'qemu-aarch64-static -L ROOT' for an arm64 agent run under user-mode emulation (then also "
+                    + "give the agent's JVM -Djdk.lang.Process.launchMechanism=FORK; README, arm64 under QEMU)")
+    String workerLauncher;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "serve Prometheus metrics on 127.0.0.1:PORT/metrics (default: off)")
     Integer metricsPort;
@@ -140,6 +146,9 @@ final class RunCommand implements Callable<Integer> {
             options.setControllerUrl(controllerUrl);
         }
         options.setMeasureInProcess(measureInProcess);
+        if (workerLauncher != null) {
+            options.setWorkerLauncher(workerLauncher);
+        }
         if (metricsPort != null) {
             options.setMetricsPort(metricsPort);
         }
