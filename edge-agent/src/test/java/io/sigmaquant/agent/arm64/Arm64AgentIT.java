@@ -39,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * would get it, 8-bit weights and int8 (signed) activations, written by
  * {@code ./sigmaquant quantize examples/models/resnet.onnx --uniform 8 --activations int8 --activation-type int8
  * --data examples/data --out edge-agent/src/test/resources/models/resnet-w8a8-s8.onnx} (the controller cannot be
- * a dependency of the agent's tests: it depends on them).
+ * a dependency of the agent's tests: it depends on them). Its convolutions run as {@code QLinearConv} only on the
+ * Arm path: this machine's x86-64 ONNX Runtime runs the same signed model as DequantizeLinear and a float
+ * {@code Conv} (the quantizer gives x86 uint8 activations instead), so the op check tells the two apart.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class Arm64AgentIT {
