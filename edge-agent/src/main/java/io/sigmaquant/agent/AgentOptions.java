@@ -11,6 +11,7 @@ import io.sigmaquant.protocol.tls.Role;
 import io.sigmaquant.protocol.tls.TlsFiles;
 import io.sigmaquant.protocol.tls.TlsMaterial;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * How an agent runs, in the shape of Vert.x's {@code *Options}: the defaults live here as {@code DEFAULT_*}
@@ -27,6 +28,8 @@ public final class AgentOptions {
     public static final Path DEFAULT_SYSFS_ROOT = Path.of("/");
     /** The official ONNX Runtime jar has only this one; a GPU provider needs ONNX Runtime's own build. */
     public static final ExecutionProvider DEFAULT_EXECUTION_PROVIDER = ExecutionProvider.CPU;
+    /** The worker's java binary runs directly. */
+    public static final List<String> DEFAULT_WORKER_LAUNCHER = List.of();
 
     private final String brokerUrl;
     private final String agentId;
@@ -48,6 +51,7 @@ public final class AgentOptions {
     private ExecutionProvider executionProvider = DEFAULT_EXECUTION_PROVIDER;
     /** Null: ONNX Runtime's libraries from its jar. */
     private Path ortNativePath;
+    private List<String> workerLauncher = DEFAULT_WORKER_LAUNCHER;
 
     /**
      * @param brokerUrl an MQTT v5 broker, e.g. {@code tcp://host:1883}
@@ -80,6 +84,7 @@ public final class AgentOptions {
         measureInProcess = other.measureInProcess;
         executionProvider = other.executionProvider;
         ortNativePath = other.ortNativePath;
+        workerLauncher = other.workerLauncher;
     }
 
     /**
@@ -139,6 +144,23 @@ public final class AgentOptions {
 
     public boolean measureInProcess() {
         return measureInProcess;
+    }
+
+    /**
+     * A command prefix for the measuring worker, words separated by spaces (no quoting): {@code taskset -c 3} pins
+     * it to a core; {@code qemu-aarch64-static -L ROOT} runs it through the emulator that runs an arm64 agent on
+     * another machine, since the kernel cannot execute the worker's arm64 java binary by itself. Blank: none.
+     */
+    public AgentOptions setWorkerLauncher(String words) {
+        if (words == null) {
+            throw new IllegalArgumentException("the worker launcher must not be null (blank for none)");
+        }
+        this.workerLauncher = words.isBlank() ? DEFAULT_WORKER_LAUNCHER : List.of(words.trim().split("\\s+"));
+        return this;
+    }
+
+    public List<String> workerLauncher() {
+        return workerLauncher;
     }
 
     /** @param spec auto, rapl, jetson-ina3221, rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate */

@@ -75,10 +75,9 @@ public final class AgentRuntime implements AutoCloseable {
                 measurer = new InProcessMeasurer(c.agentId(), new Measurer(meter, new SystemProbe(c.sysfsRoot(),
                         CommandRunner.SYSTEM), Clock.SYSTEM, c.cacheDir(), providers.used()));
             } else {
-                WorkerMeasurer worker = new WorkerMeasurer(WorkerCommand.of(new WorkerCommand.Settings(c.agentId(),
-                        c.profile(), c.energy().toString(), c.sysfsRoot(), c.cacheDir(), providers.used()),
-                        WorkerMain.class),
-                        availability);
+                WorkerMeasurer worker = new WorkerMeasurer(WorkerCommand.of(c.workerLauncher(),
+                        new WorkerCommand.Settings(c.agentId(), c.profile(), c.energy().toString(), c.sysfsRoot(),
+                                c.cacheDir(), providers.used()), WorkerMain.class), availability);
                 worker.prestart();
                 plugReadings = plugReadings.andThen(worker::plugReading); // the worker's meter reads the plug
                 measurer = worker;

@@ -103,6 +103,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     OrtFlags ort;
+    @Option(names = "--worker-launcher", paramLabel = "COMMAND",
+            description = "command prefix for the measuring worker, words separated by spaces: e.g. 'taskset -c 3', "
+                    + "or 'qemu-aarch64-static -L ROOT' for an arm64 agent run under user-mode emulation (then also "
+                    + "give the agent's JVM -Djdk.lang.Process.launchMechanism=FORK; README, arm64 under QEMU)")
+    String workerLauncher;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "serve Prometheus metrics on 127.0.0.1:PORT/metrics (default: off)")
@@ -148,6 +153,9 @@ final class RunCommand implements Callable<Integer> {
             options.setExecutionProvider(ort.provider());
         }
         options.setOrtNativePath(ort.ortNativePath);
+        if (workerLauncher != null) {
+            options.setWorkerLauncher(workerLauncher);
+        }
         if (metricsPort != null) {
             options.setMetricsPort(metricsPort);
         }

@@ -8,7 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The command line that starts a worker: this JVM's java binary and class path, and the agent's settings. */
+/**
+ * The command line that starts a worker: an optional launcher prefix, this JVM's java binary and class path, and
+ * the agent's settings.
+ */
 public final class WorkerCommand {
     /**
      * JVM options for the worker. The serial collector keeps its GC to the measuring thread instead of a pool
@@ -17,9 +20,12 @@ public final class WorkerCommand {
     static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xshare:auto");
     /**
      * Properties passed on, so the worker extracts ONNX Runtime's natives where the agent was told to, or loads
-     * them from the folder of {@code --ort-native-path}.
+     * them from the folder of {@code --ort-native-path}, and starts its own processes the way the agent does (FORK
+     * under user-mode emulation, where the default posix_spawn execs the runtime's foreign-architecture
+     * jspawnhelper, which the kernel cannot run).
      */
-    private static final List<String> INHERITED = List.of("java.io.tmpdir", OrtNatives.NATIVE_PATH_PROPERTY);
+    private static final List<String> INHERITED = List.of("java.io.tmpdir", OrtNatives.NATIVE_PATH_PROPERTY,
+            "jdk.lang.Process.launchMechanism");
 
     private WorkerCommand() {
     }
@@ -51,7 +57,16 @@ public final class WorkerCommand {
 
     /** {@code java -cp <this class path> <main> <settings>}, with the same java binary as this process. */
     public static List<String> of(Settings settings, Class<?> main) {
-        List<String> cmd = new ArrayList<>();
+        return of(List.of(), settings, main);
+    }
+
+    /**
+     * The same, after a launcher prefix: {@code taskset -c 3} pins the worker to a core; under user-mode
+     * emulation ({@code qemu-aarch64-static -L ROOT}) the emulator must start the worker's foreign-architecture
+     * java binary, which the kernel cannot execute by itself without a binfmt registration.
+     */
+    public static List<String> of(List<String> launcher, Settings settings, Class<?> main) {
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
                 "java").toString()));
         cmd.addAll(JVM_OPTIONS);
