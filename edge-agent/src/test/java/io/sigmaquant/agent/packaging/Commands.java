@@ -42,7 +42,7 @@ final class Commands {
     /** Runs the command and fails the test, with its output, unless it exits 0. */
     static Result ok(String... command) throws IOException, InterruptedException {
         Result r = run(command);
-        assertThat(r.exit()).as(String.join(" ", command) + " exit status; output:%n%s", r.output()).isZero();
+        assertThat(r.exit()).as("%s exit status; output:%n%s", String.join(" ", command), r.output()).isZero();
         return r;
     }
 }
