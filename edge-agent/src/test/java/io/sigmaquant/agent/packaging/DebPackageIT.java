@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +52,7 @@ class DebPackageIT {
             fail(PACKAGE + " is already installed here; the test would purge it: apt-get purge " + PACKAGE + " first");
         }
         userExistedBefore = Commands.run("getent", "passwd", "sigmaquant").exit() == 0;
-        Commands.ok("apt-get", "install", "-y", "--no-install-recommends", deb().toString());
+        Commands.ok("apt-get", "install", "-y", "--no-install-recommends", BuiltPackage.path().toString());
         installedFiles = Commands.ok("dpkg-query", "-L", PACKAGE).output().lines().map(Path::of).toList();
     }
 
@@ -65,19 +64,6 @@ class DebPackageIT {
         }
         if (!userExistedBefore && Commands.run("getent", "passwd", "sigmaquant").exit() == 0) {
             Commands.run("deluser", "--system", "sigmaquant");
-        }
-    }
-
-    private static Path deb() throws IOException {
-        Path dir = Path.of(System.getProperty("sigmaquant.deb.dir", "target"));
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> debs = files.filter(f -> f.getFileName().toString().matches("sigmaquant-agent_.+_all\\.deb"))
-                    .toList();
-            if (debs.size() != 1) {
-                fail("expected one sigmaquant-agent_<version>_all.deb in " + dir + " (./mvnw -Pimages -pl edge-agent "
-                        + "-am package), found " + debs);
-            }
-            return debs.get(0).toAbsolutePath();
         }
     }
 
