@@ -1,0 +1,31 @@
+#!/bin/sh
+# One simulated agent of the lab (the `agent` service of ../compose.yaml, `--scale agent=N`), run by the busybox
+# shell the `init` service copied in. Every agent needs a certificate of its own, whose CN is its id: a replica
+# takes `sim-<its container's host name>` as id, asks the `pki` service for that certificate, waits for it and
+# starts `sigmaquant-agent run` with it. Every other setting comes from the SIGMAQUANT_* variables of the service.
+set -eu
+ENROL="${LAB_ENROL:-/enrol}"
+id="sim-$(hostname)"
+bundle="$ENROL/agents/$id.pem"
+
+if [ ! -f "$bundle" ]; then
+  touch "$ENROL/requests/$id"
+  waited=0
+  until [ -f "$bundle" ]; do
+    if [ "$waited" -ge 120 ]; then
+      echo "lab agent $id: no certificate from the pki service after 120 s (see: docker compose logs pki)" >&2
+      exit 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+fi
+
+export SIGMAQUANT_TLS_BUNDLE="$bundle"
+if [ -n "${LAB_CLI:-}" ]; then
+  exec $LAB_CLI run
+fi
+java="$(ls /usr/lib/jvm/java-17-openjdk-*/bin/java | head -n 1)"
+# exec: the JVM becomes the container's first process, so `docker compose stop` reaches its shutdown hook, which
+# publishes `offline` before it leaves.
+exec "$java" -cp @/app/jib-classpath-file "$(cat /app/jib-main-class-file)" run
