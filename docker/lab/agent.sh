@@ -22,10 +22,6 @@ if [ ! -f "$bundle" ]; then
 fi
 
 export SIGMAQUANT_TLS_BUNDLE="$bundle"
-if [ -n "${LAB_CLI:-}" ]; then
-  exec $LAB_CLI run
-fi
-java="$(ls /usr/lib/jvm/java-17-openjdk-*/bin/java | head -n 1)"
 # exec: the JVM becomes the container's first process, so `docker compose stop` reaches its shutdown hook, which
-# publishes `offline` before it leaves.
-exec "$java" -cp @/app/jib-classpath-file "$(cat /app/jib-main-class-file)" run
+# publishes `offline` before it leaves. LAB_CLI replaces the image's CLI when the script runs outside a container.
+exec ${LAB_CLI:-sh /lab/cli.sh} run

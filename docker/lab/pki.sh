@@ -16,14 +16,9 @@ DB_URL="${LAB_STORE_URL:?LAB_STORE_URL: the controller store's JDBC URL}"
 DB_USER="${LAB_STORE_USER:-sigmaquant}"
 DB_PASSWORD="${LAB_STORE_PASSWORD:?LAB_STORE_PASSWORD}"
 
-# The CLI of the image this runs in: Jib writes the classpath and main class next to the application.
+# The image's CLI (cli.sh); LAB_CLI replaces it when the script runs outside a container.
 sigmaquant() {
-  if [ -n "${LAB_CLI:-}" ]; then
-    $LAB_CLI "$@"
-  else
-    java="$(ls /usr/lib/jvm/java-17-openjdk-*/bin/java | head -n 1)"
-    "$java" -cp @/app/jib-classpath-file "$(cat /app/jib-main-class-file)" "$@"
-  fi
+  ${LAB_CLI:-sh /lab/cli.sh} "$@"
 }
 
 # Copies $1 to $2 with mode $3 through a temporary file, so that a reader never sees half a file.
@@ -36,12 +31,18 @@ if [ ! -f "$PKI/ca.crt" ]; then
   sigmaquant pki init --dir "$PKI"
 fi
 # `mosquitto` and `controller` are the host names inside the compose network; localhost for a browser, curl and
-# `optimize --server` on the machine that runs the lab.
+# `optimize --server` on the machine that runs the lab; LAB_HOST (SIGMAQUANT_LAB_HOST) the name boards reach it
+# at. Issued once: to add a name later, issue again with --force (see the README).
+public=""
+if [ -n "${LAB_HOST:-}" ] && [ "$LAB_HOST" != controller ]; then
+  public="--host $LAB_HOST"
+fi
 if [ ! -f "$PKI/brokers/broker.pem" ]; then
-  sigmaquant pki issue --dir "$PKI" --broker broker --host mosquitto --host localhost --host 127.0.0.1
+  sigmaquant pki issue --dir "$PKI" --broker broker --host mosquitto --host localhost --host 127.0.0.1 $public
 fi
 if [ ! -f "$PKI/controllers/controller.pem" ]; then
-  sigmaquant pki issue --dir "$PKI" --controller controller --host controller --host localhost --host 127.0.0.1
+  sigmaquant pki issue --dir "$PKI" --controller controller --host controller --host localhost --host 127.0.0.1 \
+    $public
 fi
 # A CRL is signed for 30 days and Mosquitto refuses everyone once it is out of date: sign it afresh at each
 # start and whenever it is older than 20 days (broker.sh passes a new one on to Mosquitto by itself).
