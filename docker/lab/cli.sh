@@ -5,4 +5,5 @@
 # so that a stop signal reaches it.
 java="${JAVA_HOME:-$(ls -d /usr/lib/jvm/java-17-openjdk-* | head -n 1)}/bin/java"
 # the JVM flags of the images' own entrypoint
-exec "$java" -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -cp @/app/jib-classpath-file "$(cat /app/jib-main-class-file)" "$@"
+exec "$java" -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -cp @/app/jib-classpath-file \
+  "$(cat /app/jib-main-class-file)" "$@"
