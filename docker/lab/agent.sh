@@ -4,6 +4,7 @@
 # takes `sim-<its container's host name>` as id, asks the `pki` service for that certificate, waits for it and
 # starts `sigmaquant-agent run` with it. Every other setting comes from the SIGMAQUANT_* variables of the service.
 set -eu
+trap 'exit 0' TERM INT   # while it waits for its certificate (then the JVM takes over this process)
 ENROL="${LAB_ENROL:-/enrol}"
 id="sim-$(hostname)"
 bundle="$ENROL/agents/$id.pem"

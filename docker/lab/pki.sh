@@ -9,6 +9,8 @@
 #
 # Paths come from the environment so that the script also runs outside a container (see the README).
 set -eu
+# The container's first process: without a handler it would ignore `docker compose stop` until killed.
+trap 'exit 0' TERM INT
 PKI="${LAB_PKI:-/pki}"          # CA, index, every key (private to this service)
 FLEET="${LAB_FLEET:-/fleet}"    # what the broker, the controller and Prometheus read
 ENROL="${LAB_ENROL:-/enrol}"    # the simulated agents' requests and certificates
