@@ -28,6 +28,14 @@ public final class AgentCli {
                 err.flush();
                 return EXIT_BAD_INPUT;
             }
+            if (ex instanceof org.eclipse.paho.mqttv5.common.MqttException) {
+                // the broker down or unreachable: not bad input, so exit 1 and a service manager tries again
+                PrintWriter err = commandLine.getErr();
+                err.println("sigmaquant-agent: cannot connect to the broker: " + ex.getMessage()
+                        + (ex.getCause() != null ? " (" + ex.getCause().getMessage() + ")" : ""));
+                err.flush();
+                return 1;
+            }
             throw ex;
         });
         return cli;

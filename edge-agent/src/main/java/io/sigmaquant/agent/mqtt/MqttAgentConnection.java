@@ -121,8 +121,20 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
                 throw new IllegalArgumentException("the broker " + client.getServerURI() + " refused this agent: "
                         + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
             }
+            if (overTls() && e.getCause() instanceof java.io.IOException) {
+                // TLS 1.3: the client's side of the handshake ends before the broker checks the certificate, so a
+                // refused one shows here as the broker closing the connection (a broken pipe, a reset)
+                throw new IllegalArgumentException("the broker " + client.getServerURI() + " closed the connection "
+                        + "while this agent connected (" + e.getCause().getMessage() + "): a revoked or expired "
+                        + "certificate, or one from another CA, is refused this way", e);
+            }
             throw e;
         }
+    }
+
+    private boolean overTls() {
+        return options.getSocketFactory() instanceof javax.net.ssl.SSLSocketFactory
+                || client.getServerURI().startsWith("ssl://");
     }
 
     /** CONNACK "not authorized" / "bad user name or password", or a TLS handshake the broker ended. */
