@@ -28,11 +28,10 @@ public final class AgentCli {
                 err.flush();
                 return EXIT_BAD_INPUT;
             }
-            if (ex instanceof org.eclipse.paho.mqttv5.common.MqttException) {
-                // the broker down or unreachable: not bad input, so exit 1 and a service manager tries again
+            if (ex instanceof io.sigmaquant.agent.mqtt.BrokerUnreachableException) {
+                // not bad input: exit 1, so that a service manager tries again
                 PrintWriter err = commandLine.getErr();
-                err.println("sigmaquant-agent: cannot connect to the broker: " + ex.getMessage()
-                        + (ex.getCause() != null ? " (" + ex.getCause().getMessage() + ")" : ""));
+                err.println("sigmaquant-agent: " + ex.getMessage());
                 err.flush();
                 return 1;
             }

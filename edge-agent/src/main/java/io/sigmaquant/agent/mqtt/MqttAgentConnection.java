@@ -128,7 +128,7 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
                         + "while this agent connected (" + e.getCause().getMessage() + "): a revoked or expired "
                         + "certificate, or one from another CA, is refused this way", e);
             }
-            throw e;
+            throw new BrokerUnreachableException(client.getServerURI(), e);
         }
     }
 

@@ -33,6 +33,6 @@ class BrokerConnectFailureTest {
 
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString().lines()).singleElement().asString()
-                .startsWith("sigmaquant-agent: cannot connect to the broker: ");
+                .startsWith("sigmaquant-agent: cannot connect to the broker tcp://127.0.0.1:" + closed + ": ");
     }
 }
