@@ -25,6 +25,8 @@ public final class AgentOptions {
     public static final int DEFAULT_QUEUE_CAPACITY = 32;
     /** No metrics endpoint. */
     public static final int DEFAULT_METRICS_PORT = -1;
+    /** Loopback: the metrics say what runs where, so exposing them is a choice (0.0.0.0 in the image). */
+    public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
     public static final Path DEFAULT_SYSFS_ROOT = Path.of("/");
     /** The official ONNX Runtime jar has only this one; a GPU provider needs ONNX Runtime's own build. */
     public static final ExecutionProvider DEFAULT_EXECUTION_PROVIDER = ExecutionProvider.CPU;
@@ -41,6 +43,7 @@ public final class AgentOptions {
     private long maxModelBytes = DEFAULT_MAX_MODEL_BYTES;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private int metricsPort = DEFAULT_METRICS_PORT;
+    private String metricsHost = DEFAULT_METRICS_HOST;
     private Path sysfsRoot = DEFAULT_SYSFS_ROOT;
     private SimulationNoise simulationNoise = SimulationNoise.DEFAULT;
     private TlsFiles tls;
@@ -75,6 +78,7 @@ public final class AgentOptions {
         maxModelBytes = other.maxModelBytes;
         queueCapacity = other.queueCapacity;
         metricsPort = other.metricsPort;
+        metricsHost = other.metricsHost;
         sysfsRoot = other.sysfsRoot;
         simulationNoise = other.simulationNoise;
         tls = other.tls;
@@ -196,9 +200,18 @@ public final class AgentOptions {
         return this;
     }
 
-    /** A port for {@code 127.0.0.1:PORT/metrics}, 0 for any free one, negative for none. */
+    /** A port for {@code HOST:PORT/metrics}, 0 for any free one, negative for none. */
     public AgentOptions setMetricsPort(int port) {
         this.metricsPort = port;
+        return this;
+    }
+
+    /** The address the metrics endpoint listens on. */
+    public AgentOptions setMetricsHost(String host) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("the metrics host must not be empty");
+        }
+        this.metricsHost = host;
         return this;
     }
 
@@ -307,6 +320,10 @@ public final class AgentOptions {
 
     public int metricsPort() {
         return metricsPort;
+    }
+
+    public String metricsHost() {
+        return metricsHost;
     }
 
     public Path sysfsRoot() {

@@ -95,7 +95,7 @@ public final class AgentRuntime implements AutoCloseable {
                 System::currentTimeMillis, new JobChecks(cores, profile.allowedBits(),
                         profile.measurement().threads()), availability);
         connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
-        this.metricsPort = c.metricsPort() >= 0 ? metrics.serve("127.0.0.1", c.metricsPort()) : -1;
+        this.metricsPort = c.metricsPort() >= 0 ? metrics.serve(c.metricsHost(), c.metricsPort()) : -1;
     }
 
     public static AgentRuntime start(AgentOptions options) throws Exception {

@@ -26,6 +26,8 @@ public final class SigmaQuantCli {
     /** The configured command line; tests call {@code execute} on it in-process. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SigmaQuantCli());
+        // the service's settings may come from SIGMAQUANT_* variables (containers); the one-shot commands take flags
+        cli.getSubcommands().get("serve").setDefaultValueProvider(new EnvironmentDefaults(System::getenv));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserInputException || ex instanceof ProfileException || ex instanceof TlsFileException) {
                 // budgets are named by the flags that set them here, by the resource elsewhere

@@ -66,6 +66,8 @@ public final class HttpApi {
         router.route("/api/*").handler(access);
         router.route("/metrics").handler(access);
         router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
+        // the name container orchestrators and compose health checks conventionally probe
+        router.get("/healthz").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
         router.get("/").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
                 .end(dashboard));
         router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml")

@@ -180,6 +180,14 @@ class ServiceApiTest {
     }
 
     @Test
+    void healthz_withoutToken_answersOk() throws Exception {
+        HttpResponse<String> r = get("/healthz");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).get("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
     void openApi_documentsEveryRoute() throws Exception {
         HttpResponse<String> r = get("/openapi.yaml");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -188,7 +196,8 @@ class ServiceApiTest {
         doc.get("paths").fieldNames().forEachRemaining(documented::add);
         assertThat(documented).containsExactlyInAnyOrder("/api/agents", "/api/device-classes", "/api/runs",
                 "/api/runs/{id}", "/api/runs/{id}/report", "/api/runs/{id}/model", "/api/runs/{id}/cost-model",
-                "/api/runs/{id}/benchmark", "/api/runs/{id}/cancel", "/models/{sha256}", "/metrics", "/health", "/");
+                "/api/runs/{id}/benchmark", "/api/runs/{id}/cancel", "/models/{sha256}", "/metrics", "/health", "/healthz",
+                "/");
         // every documented GET answers something other than "no such endpoint"
         for (String path : documented) {
             if (!doc.get("paths").get(path).has("get")) {

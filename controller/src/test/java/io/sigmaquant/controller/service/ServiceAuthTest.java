@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A service that requires tokens: 401 without a valid one, 403 for a viewer that writes, 202 for an operator,
- * 429 past a client's submission rate (also mid-upload); /health, the dashboard and, without TLS, /models stay
- * open.
+ * 429 past a client's submission rate (also mid-upload); /health, /healthz, the dashboard and, without TLS,
+ * /models stay open.
  */
 class ServiceAuthTest {
     @TempDir
@@ -79,6 +79,7 @@ class ServiceAuthTest {
     @Test
     void openRoutes_needNoToken() throws Exception {
         assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/healthz", null).statusCode()).isEqualTo(200);
         assertThat(send("GET", "/", null).statusCode()).isEqualTo(200);
         assertThat(send("GET", "/openapi.yaml", null).statusCode()).isEqualTo(200);
     }

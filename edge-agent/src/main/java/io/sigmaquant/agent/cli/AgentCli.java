@@ -20,6 +20,8 @@ public final class AgentCli {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new AgentCli());
+        // the agent's settings may come from SIGMAQUANT_* variables (containers, service units); a flag wins
+        cli.getSubcommands().get("run").setDefaultValueProvider(new EnvironmentDefaults(System::getenv));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof ProfileException
                     || ex instanceof io.sigmaquant.agent.measure.ModelLoadException || ex instanceof TlsFileException) {

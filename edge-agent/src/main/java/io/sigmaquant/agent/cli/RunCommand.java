@@ -110,8 +110,12 @@ final class RunCommand implements Callable<Integer> {
     String workerLauncher;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "serve Prometheus metrics on 127.0.0.1:PORT/metrics (default: off)")
+            description = "serve Prometheus metrics on HOST:PORT/metrics (default: off)")
     Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", description = "address of the metrics endpoint; 0.0.0.0 "
+            + "in a container (default: " + AgentOptions.DEFAULT_METRICS_HOST + ")")
+    String metricsHost;
 
     @Override
     public Integer call() throws Exception {
@@ -159,6 +163,9 @@ final class RunCommand implements Callable<Integer> {
         if (metricsPort != null) {
             options.setMetricsPort(metricsPort);
         }
+        if (metricsHost != null) {
+            options.setMetricsHost(metricsHost);
+        }
         AgentRuntime runtime = AgentRuntime.start(options);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -169,8 +176,8 @@ final class RunCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "agent-shutdown"));
-        System.err.println("sigmaquant-agent " + agentId + " serving jobs from " + broker
-                + (runtime.metricsPort() > 0 ? "; metrics on 127.0.0.1:" + runtime.metricsPort() + "/metrics" : ""));
+        System.err.println("sigmaquant-agent " + agentId + " serving jobs from " + broker + (runtime.metricsPort() > 0
+                ? "; metrics on " + options.metricsHost() + ":" + runtime.metricsPort() + "/metrics" : ""));
         stopped.await(); // serve until SIGTERM/SIGINT
         return 0;
     }

@@ -1,0 +1,29 @@
+package io.sigmaquant.controller.cli;
+
+import io.sigmaquant.protocol.SettingVariables;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Defaults of {@code sigmaquant serve}'s options from {@code SIGMAQUANT_*} variables (the rule is {@link SettingVariables}),
+ * so that a container or a service unit can be configured without a command line; a flag still wins. Options
+ * without a variable set keep their own default (picocli falls back to it when this returns null).
+ */
+final class EnvironmentDefaults implements IDefaultValueProvider {
+    private final UnaryOperator<String> environment;
+
+    EnvironmentDefaults(UnaryOperator<String> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()
+                || !option.longestName().startsWith("--")) {
+            return null;
+        }
+        return SettingVariables.lookup(option.longestName(), environment).orElse(null);
+    }
+}
