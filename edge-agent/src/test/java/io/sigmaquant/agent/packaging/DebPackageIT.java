@@ -138,7 +138,7 @@ class DebPackageIT {
             settings.put("SIGMAQUANT_PROFILE", "x86-64-generic");
             settings.put("SIGMAQUANT_ENERGY", "estimate");
             ProcessBuilder service = new ProcessBuilder(List.of("runuser", "-u", "sigmaquant", "--",
-                    "/usr/share/sigmaquant-agent/run-service")).redirectErrorStream(true)
+                    "/usr/bin/sigmaquant-agent", "run")).redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("agent.log").toFile());
             service.environment().clear();
             service.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
