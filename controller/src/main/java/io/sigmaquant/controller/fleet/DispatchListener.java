@@ -8,6 +8,18 @@ public interface DispatchListener {
     default void dispatched(String agentId) {
     }
 
+    /** An attempt waited {@code nanos} for an online agent of its class (zero when one was online at once). */
+    default void waitedForAgent(long nanos) {
+    }
+
+    /** The agent's {@code accepted} reply to an attempt came {@code nanos} after the job was handed to MQTT. */
+    default void accepted(long nanos) {
+    }
+
+    /** A result reached the measurement waiting for it {@code nanos} after it arrived from the broker. */
+    default void resultHandled(long nanos) {
+    }
+
     /** An attempt produced a result after {@code elapsedNanos}. */
     default void succeeded(long elapsedNanos) {
     }

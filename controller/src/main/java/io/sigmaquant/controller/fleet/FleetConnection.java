@@ -34,6 +34,7 @@ public final class FleetConnection implements AutoCloseable {
     private final MessageCodec codec = new MessageCodec();
     /** Our own bound on QoS 1 publishes in flight, below Paho's window. */
     private final Semaphore inFlight = new Semaphore(8);
+    private final MessageTraffic traffic;
 
     /**
      * A session that is opened by {@link #connect}, so that whatever takes the replies can be built first.
@@ -43,9 +44,11 @@ public final class FleetConnection implements AutoCloseable {
      *                             results sent meanwhile are not lost; the client id must then be stable. Zero:
      *                             the session ends with the connection (an in-process {@code optimize}).
      * @param login                TLS (the broker's host name is verified) and/or user name and password
+     * @param traffic              counts every message delivered and every publish the broker acknowledged
      */
-    public FleetConnection(String brokerUrl, String clientId, long sessionExpirySeconds, MqttLogin login)
-            throws MqttException {
+    public FleetConnection(String brokerUrl, String clientId, long sessionExpirySeconds, MqttLogin login,
+                           MessageTraffic traffic) throws MqttException {
+        this.traffic = traffic;
         client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
         if (login.tls() != null) {
             options.setSocketFactory(login.tls().getSocketFactory());
@@ -94,6 +97,7 @@ public final class FleetConnection implements AutoCloseable {
             for (int tries = 0; ; tries++) {
                 try {
                     client.publish(Topics.jobs(agentId), message).waitForCompletion(10_000);
+                    traffic.published();
                     return;
                 } catch (MqttException e) {
                     // Paho frees a slot only after the token completes; past its window it refuses with 32202
@@ -129,6 +133,7 @@ public final class FleetConnection implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            traffic.received();
             try {
                 onMessage.accept(topic, message.getPayload());
             } catch (RuntimeException e) {

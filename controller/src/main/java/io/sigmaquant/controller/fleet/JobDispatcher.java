@@ -10,7 +10,6 @@ import io.sigmaquant.protocol.message.MeasurementJob;
 import io.sigmaquant.protocol.message.Message;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +19,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobDispatcher implements Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
-    /** How often an attempt looks again for an online agent of its class. */
-    private static final long AGENT_POLL_MS = 200;
 
     /** Publishes a job to one agent. */
     public interface Publisher {
@@ -50,11 +49,24 @@ public final class JobDispatcher implements Dispatcher {
         void cancel(String agentId, CancelJob cancel) throws Exception;
     }
 
-    /** An attempt out in the fleet: the job as sent and the agent it went to. */
-    private record Sent(MeasurementJob job, String agentId, CompletableFuture<Message> reply) {
+    /** {@link Sent#publishedAt} before the job is published, and after its acceptance was timed. */
+    private static final long UNTIMED = Long.MIN_VALUE;
+
+    /**
+     * An attempt out in the fleet: the job as sent, the agent it went to, and when it was handed to MQTT (until
+     * the agent's acceptance is timed).
+     */
+    private record Sent(MeasurementJob job, String agentId, CompletableFuture<Arrived> reply, AtomicLong publishedAt) {
+        Sent(MeasurementJob job, String agentId) {
+            this(job, agentId, new CompletableFuture<>(), new AtomicLong(UNTIMED));
+        }
     }
 
-    private final FleetRegistry registry;
+    /** A final reply and when it arrived ({@link #nanoTime}). */
+    private record Arrived(Message message, long atNanos) {
+    }
+
+    private final OnlineAgents agents;
     private final Publisher publisher;
     private final CancelPublisher cancels;
     /** Runs (correlation ids) cancelled: none of their jobs is sent again. */
@@ -66,15 +78,23 @@ public final class JobDispatcher implements Dispatcher {
     /** Attempts given up, by key, so that a late result can be recorded with the job it answers. */
     private final Map<String, Sent> abandoned = new ConcurrentHashMap<>();
     private final Set<String> ingested = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicInteger lateResults = new AtomicInteger();
     private volatile BiConsumer<MeasurementJob, JobResult> lateResultSink = (j, r) -> { };
     private volatile BiConsumer<DispatchLog.IssuedAttempt, JobResult> earlierResultSink = (a, r) -> { };
     private final DispatchListener listener;
+    /** The monotonic clock the listener's durations are read on. */
+    private final LongSupplier nanoTime;
 
     public JobDispatcher(FleetRegistry registry, Publisher publisher, CancelPublisher cancels,
                          DispatchListener listener, DispatchLog log) {
-        this.registry = registry;
+        this(registry, publisher, cancels, listener, log, System::nanoTime);
+    }
+
+    /** With another monotonic clock (tests time the stages on a clock they move). */
+    JobDispatcher(FleetRegistry registry, Publisher publisher, CancelPublisher cancels, DispatchListener listener,
+                  DispatchLog log, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+        this.agents = new OnlineAgents(registry);
         this.publisher = publisher;
         this.cancels = cancels;
         this.listener = listener;
@@ -94,6 +114,7 @@ public final class JobDispatcher implements Dispatcher {
      * @param fromAgent the agent whose results topic the reply was published on
      */
     public void onReply(String fromAgent, Message m) {
+        long arrived = nanoTime.getAsLong();
         Reply reply = Reply.of(m);
         if (reply == null) {
             return; // an error too broken to name its job: nothing to match it with
@@ -119,15 +140,21 @@ public final class JobDispatcher implements Dispatcher {
                     + sentTo);
             return;
         }
+        if (m instanceof JobAccepted && sent != null) {
+            long published = sent.publishedAt().getAndSet(UNTIMED); // timed once: QoS 1 may redeliver
+            if (published != UNTIMED) {
+                listener.accepted(arrived - published);
+            }
+        }
         if (m instanceof JobAccepted || m instanceof JobProgress) {
-            return; // the lease is long enough for a whole measurement
+            return; // neither counts as an answer: the lease is long enough for a whole measurement
         }
         if (!ingested.add(key)) {
             return; // the same reply again (QoS 1 may redeliver)
         }
         Sent waiting = pending.remove(key); // looked up again: the attempt may have been given up meanwhile
         if (waiting != null) {
-            waiting.reply().complete(m);
+            waiting.reply().complete(new Arrived(m, arrived));
             return;
         }
         Sent late = abandoned.remove(key);
@@ -164,12 +191,14 @@ public final class JobDispatcher implements Dispatcher {
         Set<String> failedOn = new HashSet<>();
         StringBuilder reasons = new StringBuilder();
         for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
-            String agent = pickAgent(deviceClass, failedOn, policy.waitForAgent());
+            long queued = nanoTime.getAsLong();
+            String agent = agents.pick(deviceClass, failedOn, policy.waitForAgent());
+            long start = nanoTime.getAsLong();
+            listener.waitedForAgent(start - queued);
             MeasurementJob a = withAttempt(job, attempt, lease);
-            Sent sent = new Sent(a, agent, new CompletableFuture<>());
+            Sent sent = new Sent(a, agent);
             String key = key(a.jobId(), attempt);
             boolean done = false;
-            long start = System.nanoTime();
             try {
                 log.issued(new DispatchLog.IssuedAttempt(a.jobId(), attempt, agent, a.correlationId(),
                         Workloads.bits(a)));
@@ -178,12 +207,16 @@ public final class JobDispatcher implements Dispatcher {
                 if (cancelledRuns.contains(a.correlationId())) {
                     throw new InterruptedException("run " + a.correlationId() + " was cancelled"); // before it is sent
                 }
+                sent.publishedAt().set(nanoTime.getAsLong());
                 publisher.publish(agent, a);
                 listener.dispatched(agent);
-                Message m = sent.reply().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+                Arrived reply = sent.reply().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+                Message m = reply.message();
                 done = true;
                 if (m instanceof JobResult r) {
-                    listener.succeeded(System.nanoTime() - start);
+                    long now = nanoTime.getAsLong();
+                    listener.resultHandled(now - reply.atNanos());
+                    listener.succeeded(now - start);
                     return new Measured(r, agent);
                 }
                 JobError e = (JobError) m;
@@ -252,23 +285,6 @@ public final class JobDispatcher implements Dispatcher {
         return lateResults.get();
     }
 
-    private String pickAgent(String deviceClass, Set<String> avoid, Duration wait) throws InterruptedException {
-        long until = System.currentTimeMillis() + wait.toMillis();
-        while (true) {
-            List<FleetRegistry.Agent> online = registry.online(deviceClass);
-            List<FleetRegistry.Agent> fresh = online.stream().filter(a -> !avoid.contains(a.id())).toList();
-            List<FleetRegistry.Agent> choice = fresh.isEmpty() ? online : fresh;
-            if (!choice.isEmpty()) {
-                return choice.get(Math.floorMod(roundRobin.getAndIncrement(), choice.size())).id();
-            }
-            if (System.currentTimeMillis() > until) {
-                throw new JobFailedException("no online agent of device class " + deviceClass + " within "
-                        + wait.toSeconds() + " s");
-            }
-            Thread.sleep(AGENT_POLL_MS);
-        }
-    }
-
     /** The same job, every field kept (the reference too), with another attempt number and deadline. */
     static MeasurementJob withAttempt(MeasurementJob j, int attempt, Duration lease) {
         return new MeasurementJob(j.schemaVersion(), null, j.correlationId(), j.jobId(), attempt, j.model(), j.input(),
@@ -278,21 +294,5 @@ public final class JobDispatcher implements Dispatcher {
 
     private static String key(String jobId, int attempt) {
         return jobId + "#" + attempt;
-    }
-
-    /** What every reply names: the agent, the job and the attempt. */
-    private record Reply(String agentId, String jobId, int attempt) {
-        static Reply of(Message m) {
-            if (m instanceof JobResult r) {
-                return new Reply(r.agentId(), r.jobId(), r.attempt());
-            } else if (m instanceof JobAccepted a) {
-                return new Reply(a.agentId(), a.jobId(), a.attempt());
-            } else if (m instanceof JobProgress p) {
-                return new Reply(p.agentId(), p.jobId(), p.attempt());
-            } else if (m instanceof JobError e && e.jobId() != null) {
-                return new Reply(e.agentId(), e.jobId(), e.attempt());
-            }
-            return null;
-        }
     }
 }

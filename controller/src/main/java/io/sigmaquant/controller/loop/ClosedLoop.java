@@ -32,6 +32,7 @@ public final class ClosedLoop {
     private final MeasurementRig rig;
     private final Consumer<LoopIteration> progress;
     private final LoopRecorder recorder;
+    private final LoopTimings timings;
     private final List<PastMeasurement> earlier;
     private final LoopState state;
 
@@ -45,6 +46,7 @@ public final class ClosedLoop {
                 Objects.requireNonNull(b.dispatcher, "dispatcher"), settings);
         this.progress = b.progress;
         this.recorder = b.recorder;
+        this.timings = b.timings;
         this.earlier = List.copyOf(b.earlier);
         this.state = new LoopState(prior, model.layers(), settings.budgets(), settings.latencyFractionOfFloat());
     }
@@ -69,7 +71,9 @@ public final class ClosedLoop {
         }
         NextMeasurement next = new NextMeasurement(model, sensitivity, allocator, allowed, settings.seed());
         while (state.chosen() < settings.maxIterations()) {
+            long solving = System.nanoTime();
             NextMeasurement.Decision decision = next.decide(state);
+            timings.solved(System.nanoTime() - solving);
             if (decision instanceof NextMeasurement.Stop stop) {
                 return stopped(modelName, stop.evidence());
             }
@@ -108,7 +112,11 @@ public final class ClosedLoop {
         double predictedMs = model.predictedMs(state.model(), bits);
         Measurement m = rig.measure(bits);
         recorder.measured(m.measured(), bits);
+        long fitting = System.nanoTime();
         LoopIteration it = state.add(m, kind, predictedMs);
+        if (kind.learns()) {
+            timings.fitted(System.nanoTime() - fitting);
+        }
         recorder.iteration(it, m.result().jobId(), m.result().attempt());
         if (state.calibration() != null) {
             recorder.calibrated(state.calibration());
@@ -149,7 +157,7 @@ public final class ClosedLoop {
                 sha, List.copyOf(state.iterations()), state.model().describe(), state.calibration());
     }
 
-    /** What a closed loop is made of; every part but the recorder, the progress and the past is required. */
+    /** What a closed loop is made of; all is required but the recorder, the timings, the progress and the past. */
     public static final class Builder {
         private ModelUnderTest model;
         private PriorCostModel prior;
@@ -160,6 +168,7 @@ public final class ClosedLoop {
         private Dispatcher dispatcher;
         private Consumer<LoopIteration> progress = it -> { };
         private LoopRecorder recorder = LoopRecorder.NONE;
+        private LoopTimings timings = LoopTimings.NONE;
         private List<PastMeasurement> earlier = List.of();
 
         private Builder() {
@@ -207,6 +216,12 @@ public final class ClosedLoop {
         /** Records every measurement, iteration and refit (e.g. in the store). */
         public Builder recordTo(LoopRecorder r) {
             recorder = r;
+            return this;
+        }
+
+        /** Told how long each refit and each decision took (metrics). */
+        public Builder timedBy(LoopTimings t) {
+            timings = t;
             return this;
         }
 

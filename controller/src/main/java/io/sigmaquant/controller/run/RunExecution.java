@@ -9,6 +9,7 @@ import io.sigmaquant.controller.fleet.JobPolicy;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopRecorder;
 import io.sigmaquant.controller.loop.LoopReport;
+import io.sigmaquant.controller.loop.LoopTimings;
 import io.sigmaquant.controller.loop.LoopSettings;
 import io.sigmaquant.controller.loop.ModelUnderTest;
 import io.sigmaquant.controller.loop.PastMeasurement;
@@ -35,9 +36,14 @@ public final class RunExecution {
     /** Calibration images for outputs-mode sensitivity. */
     public static final int SENSITIVITY_IMAGES = 256;
 
-    /** What the run uses and does not own. */
+    /** What the run uses and does not own; {@code timings} is told how long each refit and decision took. */
     public record Infrastructure(Dispatcher dispatcher, ModelStore models, String modelBaseUrl, Path sensitivityCache,
-                                 Duration waitForAgent) {
+                                 Duration waitForAgent, LoopTimings timings) {
+        /** Untimed. */
+        public Infrastructure(Dispatcher dispatcher, ModelStore models, String modelBaseUrl, Path sensitivityCache,
+                              Duration waitForAgent) {
+            this(dispatcher, models, modelBaseUrl, sensitivityCache, waitForAgent, LoopTimings.NONE);
+        }
     }
 
     /** The loop's report, how its activations were calibrated and, when asked for, the benchmark after it. */
@@ -62,7 +68,7 @@ public final class RunExecution {
                         calibration, run.preprocessing()))
                 .prior(run.prior()).sensitivity(run.sensitivity(infra.sensitivityCache(), SENSITIVITY_IMAGES))
                 .allocator(allocator).settings(settings(runId, run, infra)).measuredBy(infra.models(), infra.dispatcher())
-                .progress(progress).recordTo(recorder).resumeFrom(earlier).build();
+                .progress(progress).recordTo(recorder).timedBy(infra.timings()).resumeFrom(earlier).build();
         LoopReport report = loop.run(run.modelFile().getFileName().toString());
         writeResults(outDir, report, calibrated, infra.models());
         LoopBenchmark bench = null;

@@ -111,7 +111,7 @@ public final class ControllerParts implements AutoCloseable {
         MqttLogin login = MqttLogin.withPasswordFile(tls != null ? tls.sslContext() : null, options.mqttUsername(),
                 options.mqttPasswordFile());
         connection = new FleetConnection(brokerUrl, clientId(data, tls), persistent
-                ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0, login);
+                ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0, login, metrics);
         dispatcher = new JobDispatcher(fleet, connection::publish, connection::cancel, metrics, store.dispatches());
         // nothing measured is lost: results of given-up attempts, and of attempts this controller issued before a
         // restart (the store remembers to whom), are kept — with the run and bits they were issued for, not the
@@ -214,7 +214,7 @@ public final class ControllerParts implements AutoCloseable {
 
     private RunExecution.Infrastructure infrastructure() {
         return new RunExecution.Infrastructure(dispatcher, models, modelBaseUrl(), options.sensitivityCache(),
-                options.waitForAgent());
+                options.waitForAgent(), metrics);
     }
 
     /** Where agents fetch artifacts: {@code http(s)://<advertised host>:<port>/models/}. */
@@ -281,6 +281,9 @@ public final class ControllerParts implements AutoCloseable {
         }
         if (broker != null) {
             broker.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

@@ -92,14 +92,14 @@ class JobDispatcherTest {
         registry.update(status(agentId, AgentStatus.ONLINE));
     }
 
-    private static AgentStatus status(String agentId, String state) {
+    static AgentStatus status(String agentId, String state) {
         boolean online = state.equals(AgentStatus.ONLINE);
         return new AgentStatus(Messages.SCHEMA_VERSION, null, "status-" + agentId, agentId, state,
                 online ? CLASS : null, online ? new AgentStatus.Capabilities("amd64", "Linux", 2, 4096, "1.23.2",
                 List.of("CPU"), "estimate", false, "test") : null, System.currentTimeMillis());
     }
 
-    private static MeasurementJob job(String id) {
+    static MeasurementJob job(String id) {
         return Jobs.job(id, "http://127.0.0.1:1/models/" + "c".repeat(64), "c".repeat(64), 1000, Jobs.inAMinute(),
                 List.of());
     }

@@ -73,17 +73,25 @@ class LabDashboardMetricsTest {
 
     /** The controller's meters after one of everything they count: a job, a failure, an iteration, a run. */
     private static String controllerScrape() {
-        ControllerMetrics metrics = new ControllerMetrics(new FleetRegistry(), false);
-        metrics.dispatched("agent-a");
-        metrics.succeeded(Duration.ofMillis(12).toNanos());
-        metrics.attemptFailed(AttemptFailure.TIMEOUT);
-        metrics.jobFailed();
-        metrics.lateResult();
-        metrics.untrusted(Untrusted.values()[0]);
-        metrics.iteration(new LoopIteration(1, IterationKind.CALIBRATION, Map.of("/fc/Gemm", 8), "agent-a", 1.2, 1.5,
-                1.5, Double.NaN, Double.NaN, Double.NaN, 1.0, true, 100, true, BudgetVerdict.MEETS, Double.NaN));
-        metrics.runFinished(RunStatus.CONVERGED);
-        return metrics.scrape();
+        try (ControllerMetrics metrics = new ControllerMetrics(new FleetRegistry(), false)) {
+            metrics.dispatched("agent-a");
+            metrics.waitedForAgent(0);
+            metrics.accepted(Duration.ofMillis(3).toNanos());
+            metrics.resultHandled(Duration.ofMillis(1).toNanos());
+            metrics.succeeded(Duration.ofMillis(12).toNanos());
+            metrics.attemptFailed(AttemptFailure.TIMEOUT);
+            metrics.jobFailed();
+            metrics.lateResult();
+            metrics.untrusted(Untrusted.values()[0]);
+            metrics.received();
+            metrics.published();
+            metrics.fitted(Duration.ofMillis(5).toNanos());
+            metrics.solved(Duration.ofMillis(8).toNanos());
+            metrics.iteration(new LoopIteration(1, IterationKind.CALIBRATION, Map.of("/fc/Gemm", 8), "agent-a", 1.2,
+                    1.5, 1.5, Double.NaN, Double.NaN, Double.NaN, 1.0, true, 100, true, BudgetVerdict.MEETS, Double.NaN));
+            metrics.runFinished(RunStatus.CONVERGED);
+            return metrics.scrape();
+        }
     }
 
     /**

@@ -234,6 +234,20 @@ class ServiceApiTest {
                 "sigmaquant_agents_online", "sigmaquant_measurement_seconds", "sigmaquant_prediction_error");
     }
 
+    /** Verifies that where the time goes, the MQTT traffic and the JVM's heap, threads and GC are scraped too. */
+    @Test
+    void metrics_stageHistogramsMqttTrafficAndTheJvm() throws Exception {
+        String body = get("/metrics").body();
+
+        assertThat(body).contains("sigmaquant_dispatch_queue_seconds_bucket", "sigmaquant_dispatch_accept_seconds_bucket",
+                "sigmaquant_result_handling_seconds_bucket", "sigmaquant_loop_fit_seconds_bucket",
+                "sigmaquant_loop_solve_seconds_bucket", "le=\"0.05\"",
+                "sigmaquant_mqtt_messages_total{direction=\"in\"}",
+                "sigmaquant_mqtt_messages_total{direction=\"out\"}");
+        assertThat(body).contains("jvm_memory_used_bytes{area=\"heap\"", "jvm_memory_max_bytes",
+                "jvm_threads_live_threads", "jvm_threads_states_threads", "process_cpu_usage");
+    }
+
     static String refusedJson(String json) throws Exception {
         int before = service.runs().store().runs().size();
         Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> client.submit(

@@ -1,0 +1,20 @@
+package io.sigmaquant.controller.fleet;
+
+/** Counts the MQTT messages the controller's session receives and publishes, for metrics; any thread. */
+public interface MessageTraffic {
+    MessageTraffic NONE = new MessageTraffic() {
+        @Override
+        public void received() {
+        }
+
+        @Override
+        public void published() {
+        }
+    };
+
+    /** A message was delivered to the session (a status, a reply, anything its subscriptions match). */
+    void received();
+
+    /** A message (a job or a cancel) was published and the broker acknowledged it. */
+    void published();
+}

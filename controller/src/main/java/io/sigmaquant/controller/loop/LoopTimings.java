@@ -1,0 +1,21 @@
+package io.sigmaquant.controller.loop;
+
+/**
+ * How long the loop's own computation took in each iteration, for metrics: the loop stays free of any metrics
+ * library. Called on the run's thread.
+ */
+public interface LoopTimings {
+    LoopTimings NONE = new LoopTimings() {
+    };
+
+    /** The cost model was refitted on the measurements so far, after one that the fit learns from. */
+    default void fitted(long nanos) {
+    }
+
+    /**
+     * The next configuration was decided: the allocation under the fitted model and, when it finds none within
+     * the budgets, the refits on resamples and their allocations that exploration weighs.
+     */
+    default void solved(long nanos) {
+    }
+}
