@@ -75,4 +75,12 @@ class ArchitectureTest {
                     "io.sigmaquant.controller.quant..", "io.sigmaquant.controller.loop..")
             .should().dependOnClassesThat().resideInAPackage("io.vertx..")
             .because("the method and the loop are plain Java, testable without an event loop");
+
+    @ArchTest
+    static final ArchRule controllerMicrometer_outsideTheMetricsPackage_isRefused = noClasses()
+            .that().resideInAPackage("io.sigmaquant.controller..")
+            .and().resideOutsideOfPackage("io.sigmaquant.controller.metrics..")
+            .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+            .because("the controller's meters have one home, ControllerMetrics; the parts it measures tell a "
+                    + "listener of their own package (DispatchListener, MessageTraffic, LoopTimings)");
 }
