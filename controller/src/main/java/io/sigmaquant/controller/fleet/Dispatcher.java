@@ -8,8 +8,17 @@ import io.sigmaquant.protocol.message.MeasurementJob;
  * {@link JobDispatcher} does it over MQTT with leases and retries, tests answer from a fake board.
  */
 public interface Dispatcher {
-    /** A result and the agent that produced it. */
-    record Measured(JobResult result, String agentId) {
+    /**
+     * A result and the agent that produced it.
+     *
+     * @param arrivedNanos when the result arrived, on {@link System#nanoTime}'s clock: how long it then took to be
+     *                     recorded is timed from there
+     */
+    record Measured(JobResult result, String agentId, long arrivedNanos) {
+        /** A result that arrives now. */
+        public Measured(JobResult result, String agentId) {
+            this(result, agentId, System.nanoTime());
+        }
     }
 
     /**

@@ -217,7 +217,7 @@ public final class JobDispatcher implements Dispatcher {
                     long now = nanoTime.getAsLong();
                     listener.resultHandled(now - reply.atNanos());
                     listener.succeeded(now - start);
-                    return new Measured(r, agent);
+                    return new Measured(r, agent, reply.atNanos());
                 }
                 JobError e = (JobError) m;
                 listener.attemptFailed(AttemptFailure.ERROR);

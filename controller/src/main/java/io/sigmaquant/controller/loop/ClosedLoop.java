@@ -112,6 +112,7 @@ public final class ClosedLoop {
         double predictedMs = model.predictedMs(state.model(), bits);
         Measurement m = rig.measure(bits);
         recorder.measured(m.measured(), bits);
+        timings.recorded(System.nanoTime() - m.measured().arrivedNanos());
         long fitting = System.nanoTime();
         LoopIteration it = state.add(m, kind, predictedMs);
         if (kind.learns()) {

@@ -1,8 +1,8 @@
 package io.sigmaquant.controller.loop;
 
 /**
- * How long the loop's own computation took in each iteration, for metrics: the loop stays free of any metrics
- * library. Called on the run's thread.
+ * How long the loop's steps took in each iteration, for metrics: the loop stays free of any metrics library.
+ * Called on the run's thread.
  */
 public interface LoopTimings {
     LoopTimings NONE = new LoopTimings() {
@@ -17,5 +17,9 @@ public interface LoopTimings {
      * the budgets, the refits on resamples and their allocations that exploration weighs.
      */
     default void solved(long nanos) {
+    }
+
+    /** A measurement's result was recorded ({@link LoopRecorder#measured}) {@code nanos} after it arrived. */
+    default void recorded(long nanos) {
     }
 }

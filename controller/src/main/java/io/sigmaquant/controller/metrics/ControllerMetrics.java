@@ -39,6 +39,7 @@ public final class ControllerMetrics implements DispatchListener, LoopTimings, M
     private final Timer agentWait;
     private final Timer accept;
     private final Timer resultHandling;
+    private final Timer resultRecorded;
     private final Timer fit;
     private final Timer solve;
     private final Counter messagesIn;
@@ -56,6 +57,8 @@ public final class ControllerMetrics implements DispatchListener, LoopTimings, M
                 Duration.ofSeconds(30));
         resultHandling = stage("sigmaquant.result.handling", "time from a result's arrival from the broker to the "
                 + "measurement waiting for it having it", Duration.ofSeconds(30));
+        resultRecorded = stage("sigmaquant.result.recorded", "time from a result's arrival from the broker to its "
+                + "being recorded in the store by the run", Duration.ofSeconds(30));
         fit = stage("sigmaquant.loop.fit", "time the closed loop took to refit its cost model after a measurement",
                 Duration.ofMinutes(5));
         solve = stage("sigmaquant.loop.solve", "time the closed loop took to decide its next configuration "
@@ -131,6 +134,11 @@ public final class ControllerMetrics implements DispatchListener, LoopTimings, M
     @Override
     public void resultHandled(long nanos) {
         resultHandling.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void recorded(long nanos) {
+        resultRecorded.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

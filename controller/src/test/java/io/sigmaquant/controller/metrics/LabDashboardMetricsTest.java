@@ -87,6 +87,7 @@ class LabDashboardMetricsTest {
             metrics.published();
             metrics.fitted(Duration.ofMillis(5).toNanos());
             metrics.solved(Duration.ofMillis(8).toNanos());
+            metrics.recorded(Duration.ofMillis(2).toNanos());
             metrics.iteration(new LoopIteration(1, IterationKind.CALIBRATION, Map.of("/fc/Gemm", 8), "agent-a", 1.2,
                     1.5, 1.5, Double.NaN, Double.NaN, Double.NaN, 1.0, true, 100, true, BudgetVerdict.MEETS, Double.NaN));
             metrics.runFinished(RunStatus.CONVERGED);

@@ -240,7 +240,8 @@ class ServiceApiTest {
         String body = get("/metrics").body();
 
         assertThat(body).contains("sigmaquant_dispatch_queue_seconds_bucket", "sigmaquant_dispatch_accept_seconds_bucket",
-                "sigmaquant_result_handling_seconds_bucket", "sigmaquant_loop_fit_seconds_bucket",
+                "sigmaquant_result_handling_seconds_bucket", "sigmaquant_result_recorded_seconds_bucket",
+                "sigmaquant_loop_fit_seconds_bucket",
                 "sigmaquant_loop_solve_seconds_bucket", "le=\"0.05\"",
                 "sigmaquant_mqtt_messages_total{direction=\"in\"}",
                 "sigmaquant_mqtt_messages_total{direction=\"out\"}");
