@@ -8,7 +8,10 @@ public interface DispatchListener {
     default void dispatched(String agentId) {
     }
 
-    /** An attempt waited {@code nanos} for an online agent of its class (zero when one was online at once). */
+    /**
+     * An attempt waited {@code nanos} for an online agent of its class: about zero when one was online at once, the
+     * whole wait when none came.
+     */
     default void waitedForAgent(long nanos) {
     }
 

@@ -192,9 +192,13 @@ public final class JobDispatcher implements Dispatcher {
         StringBuilder reasons = new StringBuilder();
         for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
             long queued = nanoTime.getAsLong();
-            String agent = agents.pick(deviceClass, failedOn, policy.waitForAgent());
+            String agent;
+            try {
+                agent = agents.pick(deviceClass, failedOn, policy.waitForAgent());
+            } finally {
+                listener.waitedForAgent(nanoTime.getAsLong() - queued); // a wait that found none counts too
+            }
             long start = nanoTime.getAsLong();
-            listener.waitedForAgent(start - queued);
             MeasurementJob a = withAttempt(job, attempt, lease);
             Sent sent = new Sent(a, agent);
             String key = key(a.jobId(), attempt);

@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -105,6 +106,22 @@ class JobDispatcherTimingTest {
         Timer queue = timer("sigmaquant.dispatch.queue");
         assertThat(queue.count()).isEqualTo(1);
         assertThat(queue.totalTime(TimeUnit.NANOSECONDS)).isGreaterThanOrEqualTo(away.toNanos());
+    }
+
+    @Test
+    void measure_noAgentComesOnline_timesTheWholeWait() {
+        Duration tick = Duration.ofSeconds(3);
+        AtomicLong ticking = new AtomicLong();
+        JobDispatcher waiting = new JobDispatcher(registry, this::publish, (a, c) -> { }, metrics,
+                new MemoryDispatchLog(), () -> ticking.getAndAdd(tick.toNanos())); // each read a tick later
+        JobPolicy brief = new JobPolicy(POLICY.lease(), 1, Duration.ofMillis(250));
+
+        assertThatThrownBy(() -> waiting.measure(CLASS, JobDispatcherTest.job("t3"), brief))
+                .isInstanceOf(JobFailedException.class);
+
+        Timer queue = timer("sigmaquant.dispatch.queue");
+        assertThat(queue.count()).isEqualTo(1);
+        assertThat(queue.totalTime(TimeUnit.NANOSECONDS)).isGreaterThanOrEqualTo(tick.toNanos());
     }
 
     @Test
