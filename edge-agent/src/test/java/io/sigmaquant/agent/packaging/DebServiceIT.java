@@ -39,7 +39,7 @@ class DebServiceIT {
     @Test
     void unit_underSystemd_runsSandboxedMeasuresStopsCleanlyAndRestartsAfterACrash() throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
-            fail("DebServiceIT boots systemd in namespaces: run it as root (as CI does), or leave out -Pimages");
+            fail("DebServiceIT boots systemd in namespaces: run it as root (as CI does), or leave out -Pdeb");
         }
         Path script = Path.of(getClass().getResource("systemd-sandbox.sh").toURI());
         Process sandbox = new ProcessBuilder("bash", script.toString(), BuiltPackage.path().toString(),
