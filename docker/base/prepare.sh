@@ -22,6 +22,8 @@ for arch in amd64 arm64; do
   "$here/rootfs.sh" "$arch" "$root"
 
   work="$(mktemp -d "$out/.base-$arch.XXXXXX")"
+  # a failed step (tar, a full disk) leaves no half-made folder behind
+  trap 'rm -rf "$work"' EXIT
   # Sorted names, fixed times and numeric owners: the same packages give the same layer digest, and the
   # user's folders stay owned by 10001 whatever this machine's passwd says.
   tar -C "$root" --sort=name --mtime=@0 --numeric-owner -cf "$work/layer.tar" .
@@ -50,5 +52,6 @@ JSON
   tar -C "$work" -cf "$work/image.tar" manifest.json config.json layer.tar
   mv "$work/image.tar" "$image" # a half-written tar is never taken for a finished one
   rm -rf "$work"
+  trap - EXIT
   echo "prepare.sh: $image ($(du -h "$image" | cut -f1))"
 done

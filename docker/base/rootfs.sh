@@ -11,6 +11,12 @@ set -euo pipefail
 arch="${1:?usage: rootfs.sh amd64|arm64 OUT_DIR}"
 out="${2:?usage: rootfs.sh amd64|arm64 OUT_DIR}"
 case "$arch" in amd64|arm64) ;; *) echo "rootfs.sh: architecture must be amd64 or arm64, not '$arch'" >&2; exit 2 ;; esac
+# The packages come from this machine's apt sources: only Debian 12's give the base the images are tested on.
+codename="$( (. /etc/os-release 2>/dev/null && echo "${ID:-}/${VERSION_CODENAME:-}") || true)"
+if [ "$codename" != debian/bookworm ]; then
+  echo "rootfs.sh: needs a Debian 12 (bookworm) machine, since it takes this machine's apt packages; this is '${codename}' (/etc/os-release)" >&2
+  exit 2
+fi
 
 # What a headless JVM running the controller or the agent loads, and nothing else.
 packages=(libc6 libgcc-s1 libstdc++6 zlib1g openjdk-17-jre-headless)

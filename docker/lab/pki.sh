@@ -14,7 +14,7 @@ trap 'exit 0' TERM INT
 PKI="${LAB_PKI:-/pki}"          # CA, index, every key (private to this service)
 FLEET="${LAB_FLEET:-/fleet}"    # what the broker, the controller and Prometheus read
 ENROL="${LAB_ENROL:-/enrol}"    # the simulated agents' requests and certificates
-DB_URL="${LAB_STORE_URL:?LAB_STORE_URL: the controller store's JDBC URL}"
+DB_URL="${LAB_STORE_URL:?LAB_STORE_URL: the JDBC URL of the controller store}"
 DB_USER="${LAB_STORE_USER:-sigmaquant}"
 DB_PASSWORD="${LAB_STORE_PASSWORD:?LAB_STORE_PASSWORD}"
 
@@ -28,24 +28,40 @@ publish() {
   cp "$1" "$2.tmp" && chmod "$3" "$2.tmp" && mv -f "$2.tmp" "$2"
 }
 
+# Not ready until this start's certificates are published: a `ready` left by the last run would let the broker
+# and the controller start on files about to be replaced.
+rm -f "$FLEET/ready"
 mkdir -p "$FLEET/broker" "$FLEET/controller" "$FLEET/prometheus" "$ENROL/requests" "$ENROL/agents"
 if [ ! -f "$PKI/ca.crt" ]; then
   sigmaquant pki init --dir "$PKI"
 fi
 # `mosquitto` and `controller` are the host names inside the compose network; localhost for a browser, curl and
 # `optimize --server` on the machine that runs the lab; LAB_HOST (SIGMAQUANT_LAB_HOST) the name boards reach it
-# at. Issued once: to add a name later, issue again with --force (see the README).
+# at. PKI/lab-host records the LAB_HOST the two certificates were issued for: when it changes, both are issued
+# again (--force revokes the old ones); the broker restarts itself on its new certificate (broker.sh).
+lab_host="${LAB_HOST:-}"
+[ "$lab_host" = controller ] && lab_host=""
 public=""
-if [ -n "${LAB_HOST:-}" ] && [ "$LAB_HOST" != controller ]; then
-  public="--host $LAB_HOST"
+if [ -n "$lab_host" ]; then
+  public="--host $lab_host"
 fi
-if [ ! -f "$PKI/brokers/broker.pem" ]; then
-  sigmaquant pki issue --dir "$PKI" --broker broker --host mosquitto --host localhost --host 127.0.0.1 $public
+changed=""
+if [ "$(cat "$PKI/lab-host" 2>/dev/null || true)" != "$lab_host" ]; then
+  changed=yes
 fi
-if [ ! -f "$PKI/controllers/controller.pem" ]; then
-  sigmaquant pki issue --dir "$PKI" --controller controller --host controller --host localhost --host 127.0.0.1 \
-    $public
-fi
+# Issues the server certificate $1 ($2: the compose network's name for it) unless it exists for this LAB_HOST.
+issue_server() {
+  force=""
+  if [ -f "$PKI/${1}s/$1.pem" ]; then
+    [ -n "$changed" ] || return 0
+    force="--force"
+    echo "lab pki: SIGMAQUANT_LAB_HOST is now '$lab_host': issuing the $1 certificate again"
+  fi
+  sigmaquant pki issue --dir "$PKI" "--$1" "$1" --host "$2" --host localhost --host 127.0.0.1 $public $force
+}
+issue_server broker mosquitto
+issue_server controller controller
+printf '%s\n' "$lab_host" > "$PKI/lab-host"
 # A CRL is signed for 30 days and Mosquitto refuses everyone once it is out of date: sign it afresh at each
 # start and whenever it is older than 20 days (broker.sh passes a new one on to Mosquitto by itself).
 sigmaquant pki crl --dir "$PKI"
@@ -56,6 +72,8 @@ publish "$PKI/brokers/broker.key" "$FLEET/broker/broker.key" 600
 publish "$PKI/controllers/controller.pem" "$FLEET/controller/controller.pem" 600
 
 # Prometheus needs a token for /metrics (tokens are required with TLS); a viewer one can only read.
+# `sigmaquant token` takes the store password as a flag only (no file or variable), so it is on this command line
+# for the moment the command runs: visible to processes of this container only (the pki service runs nothing else).
 if [ ! -s "$FLEET/prometheus/token" ]; then
   sigmaquant token create --role viewer --name prometheus --store-url "$DB_URL" --store-user "$DB_USER" \
     --store-password "$DB_PASSWORD" > "$FLEET/prometheus/token.tmp"

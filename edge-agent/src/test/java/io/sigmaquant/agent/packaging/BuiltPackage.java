@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The .deb that profile images built, in the folder failsafe names (sigmaquant.deb.dir). */
+/** The .deb that profile deb built, in the folder failsafe names (sigmaquant.deb.dir). */
 final class BuiltPackage {
     private BuiltPackage() {
     }
@@ -19,7 +19,7 @@ final class BuiltPackage {
             List<Path> debs = files.filter(f -> f.getFileName().toString().matches("sigmaquant-agent_.+_all\\.deb"))
                     .toList();
             if (debs.size() != 1) {
-                fail("expected one sigmaquant-agent_<version>_all.deb in " + dir + " (./mvnw -Pimages -pl edge-agent "
+                fail("expected one sigmaquant-agent_<version>_all.deb in " + dir + " (./mvnw -Pdeb -pl edge-agent "
                         + "-am package), found " + debs);
             }
             return debs.get(0).toAbsolutePath();

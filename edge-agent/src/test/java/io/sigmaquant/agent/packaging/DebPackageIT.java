@@ -46,7 +46,7 @@ class DebPackageIT {
     @BeforeAll
     static void install() throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
-            fail("DebPackageIT installs a package: run it as root (as CI does), or leave out -Pimages");
+            fail("DebPackageIT installs a package: run it as root (as CI does), or leave out -Pdeb");
         }
         if (Commands.run("dpkg-query", "-W", "-f=${Status}", PACKAGE).output().contains("installed")) {
             fail(PACKAGE + " is already installed here; the test would purge it: apt-get purge " + PACKAGE + " first");

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * as user sigmaquant with no capabilities, no new privileges and the system-call filter, ONNX Runtime runs
  * inferences inside that sandbox, a stop by SIGTERM counts as success, and a crash is restarted.
  * systemd boots in namespaces of its own over a throw-away overlay of this machine's root
- * (systemd-sandbox.sh), so nothing here is installed or started; runs as root, in profile images.
+ * (systemd-sandbox.sh), so nothing here is installed or started; runs as root, in profile deb.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DebServiceIT {
@@ -39,7 +39,7 @@ class DebServiceIT {
     @Test
     void unit_underSystemd_runsSandboxedMeasuresStopsCleanlyAndRestartsAfterACrash() throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
-            fail("DebServiceIT boots systemd in namespaces: run it as root (as CI does), or leave out -Pimages");
+            fail("DebServiceIT boots systemd in namespaces: run it as root (as CI does), or leave out -Pdeb");
         }
         Path script = Path.of(getClass().getResource("systemd-sandbox.sh").toURI());
         Process sandbox = new ProcessBuilder("bash", script.toString(), BuiltPackage.path().toString(),
