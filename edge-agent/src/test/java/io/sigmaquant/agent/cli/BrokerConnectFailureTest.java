@@ -18,21 +18,40 @@ class BrokerConnectFailureTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void run_brokerPortClosed_isOneLineAndExit1() throws Exception {
-        int closed;
+    private static int closedPort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort(); // free once closed: nothing listens there
+            return s.getLocalPort(); // free once closed: nothing listens there
         }
+    }
+
+    private void assertRetriable(String broker) {
         StringWriter err = new StringWriter();
         CommandLine cli = AgentCli.commandLine();
         cli.setErr(new PrintWriter(err));
 
-        int exit = cli.execute("run", "--broker", "tcp://127.0.0.1:" + closed, "--id", "a-1", "--profile",
-                "x86-64-generic", "--measure-in-process", "--cache-dir", tmp.toString(), "--metrics-port", "0");
+        int exit = cli.execute("run", "--broker", broker, "--id", "a-1", "--profile", "x86-64-generic",
+                "--measure-in-process", "--cache-dir", tmp.toString(), "--metrics-port", "0");
 
-        assertThat(exit).isEqualTo(1);
+        assertThat(exit).as(err.toString()).isEqualTo(1);
         assertThat(err.toString().lines()).singleElement().asString()
-                .startsWith("sigmaquant-agent: cannot connect to the broker tcp://127.0.0.1:" + closed + ": ");
+                .startsWith("sigmaquant-agent: cannot connect to the broker " + broker + ": ")
+                .doesNotContain("certificate");
+    }
+
+    @Test
+    void run_brokerPortClosed_isOneLineAndExit1() throws Exception {
+        assertRetriable("tcp://127.0.0.1:" + closedPort());
+    }
+
+    /** A board booting before the broker is up over TLS: not a certificate problem, so the unit retries. */
+    @Test
+    void run_tlsBrokerPortClosed_isOneLineAndExit1() throws Exception {
+        assertRetriable("ssl://127.0.0.1:" + closedPort());
+    }
+
+    /** A board booting before its DNS: .invalid never resolves (RFC 2606). */
+    @Test
+    void run_tlsBrokerHostUnknown_isOneLineAndExit1() {
+        assertRetriable("ssl://broker.invalid:8883");
     }
 }
