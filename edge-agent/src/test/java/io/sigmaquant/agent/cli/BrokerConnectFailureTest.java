@@ -2,6 +2,7 @@ package io.sigmaquant.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sigmaquant.agent.testing.DroppingTlsBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -53,5 +54,28 @@ class BrokerConnectFailureTest {
     @Test
     void run_tlsBrokerHostUnknown_isOneLineAndExit1() {
         assertRetriable("ssl://broker.invalid:8883");
+    }
+
+    /**
+     * A TLS broker that drops the connection after the handshake: maybe a refused certificate (TLS 1.3), maybe a
+     * broker restarting. Retried (exit 1), with a hint at the certificate should it persist.
+     */
+    @Test
+    void run_tlsBrokerDropsAfterHandshake_isOneLineExit1WithCertificateHint() throws Exception {
+        try (DroppingTlsBroker broker = new DroppingTlsBroker(tmp)) {
+            StringWriter err = new StringWriter();
+            CommandLine cli = AgentCli.commandLine();
+            cli.setErr(new PrintWriter(err));
+
+            int exit = cli.execute("run", "--broker", broker.url(), "--tls-ca", broker.caFile().toString(), "--id",
+                    "a-1", "--profile", "x86-64-generic", "--measure-in-process", "--cache-dir", tmp.toString(),
+                    "--metrics-port", "0");
+
+            assertThat(exit).as(err.toString()).isEqualTo(1);
+            assertThat(err.toString().lines()).singleElement().asString()
+                    .startsWith("sigmaquant-agent: cannot connect to the broker " + broker.url() + ": ")
+                    .endsWith("if this persists, check the certificate: a revoked, expired or foreign one is refused "
+                            + "this way");
+        }
     }
 }
