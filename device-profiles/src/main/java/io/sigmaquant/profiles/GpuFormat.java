@@ -2,6 +2,8 @@ package io.sigmaquant.profiles;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /** A precision a board's GPU runs a model in through its execution provider. */
 public enum GpuFormat {
@@ -26,6 +28,9 @@ public enum GpuFormat {
         return id;
     }
 
+    /**
+     * @throws IllegalArgumentException naming the value and the choices, in one line
+     */
     @JsonCreator
     public static GpuFormat of(String id) {
         for (GpuFormat f : values()) {
@@ -33,6 +38,7 @@ public enum GpuFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown GPU format: " + id);
+        throw new IllegalArgumentException("unknown GPU format '" + id + "'; choose one of "
+                + Arrays.stream(values()).map(GpuFormat::id).collect(Collectors.joining(", ")));
     }
 }

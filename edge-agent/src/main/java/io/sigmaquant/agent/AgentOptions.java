@@ -29,7 +29,8 @@ public final class AgentOptions {
     public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
     public static final Path DEFAULT_SYSFS_ROOT = Path.of("/");
     /** The official ONNX Runtime jar has only this one; a GPU provider needs ONNX Runtime's own build. */
-    public static final ExecutionProvider DEFAULT_EXECUTION_PROVIDER = ExecutionProvider.CPU;
+    public static final String DEFAULT_EXECUTION_PROVIDER_ID = "cpu"; // a constant: help texts quote it
+    public static final ExecutionProvider DEFAULT_EXECUTION_PROVIDER = ExecutionProvider.of(DEFAULT_EXECUTION_PROVIDER_ID);
     /** The worker's java binary runs directly. */
     public static final List<String> DEFAULT_WORKER_LAUNCHER = List.of();
 

@@ -56,46 +56,73 @@ public final class AgentRuntime implements AutoCloseable {
     private AgentRuntime(AgentOptions c) throws Exception {
         DeviceProfile profile = DeviceProfiles.load(c.profile());
         MqttLogin login = c.mqttLogin(); // first: a bad certificate stops the agent before anything starts
-        OrtNatives.load(c.ortNativePath()); // before anything touches ONNX Runtime, and before the worker starts
-        ProviderChoice providers = OrtProviders.choose(c.simulate() ? ExecutionProvider.CPU : c.executionProvider());
-        if (providers.warning() != null) {
-            LOG.warn(providers.warning());
-        }
-        MqttPlugPower plug = new MqttPlugPower();
-        Availability availability = new Availability(this::availabilityChanged);
-        JobExecutor executor;
-        Consumer<byte[]> plugReadings = plug::accept;
-        if (c.simulate()) {
-            executor = new SimulatedExecutor(c.agentId(), profile, c.agentId().hashCode(), c.simulationNoise());
-        } else {
-            EnergyMeter meter = EnergyMeters.select(c.energy(), c.sysfsRoot(), CommandRunner.SYSTEM, profile, plug);
-            ModelCache cache = new ModelCache(c.cacheDir(), c.cacheCapBytes());
-            ModelMeasurer measurer;
-            if (c.measureInProcess()) {
-                measurer = new InProcessMeasurer(c.agentId(), new Measurer(meter, new SystemProbe(c.sysfsRoot(),
-                        CommandRunner.SYSTEM), Clock.SYSTEM, c.cacheDir(), providers.used()));
-            } else {
-                WorkerMeasurer worker = new WorkerMeasurer(WorkerCommand.of(c.workerLauncher(),
-                        new WorkerCommand.Settings(c.agentId(), c.profile(), c.energy().toString(), c.sysfsRoot(),
-                                c.cacheDir(), providers.used()), WorkerMain.class), availability);
-                worker.prestart();
-                plugReadings = plugReadings.andThen(worker::plugReading); // the worker's meter reads the plug
-                measurer = worker;
+        // before the worker starts and the agent announces itself online: a port taken or a host that does not
+        // resolve is the operator's to fix (exit 2), not a crash after "online" that the service unit restarts forever
+        this.metricsPort = serveMetrics(c);
+        try {
+            OrtNatives.load(c.ortNativePath()); // before anything touches ONNX Runtime, and before the worker starts
+            ProviderChoice providers = OrtProviders.choose(c.simulate() ? ExecutionProvider.CPU : c.executionProvider());
+            if (providers.warning() != null) {
+                LOG.warn(providers.warning());
             }
-            // the agent's own certificate: the controller serves models only to this installation's identities
-            executor = new MeasuringExecutor(new ModelFetcher(cache, c.maxModelBytes(), c.modelOrigin(), login.tls()),
-                    cache, measurer, meter.id());
+            MqttPlugPower plug = new MqttPlugPower();
+            Availability availability = new Availability(this::availabilityChanged);
+            JobExecutor executor;
+            Consumer<byte[]> plugReadings = plug::accept;
+            if (c.simulate()) {
+                executor = new SimulatedExecutor(c.agentId(), profile, c.agentId().hashCode(), c.simulationNoise());
+            } else {
+                EnergyMeter meter = EnergyMeters.select(c.energy(), c.sysfsRoot(), CommandRunner.SYSTEM, profile, plug);
+                ModelCache cache = new ModelCache(c.cacheDir(), c.cacheCapBytes());
+                ModelMeasurer measurer;
+                if (c.measureInProcess()) {
+                    measurer = new InProcessMeasurer(c.agentId(), new Measurer(meter, new SystemProbe(c.sysfsRoot(),
+                            CommandRunner.SYSTEM), Clock.SYSTEM, c.cacheDir(), providers.used()));
+                } else {
+                    WorkerMeasurer worker = new WorkerMeasurer(WorkerCommand.of(c.workerLauncher(),
+                            new WorkerCommand.Settings(c.agentId(), c.profile(), c.energy().toString(), c.sysfsRoot(),
+                                    c.cacheDir(), providers.used()), WorkerMain.class), availability);
+                    worker.prestart();
+                    plugReadings = plugReadings.andThen(worker::plugReading); // the worker's meter reads the plug
+                    measurer = worker;
+                }
+                // the agent's own certificate: the controller serves models only to this installation's identities
+                executor = new MeasuringExecutor(new ModelFetcher(cache, c.maxModelBytes(), c.modelOrigin(), login.tls()),
+                        cache, measurer, meter.id());
+            }
+            this.online = status(c, profile, executor, providers);
+            this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), login,
+                    current(), c.energy().plugTopic(), plugReadings);
+            // a simulated agent answers for the profile's board, whatever machine it runs on
+            int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
+            this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
+                    System::currentTimeMillis, new JobChecks(cores, profile.allowedBits(),
+                            profile.measurement().threads()), availability);
+            connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
+        } catch (Exception | Error e) {
+            metrics.close();
+            throw e;
         }
-        this.online = status(c, profile, executor, providers);
-        this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), login,
-                current(), c.energy().plugTopic(), plugReadings);
-        // a simulated agent answers for the profile's board, whatever machine it runs on
-        int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
-        this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
-                System::currentTimeMillis, new JobChecks(cores, profile.allowedBits(),
-                        profile.measurement().threads()), availability);
-        connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
-        this.metricsPort = c.metricsPort() >= 0 ? metrics.serve(c.metricsHost(), c.metricsPort()) : -1;
+    }
+
+    private int serveMetrics(AgentOptions c) {
+        if (c.metricsPort() < 0) {
+            return -1;
+        }
+        try {
+            return metrics.serve(c.metricsHost(), c.metricsPort());
+        } catch (IOException | IllegalArgumentException e) { // UnresolvedAddressException is one
+            throw new IllegalArgumentException("--metrics-host/--metrics-port " + c.metricsHost() + ":"
+                    + c.metricsPort() + ": cannot listen there (" + describe(e) + ")", e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.channels.UnresolvedAddressException
+                || e.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
+            return "the host does not resolve";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     public static AgentRuntime start(AgentOptions options) throws Exception {

@@ -1,5 +1,7 @@
 package io.sigmaquant.controller.cli;
 
+import io.sigmaquant.agent.cli.EnvironmentDefaults;
+import io.sigmaquant.agent.cli.ParameterErrorLine;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
 import io.sigmaquant.profiles.ProfileException;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class SigmaQuantCli {
     /** Exit status for bad input (the same picocli uses for usage errors). */
-    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_BAD_INPUT = ParameterErrorLine.EXIT_BAD_INPUT;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -28,6 +30,7 @@ public final class SigmaQuantCli {
         CommandLine cli = new CommandLine(new SigmaQuantCli());
         // the service's settings may come from SIGMAQUANT_* variables (containers); the one-shot commands take flags
         cli.getSubcommands().get("serve").setDefaultValueProvider(new EnvironmentDefaults(System::getenv));
+        cli.setParameterExceptionHandler(new ParameterErrorLine("sigmaquant"));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof UserInputException || ex instanceof ProfileException || ex instanceof TlsFileException) {
                 // budgets are named by the flags that set them here, by the resource elsewhere

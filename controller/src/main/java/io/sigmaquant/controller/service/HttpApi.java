@@ -10,6 +10,7 @@ import io.sigmaquant.controller.wiring.ControllerOptions;
 import io.sigmaquant.controller.wiring.ControllerParts;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder.TooLongFormFieldException;
 import io.sigmaquant.profiles.DeviceProfiles;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -65,9 +66,10 @@ public final class HttpApi {
         ApiAccess access = new ApiAccess(vertx, runs.store().tokens(), options.requireTokens());
         router.route("/api/*").handler(access);
         router.route("/metrics").handler(access);
-        router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
-        // the name container orchestrators and compose health checks conventionally probe
-        router.get("/healthz").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
+        // /healthz: the name container orchestrators and compose health checks conventionally probe
+        Handler<RoutingContext> health = ctx -> json(ctx, 200, Map.of("status", "ok"));
+        router.get("/health").handler(health);
+        router.get("/healthz").handler(health);
         router.get("/").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
                 .end(dashboard));
         router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml")

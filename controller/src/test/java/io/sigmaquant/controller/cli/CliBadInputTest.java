@@ -42,6 +42,15 @@ class CliBadInputTest {
         return p;
     }
 
+    /** Picocli would print its message and the whole usage; the rule above is one line for every bad input. */
+    @Test
+    void quantize_unknownFlagOrBadValue_isOneLine() throws Exception {
+        assertRefused(CliRun.of("quantize", Fixtures.model("resnet"), "--no-such-flag", "--out", out()),
+                "--no-such-flag");
+        assertRefused(CliRun.of("quantize", Fixtures.model("resnet"), "--uniform", "eight", "--out", out()),
+                "--uniform", "'eight'");
+    }
+
     @Test
     void serve_mqttPortTaken_isRefusedNamingTheFlag() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

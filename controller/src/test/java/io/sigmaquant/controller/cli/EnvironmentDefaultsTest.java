@@ -1,9 +1,11 @@
 package io.sigmaquant.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sigmaquant.agent.cli.EnvironmentDefaults;
 import io.sigmaquant.protocol.SettingVariables;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -56,10 +58,18 @@ class EnvironmentDefaultsTest {
     }
 
     @Test
-    void parse_badVariableValue_isRefusedNamingTheOption() {
-        assertThatThrownBy(() -> parse(Map.of("SIGMAQUANT_HTTP_PORT", "eighty")))
-                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--http-port")
-                .hasMessageContaining("eighty");
+    void serve_badVariableValue_isOneLineNamingTheVariable() {
+        CommandLine cli = SigmaQuantCli.commandLine();
+        cli.getSubcommands().get("serve").setDefaultValueProvider(
+                new EnvironmentDefaults(Map.of("SIGMAQUANT_HTTP_PORT", "eighty")::get));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("serve");
+
+        assertThat(exit).isEqualTo(SigmaQuantCli.EXIT_BAD_INPUT);
+        assertThat(err.toString().lines()).singleElement().asString().startsWith("sigmaquant: ")
+                .contains("--http-port", "'eighty'").endsWith(" (from SIGMAQUANT_HTTP_PORT)");
     }
 
     @Test

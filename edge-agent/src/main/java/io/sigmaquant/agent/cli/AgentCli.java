@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, BenchCommand.class, WorkerBenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class AgentCli {
-    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_BAD_INPUT = ParameterErrorLine.EXIT_BAD_INPUT;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -22,6 +22,7 @@ public final class AgentCli {
         CommandLine cli = new CommandLine(new AgentCli());
         // the agent's settings may come from SIGMAQUANT_* variables (containers, service units); a flag wins
         cli.getSubcommands().get("run").setDefaultValueProvider(new EnvironmentDefaults(System::getenv));
+        cli.setParameterExceptionHandler(new ParameterErrorLine("sigmaquant-agent"));
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof ProfileException
                     || ex instanceof io.sigmaquant.agent.measure.ModelLoadException || ex instanceof TlsFileException) {

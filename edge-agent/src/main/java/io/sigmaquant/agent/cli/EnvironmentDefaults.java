@@ -7,14 +7,16 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Defaults of {@code sigmaquant-agent run}'s options from {@code SIGMAQUANT_*} variables (the rule is {@link SettingVariables}),
- * so that a container or a service unit can be configured without a command line; a flag still wins. Options
- * without a variable set keep their own default (picocli falls back to it when this returns null).
+ * Defaults of a service command's options ({@code sigmaquant-agent run}, {@code sigmaquant serve}) from
+ * {@code SIGMAQUANT_*} variables (the rule is {@link SettingVariables}), so that a container or a service unit can
+ * be configured without a command line; a flag still wins. Options without a variable set keep their own default
+ * (picocli falls back to it when this returns null). One class for both command lines: the controller depends on
+ * the agent's module, not the other way round, and the protocol has no picocli.
  */
-final class EnvironmentDefaults implements IDefaultValueProvider {
+public final class EnvironmentDefaults implements IDefaultValueProvider {
     private final UnaryOperator<String> environment;
 
-    EnvironmentDefaults(UnaryOperator<String> environment) {
+    public EnvironmentDefaults(UnaryOperator<String> environment) {
         this.environment = environment;
     }
 

@@ -1,5 +1,6 @@
 package io.sigmaquant.agent.cli;
 
+import io.sigmaquant.agent.AgentOptions;
 import io.sigmaquant.profiles.ExecutionProvider;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -15,7 +16,7 @@ final class OrtFlags {
     // a String, not an enum: a bad value is then a one-line error (exit 2) like every other bad input
     @Option(names = "--execution-provider", paramLabel = "cpu|cuda|tensorrt",
             description = "where ONNX Runtime runs the models; without the provider in the loaded ONNX Runtime the "
-                    + "agent measures on the CPU and warns (default: cpu, AgentOptions.DEFAULT_EXECUTION_PROVIDER)")
+                    + "agent measures on the CPU and warns (default: " + AgentOptions.DEFAULT_EXECUTION_PROVIDER_ID + ")")
     String executionProvider;
 
     /** The provider asked for, null when not given. */

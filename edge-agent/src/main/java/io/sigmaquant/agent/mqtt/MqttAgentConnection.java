@@ -121,15 +121,32 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
                 throw new IllegalArgumentException("the broker " + client.getServerURI() + " refused this agent: "
                         + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
             }
-            if (overTls() && e.getCause() instanceof java.io.IOException) {
-                // TLS 1.3: the client's side of the handshake ends before the broker checks the certificate, so a
-                // refused one shows here as the broker closing the connection (a broken pipe, a reset)
-                throw new IllegalArgumentException("the broker " + client.getServerURI() + " closed the connection "
-                        + "while this agent connected (" + e.getCause().getMessage() + "): a revoked or expired "
-                        + "certificate, or one from another CA, is refused this way", e);
-            }
-            throw new BrokerUnreachableException(client.getServerURI(), e);
+            throw new BrokerUnreachableException(client.getServerURI(), e, certificateHint(e));
         }
+    }
+
+    /**
+     * A hint for a connection the broker dropped after TCP was up. TLS 1.3: the client's side of the handshake ends
+     * before the broker checks the certificate, so a refused one shows as a reset or broken pipe. So can a broker
+     * restarting, hence exit 1 with a hint rather than exit 2 (which the service unit does not restart). Nothing
+     * for a broker not reached at all (refused, unknown host, no route, timeout): a board booting before its
+     * network must keep trying.
+     */
+    private String certificateHint(MqttException e) {
+        if (!overTls() || !(e.getCause() instanceof java.io.IOException) || neverReached(e)) {
+            return null;
+        }
+        return "if this persists, check the certificate: a revoked, expired or foreign one is refused this way";
+    }
+
+    private static boolean neverReached(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean overTls() {
@@ -139,7 +156,8 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
 
     /** CONNACK "not authorized" / "bad user name or password", or a TLS handshake the broker ended. */
     private static boolean refusedCredentials(MqttException e) {
-        return e.getReasonCode() == 0x86 || e.getReasonCode() == 0x87 || e.getCause() instanceof SSLException;
+        return e.getReasonCode() == 0x86 || e.getReasonCode() == 0x87
+                || e.getCause() instanceof SSLException && !neverReached(e);
     }
 
     private AgentStatus offline() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sigmaquant.protocol.SettingVariables;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,55 @@ class EnvironmentDefaultsTest {
         assertThat(run.metricsPort).isNull();
         assertThat(run.metricsHost).isNull();
         assertThat(run.simulate).isFalse();
+    }
+
+    /** Runs {@code sigmaquant-agent} with these variables; returns the exit status and stderr. */
+    private static String[] execute(Map<String, String> env, String... args) {
+        CommandLine cli = AgentCli.commandLine();
+        cli.getSubcommands().get("run").setDefaultValueProvider(new EnvironmentDefaults(env::get));
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new String[] {String.valueOf(exit), err.toString()};
+    }
+
+    @Test
+    void run_badVariableValue_isOneLineNamingTheVariable() {
+        String[] result = execute(Map.of("SIGMAQUANT_BROKER", "tcp://b:1883", "SIGMAQUANT_PROFILE", "rpi5",
+                "SIGMAQUANT_QUEUE", "abc"), "run");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[1].lines()).singleElement().asString().startsWith("sigmaquant-agent: ")
+                .contains("--queue", "'abc'").endsWith(" (from SIGMAQUANT_QUEUE)");
+    }
+
+    @Test
+    void run_badFlagValue_isOneLineNamingOnlyTheFlag() {
+        String[] result = execute(Map.of("SIGMAQUANT_BROKER", "tcp://b:1883", "SIGMAQUANT_PROFILE", "rpi5",
+                "SIGMAQUANT_QUEUE", "4"), "run", "--queue=abc");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[1].lines()).singleElement().asString().startsWith("sigmaquant-agent: ")
+                .contains("--queue", "'abc'").doesNotContain("SIGMAQUANT_");
+    }
+
+    @Test
+    void run_requiredOptionInNeither_isOneLineNamingFlagAndVariable() {
+        String[] result = execute(Map.of("SIGMAQUANT_PROFILE", "rpi5"), "run");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[1].lines()).singleElement().asString().startsWith("sigmaquant-agent: ")
+                .contains("--broker").endsWith(" (or set SIGMAQUANT_BROKER)");
+    }
+
+    @Test
+    void unknownFlag_isOneLine() {
+        String[] result = execute(Map.of("SIGMAQUANT_BROKER", "tcp://b:1883", "SIGMAQUANT_PROFILE", "rpi5"), "run",
+                "--no-such-flag");
+
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[1].lines()).singleElement().asString().startsWith("sigmaquant-agent: ")
+                .contains("--no-such-flag");
     }
 
     @Test

@@ -36,6 +36,15 @@ class OrtFlagsTest {
         return args.toArray(String[]::new);
     }
 
+    /** The help says the default as a user types it, from its one home in AgentOptions. */
+    @Test
+    void runHelp_executionProviderDefault_isTheValueNotAConstantName() {
+        String help = AgentCli.commandLine().getSubcommands().get("run").getUsageMessage(CommandLine.Help.Ansi.OFF)
+                .replaceAll("\\s+", " ");
+
+        assertThat(help).contains("warns (default: cpu)").doesNotContain("DEFAULT_EXECUTION_PROVIDER");
+    }
+
     @Test
     void run_unknownExecutionProvider_isOneLineAndExit2() {
         Outcome o = execute(run("--execution-provider", "foo"));
