@@ -2,8 +2,6 @@ package io.sigmaquant.profiles;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /**
  * Where ONNX Runtime runs a model: its CPU provider, or an NVIDIA GPU through CUDA or TensorRT. The ids are what
@@ -35,12 +33,6 @@ public enum ExecutionProvider {
      */
     @JsonCreator
     public static ExecutionProvider of(String id) {
-        for (ExecutionProvider p : values()) {
-            if (p.id.equals(id)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown execution provider '" + id + "'; choose one of "
-                + Arrays.stream(values()).map(ExecutionProvider::id).collect(Collectors.joining(", ")));
+        return ProfileIds.of(ExecutionProvider.class, ExecutionProvider::id, "execution provider", id);
     }
 }

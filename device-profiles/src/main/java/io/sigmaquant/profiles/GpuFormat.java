@@ -2,8 +2,6 @@ package io.sigmaquant.profiles;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
-import java.util.stream.Collectors;
 
 /** A precision a board's GPU runs a model in through its execution provider. */
 public enum GpuFormat {
@@ -33,12 +31,6 @@ public enum GpuFormat {
      */
     @JsonCreator
     public static GpuFormat of(String id) {
-        for (GpuFormat f : values()) {
-            if (f.id.equals(id)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("unknown GPU format '" + id + "'; choose one of "
-                + Arrays.stream(values()).map(GpuFormat::id).collect(Collectors.joining(", ")));
+        return ProfileIds.of(GpuFormat.class, GpuFormat::id, "GPU format", id);
     }
 }

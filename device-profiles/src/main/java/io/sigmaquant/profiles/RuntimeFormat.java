@@ -45,11 +45,6 @@ public enum RuntimeFormat {
 
     @JsonCreator
     public static RuntimeFormat of(String id) {
-        for (RuntimeFormat f : values()) {
-            if (f.id.equals(id)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("unknown runtime format: " + id);
+        return ProfileIds.of(RuntimeFormat.class, RuntimeFormat::id, "runtime format", id);
     }
 }
