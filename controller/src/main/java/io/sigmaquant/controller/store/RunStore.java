@@ -59,10 +59,12 @@ public final class RunStore implements AutoCloseable {
     /**
      * The embedded default: {@code <dir>/sigmaquant} as an H2 file database. H2 keeps no redo log and by default
      * writes commits to its file half a second later, so a controller killed meanwhile lost the measurements it
-     * had just recorded; {@code WRITE_DELAY=0} writes each commit to the file before it returns.
+     * had just recorded; {@code WRITE_DELAY=0} writes each commit to the file before it returns. A run's thread is
+     * interrupted when the run is cancelled, and an interrupt during a write closes a plain file channel — H2 then
+     * closed the whole database; its {@code retry:} file system reopens the channel instead.
      */
     public static String embeddedUrl(java.nio.file.Path dir) {
-        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("sigmaquant") + ";WRITE_DELAY=0";
+        return "jdbc:h2:retry:" + dir.toAbsolutePath().resolve("sigmaquant") + ";WRITE_DELAY=0";
     }
 
     /**
