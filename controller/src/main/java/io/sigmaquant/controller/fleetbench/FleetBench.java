@@ -47,6 +47,9 @@ public final class FleetBench {
         long deadline = t0 + settings.durationSeconds() * 1000;
         List<RunClient> clients = settings.servers().stream().map(RunClient::new).toList();
         List<String> classes = DeviceProfiles.BUNDLED;
+        for (RunClient c : clients) {
+            c.agents(); // an unreachable controller is named now, in one line, before any agent starts
+        }
         Path cache = Files.createTempDirectory("sigmaquant-bench-fleet");
         try (SimulatedFleet fleet = new SimulatedFleet(settings.connectBatch(), cache)) {
             fleet.start(settings.brokerUrl(), settings.agents(), classes, settings.connectBatch(), deadline);
@@ -68,7 +71,9 @@ public final class FleetBench {
             }
             RunTracker runs = new RunTracker(settings.servers(), clients);
             long submittedAt = System.currentTimeMillis();
-            submit(runs, clients, classes);
+            if (System.currentTimeMillis() < deadline) { // past the time limit nothing new is started
+                submit(runs, clients, classes);
+            }
             progress.accept(runs.submitted() + " runs submitted");
             while (!runs.allEnded() && System.currentTimeMillis() < deadline) {
                 Thread.sleep(POLL_MS * 4);
@@ -138,9 +143,11 @@ public final class FleetBench {
         } catch (Exception e) {
             m = new PrometheusSamples("");
         }
+        // a summary with no sample yet shows its quantiles as 0: no figure rather than a false one
+        boolean measured = m.sum("sigmaquant_measurement_seconds_count").orElse(0) > 0;
         return new FleetSummary.ControllerFigures(server,
-                ms(m.sum("sigmaquant_measurement_seconds", "quantile=\"0.5\"")),
-                ms(m.sum("sigmaquant_measurement_seconds", "quantile=\"0.99\"")),
+                measured ? ms(m.sum("sigmaquant_measurement_seconds", "quantile=\"0.5\"")) : null,
+                measured ? ms(m.sum("sigmaquant_measurement_seconds", "quantile=\"0.99\"")) : null,
                 value(m.sum("jvm_memory_used_bytes", "area=\"heap\"")), value(m.sum("jvm_threads_live_threads")));
     }
 

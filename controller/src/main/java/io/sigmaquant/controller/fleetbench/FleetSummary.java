@@ -60,7 +60,7 @@ public record FleetSummary(int agentsRequested, int agentsStarted, int agentsOnl
     }
 
     private static String ms(Double v) {
-        return v == null ? "not exported" : String.format(Locale.ROOT, "%.1f ms", v);
+        return v == null ? "none" : String.format(Locale.ROOT, "%.1f ms", v);
     }
 
     private static String mib(Double bytes) {

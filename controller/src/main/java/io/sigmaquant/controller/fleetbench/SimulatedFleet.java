@@ -2,6 +2,7 @@ package io.sigmaquant.controller.fleetbench;
 
 import io.sigmaquant.agent.AgentOptions;
 import io.sigmaquant.agent.AgentRuntime;
+import io.sigmaquant.controller.UserInputException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,10 @@ final class SimulatedFleet implements AutoCloseable {
                 } catch (java.util.concurrent.ExecutionException e) {
                     LOG.warn("an agent did not start: {}", e.getCause().toString());
                 }
+            }
+            if (from == 0 && started() == 0) { // the broker is wrong or down: no use trying the other groups
+                throw new UserInputException("no agent could connect to " + brokerUrl + ": "
+                        + failures.values().stream().findFirst().orElse("?"));
             }
         }
     }
