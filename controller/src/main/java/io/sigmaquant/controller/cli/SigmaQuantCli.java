@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "Mixed-precision quantization of ONNX models for edge boards.",
         subcommands = {InspectCommand.class, QuantizeCommand.class, EvaluateCommand.class, SensitivityCommand.class,
                 AllocateCommand.class, TradeoffCommand.class, BenchAllocatorCommand.class, OptimizeCommand.class,
-                ServeCommand.class, DemoCommand.class, BenchLatencyModelCommand.class, PkiCommand.class, TokenCommand.class,
+                ServeCommand.class, DemoCommand.class, BenchFleetCommand.class, BenchLatencyModelCommand.class, PkiCommand.class, TokenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SigmaQuantCli {
     /** Exit status for bad input (the same picocli uses for usage errors). */

@@ -91,6 +91,28 @@ public final class RunClient {
         return send(request("api/runs/" + runId).GET().build());
     }
 
+    /** Every run the service holds, newest first ({@code GET /api/runs}): id, status, reason, ... */
+    public JsonNode runs() throws IOException, InterruptedException {
+        return send(request("api/runs").GET().build());
+    }
+
+    /** Every agent the service has seen, online or not ({@code GET /api/agents}). */
+    public JsonNode agents() throws IOException, InterruptedException {
+        return send(request("api/agents").GET().build());
+    }
+
+    /** Asks the service to stop a run ({@code POST /api/runs/{id}/cancel}). */
+    public void cancel(String runId) throws IOException, InterruptedException {
+        send(request("api/runs/" + runId + "/cancel").POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    /** The service's Prometheus text ({@code GET /metrics}). */
+    public String metrics() throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = call(request("metrics").GET().build());
+        check(r);
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
     /**
      * Polls the run until it has ended and its results are written, handing each new iteration to
      * {@code onIteration} once; returns the final status.
