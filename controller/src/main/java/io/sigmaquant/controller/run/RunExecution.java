@@ -89,7 +89,15 @@ public final class RunExecution {
                 .jobs(new JobPolicy(Duration.ofSeconds(r.leaseSeconds()), r.maxAttempts(), infra.waitForAgent()))
                 .modelBaseUrl(infra.modelBaseUrl()).batch(r.batch())
                 .latencyFractionOfFloat(r.latencyFraction() == null ? 0 : r.latencyFraction())
-                .pairedReference(r.pairedReference()).seed(r.seed()).build();
+                .pairedReference(pairsWithFloat(run)).seed(r.seed()).build();
+    }
+
+    /**
+     * The float model is the reference measured beside each candidate only on a board that runs it: a bit-serial
+     * accelerator (2–8 bits) refuses a job whose reference has 32-bit layers, so its runs go unpaired.
+     */
+    static boolean pairsWithFloat(PreparedRun run) {
+        return run.request().pairedReference() && run.profile().allowedBits().contains(32);
     }
 
     private static void writeResults(Path outDir, LoopReport report, ActivationCalibration calibrated,
