@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class Topics {
     public static final String ROOT = "sq/v1";
-    public static final String CONTROLLER_GROUP = "controllers";
+    public static final String CONTROLLER_GROUP = "sigmaquant-controllers";
     /** MQTT topic levels may not contain wildcards or separators; ids are kept to a portable subset. */
     private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 

@@ -29,6 +29,6 @@ class TopicsTest {
 
     @Test
     void sharedResultsFilter_usesTheControllersGroup() {
-        assertThat(Topics.sharedResultsFilter()).isEqualTo("$share/controllers/sq/v1/agents/+/results");
+        assertThat(Topics.sharedResultsFilter()).isEqualTo("$share/sigmaquant-controllers/sq/v1/agents/+/results");
     }
 }

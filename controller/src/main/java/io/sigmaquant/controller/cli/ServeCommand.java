@@ -71,6 +71,20 @@ final class ServeCommand implements Callable<Integer> {
             + "its class (default: " + ControllerOptions.DEFAULT_WAIT_FOR_AGENT_SECONDS + ")")
     Long waitForAgentSeconds;
 
+    @Option(names = "--shared-dir", paramLabel = "DIR", description = "runs, artifacts and the sensitivity cache, "
+            + "seen by every replica of the service (a shared volume); needs a PostgreSQL --store (default: the data dir)")
+    Path sharedDir;
+
+    @Option(names = "--run-lease-s", paramLabel = "S", description = "how long this replica holds a run without "
+            + "renewing it: a dead replica's runs are resumed by another within about this long (default: "
+            + ControllerOptions.DEFAULT_RUN_LEASE_SECONDS + ")")
+    Long runLeaseSeconds;
+
+    @Option(names = "--mqtt-session-expiry-s", paramLabel = "S", description = "how long the broker keeps this "
+            + "controller's session and queues its replies while it is away; 0 for replicas on Mosquitto (see "
+            + "'Controller replicas' in the README) (default: " + ControllerOptions.SESSION_EXPIRY_SECONDS + ")")
+    Long sessionExpirySeconds;
+
     @Option(names = "--insecure", description = "allow a non-loopback --http-host or --mqtt-host without TLS: no "
             + "tokens, no client certificates; warned about at start and on /metrics (sigmaquant_insecure_mode 1)")
     boolean insecure;
@@ -104,6 +118,21 @@ final class ServeCommand implements Callable<Integer> {
                 throw new UserInputException("--concurrent-runs must be at least 1: " + concurrentRuns);
             }
             options.setConcurrentRuns(concurrentRuns);
+        }
+        if (sharedDir != null) {
+            options.setSharedDir(sharedDir);
+        }
+        if (runLeaseSeconds != null) {
+            if (runLeaseSeconds < 1) {
+                throw new UserInputException("--run-lease-s must be at least 1: " + runLeaseSeconds);
+            }
+            options.setRunLease(Duration.ofSeconds(runLeaseSeconds));
+        }
+        if (sessionExpirySeconds != null) {
+            if (sessionExpirySeconds < 0 || sessionExpirySeconds > 0xFFFFFFFFL) {
+                throw new UserInputException("--mqtt-session-expiry-s must be 0 to 4294967295: " + sessionExpirySeconds);
+            }
+            options.setSessionExpirySeconds(sessionExpirySeconds);
         }
         if (waitForAgentSeconds != null) {
             options.setWaitForAgent(Duration.ofSeconds(waitForAgentSeconds));

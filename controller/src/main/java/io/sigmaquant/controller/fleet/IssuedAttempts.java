@@ -8,9 +8,10 @@ import java.util.Map;
 
 /**
  * Which agent each recently issued (job id, attempt) went to, kept in memory so that a reply with no attempt in
- * flight is checked without a store query on the MQTT callback thread (a flood of invented job ids must not
- * become a flood of JDBC reads). Filled once from the {@link DispatchLog} with the attempts of the last
- * {@link #WINDOW}, the first time it is used, then by every attempt issued here; bounded, oldest jobs first out.
+ * flight is mostly checked without a store query on the MQTT callback thread. Filled once from the
+ * {@link DispatchLog} with the attempts of the last {@link #WINDOW}, the first time it is used, then by every
+ * attempt issued here and every job another replica issued that a reply was {@link #lookUp looked up} for;
+ * bounded, oldest jobs first out.
  */
 final class IssuedAttempts {
     /**
@@ -46,6 +47,18 @@ final class IssuedAttempts {
         load();
         Map<Integer, String> attempts = jobs.get(jobId);
         return attempts == null ? null : attempts.get(attempt);
+    }
+
+    /**
+     * Reads a job's attempts from the log — issued by another replica, or here before a restart — keeps them, and
+     * returns the agent this attempt was sent to, or null. Each call is a store read: the caller bounds them.
+     */
+    synchronized String lookUp(String jobId, int attempt) {
+        load();
+        for (DispatchLog.IssuedAttempt a : log.attempts(jobId)) {
+            put(a.jobId(), a.attempt(), a.agentId());
+        }
+        return sentTo(jobId, attempt);
     }
 
     /** Whether any attempt of the job was issued. */

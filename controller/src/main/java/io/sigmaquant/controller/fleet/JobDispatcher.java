@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.fleet;
 
+import io.sigmaquant.controller.limits.TokenBuckets;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.CancelJob;
 import io.sigmaquant.protocol.message.JobAccepted;
@@ -11,7 +12,6 @@ import io.sigmaquant.protocol.message.Message;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,13 +28,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends measurement jobs to agents of a device class over MQTT and waits for their results. Each attempt holds
  * a lease; when it runs out, or the agent answers with an error, the job is sent again — a new attempt — to
- * another online agent of the class, up to a maximum. Replies are taken once per (job id, attempt): a late
- * result of an abandoned attempt is handed to the late-result sink and never counted twice.
+ * another online agent of the class, up to a maximum. Every trusted result goes to the result sink (the store)
+ * as it arrives, and is taken once per (job id, attempt): a late result of an abandoned attempt is kept, never
+ * counted twice.
+ *
+ * <p>Replicas: the results subscription is shared, so a reply may reach another replica than the one that sent
+ * the attempt. That one checks it against the {@link DispatchLog}, keeps a result and relays an error; the replica
+ * waiting for it finds either through the {@link ReplyRelay} ({@link #onRelayed}).
  *
  * <p>It trusts nothing it did not send: a reply counts only when it comes from the agent its attempt was sent
- * to (the topic's agent, which the payload must name too), for a (job id, attempt) it issued — in flight, given
- * up, or issued before a restart as the {@link DispatchLog} remembers (read once into {@link IssuedAttempts}, not
- * per reply). Anything else goes to {@link UntrustedMessages}.
+ * to (the topic's agent, which the payload must name too), for a (job id, attempt) issued — in flight here, given
+ * up, or issued by another replica or before a restart as the {@link DispatchLog} remembers (kept in
+ * {@link IssuedAttempts}; the log is read for an unknown job within a budget per agent). Anything else goes to
+ * {@link UntrustedMessages}.
  */
 public final class JobDispatcher implements Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
@@ -48,6 +54,9 @@ public final class JobDispatcher implements Dispatcher {
     public interface CancelPublisher {
         void cancel(String agentId, CancelJob cancel) throws Exception;
     }
+
+    static final int LOOKUPS_PER_SECOND = 20;
+    static final int LOOKUP_BURST = 200;
 
     /** {@link Sent#publishedAt} before the job is published, and after its acceptance was timed. */
     private static final long UNTIMED = Long.MIN_VALUE;
@@ -79,21 +88,31 @@ public final class JobDispatcher implements Dispatcher {
     private final Map<String, Sent> abandoned = new ConcurrentHashMap<>();
     private final Set<String> ingested = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lateResults = new AtomicInteger();
-    private volatile BiConsumer<MeasurementJob, JobResult> lateResultSink = (j, r) -> { };
-    private volatile BiConsumer<DispatchLog.IssuedAttempt, JobResult> earlierResultSink = (a, r) -> { };
+    private volatile BiConsumer<DispatchLog.IssuedAttempt, JobResult> resultSink = (a, r) -> { };
+    private final ReplyRelay relay;
+    /** Store look-ups for replies of attempts not known here, per agent: 20 a second after a burst of 200. */
+    private final TokenBuckets lookups;
     private final DispatchListener listener;
     /** The monotonic clock the listener's durations are read on. */
     private final LongSupplier nanoTime;
 
     public JobDispatcher(FleetRegistry registry, Publisher publisher, CancelPublisher cancels,
                          DispatchListener listener, DispatchLog log) {
-        this(registry, publisher, cancels, listener, log, System::nanoTime);
+        this(registry, publisher, cancels, listener, log, ReplyRelay.NONE, System::nanoTime);
+    }
+
+    /** @param relay where error replies for other replicas' attempts go (results go to the result sink) */
+    public JobDispatcher(FleetRegistry registry, Publisher publisher, CancelPublisher cancels,
+                         DispatchListener listener, DispatchLog log, ReplyRelay relay) {
+        this(registry, publisher, cancels, listener, log, relay, System::nanoTime);
     }
 
     /** With another monotonic clock (tests time the stages on a clock they move). */
     JobDispatcher(FleetRegistry registry, Publisher publisher, CancelPublisher cancels, DispatchListener listener,
-                  DispatchLog log, LongSupplier nanoTime) {
+                  DispatchLog log, ReplyRelay relay, LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
+        this.relay = relay;
+        this.lookups = new TokenBuckets(LOOKUPS_PER_SECOND * 60, LOOKUP_BURST, nanoTime);
         this.agents = new OnlineAgents(registry);
         this.publisher = publisher;
         this.cancels = cancels;
@@ -109,7 +128,9 @@ public final class JobDispatcher implements Dispatcher {
     }
 
     /**
-     * Takes a reply from the results subscription (any thread).
+     * Takes a reply from the results subscription (any thread). A result is handed to the result sink (the store)
+     * before anything else, so that it is kept before the broker is acknowledged — whoever waits for it: this
+     * controller, or another replica, which finds it there.
      *
      * @param fromAgent the agent whose results topic the reply was published on
      */
@@ -127,13 +148,10 @@ public final class JobDispatcher implements Dispatcher {
         String key = key(reply.jobId(), reply.attempt());
         Sent sent = pending.get(key);
         Sent given = sent != null ? null : abandoned.get(key);
-        String sentTo = sent != null ? sent.agentId() : given != null ? given.agentId() : null;
-        boolean earlier = sentTo == null;
-        if (earlier) {
-            sentTo = issuedEarlier(fromAgent, reply);
-            if (sentTo == null) {
-                return;
-            }
+        Sent here = sent != null ? sent : given;
+        String sentTo = here != null ? here.agentId() : issuedElsewhere(fromAgent, reply);
+        if (sentTo == null) {
+            return;
         }
         if (!sentTo.equals(fromAgent)) {
             untrusted.refuse(Untrusted.FOREIGN_AGENT, fromAgent, "a '" + m.type() + "' for " + key + ", sent to "
@@ -152,37 +170,87 @@ public final class JobDispatcher implements Dispatcher {
         if (!ingested.add(key)) {
             return; // the same reply again (QoS 1 may redeliver)
         }
+        if (m instanceof JobResult r) {
+            try {
+                keep(here, r);
+            } catch (RuntimeException e) {
+                ingested.remove(key); // not kept: no acknowledgement goes out, and the agent's resend is taken
+                throw e;
+            }
+        }
         Sent waiting = pending.remove(key); // looked up again: the attempt may have been given up meanwhile
         if (waiting != null) {
             waiting.reply().complete(new Arrived(m, arrived));
-            return;
-        }
-        Sent late = abandoned.remove(key);
-        if (m instanceof JobResult r && late != null) {
-            lateResults.incrementAndGet();
-            listener.lateResult();
-            LOG.info("late result for {}: that attempt was already given up; recorded, not used", key);
-            lateResultSink.accept(late.job(), r); // nothing measured is lost; the store keeps it once by (job, attempt)
-        } else if (m instanceof JobResult r && earlier) {
-            // issued before a restart: kept, though no loop here waits for it. The store is read for the attempt's
-            // run and bits only now, once per genuine result from the agent it was sent to.
-            Optional<DispatchLog.IssuedAttempt> attempt = log.attempts(reply.jobId()).stream()
-                    .filter(a -> a.attempt() == reply.attempt()).findFirst();
-            attempt.ifPresent(a -> {
-                LOG.info("result for {}, issued before this controller started: recorded, not used", key);
-                earlierResultSink.accept(a, r);
-            });
+        } else if (abandoned.remove(key) != null) {
+            if (m instanceof JobResult) {
+                lateResults.incrementAndGet();
+                listener.lateResult();
+                LOG.info("late result for {}: that attempt was already given up; recorded, not used", key);
+            }
+        } else if (m instanceof JobError e) {
+            relay.relayError(e); // for the replica that sent it, if it still waits
         }
     }
 
-    /** The agent the attempt was sent to, per the issued attempts in memory, or null after refusing the reply. */
-    private String issuedEarlier(String fromAgent, Reply reply) {
+    /** Hands a trusted result to the sink with the run and bits it was issued for, not those it claims. */
+    private void keep(Sent here, JobResult r) {
+        if (here != null) {
+            resultSink.accept(new DispatchLog.IssuedAttempt(r.jobId(), r.attempt(), here.agentId(),
+                    here.job().correlationId(), Workloads.bits(here.job())), r);
+            return;
+        }
+        // issued by another replica, or here before a restart: the log is read for its run and bits, once per
+        // genuine result from the agent it was sent to
+        log.attempts(r.jobId()).stream().filter(a -> a.attempt() == r.attempt()).findFirst()
+                .ifPresent(a -> resultSink.accept(a, r));
+    }
+
+    /**
+     * The agent an attempt not in flight here was sent to: issued by another replica, or here before a restart. The
+     * issued attempts in memory are asked first, then the log, within the agent's budget of look-ups; null after
+     * refusing the reply.
+     */
+    private String issuedElsewhere(String fromAgent, Reply reply) {
         String agent = issued.sentTo(reply.jobId(), reply.attempt());
+        if (agent == null) {
+            if (lookups.take(fromAgent) != 0) {
+                untrusted.refuse(Untrusted.LOOKUPS_EXCEEDED, fromAgent, "a reply for "
+                        + key(reply.jobId(), reply.attempt()));
+                return null;
+            }
+            agent = issued.lookUp(reply.jobId(), reply.attempt());
+        }
         if (agent == null) {
             untrusted.refuse(issued.known(reply.jobId()) ? Untrusted.WRONG_ATTEMPT : Untrusted.UNKNOWN_JOB, fromAgent,
                     "a reply for " + key(reply.jobId(), reply.attempt()));
         }
         return agent;
+    }
+
+    /**
+     * Takes a final reply another replica received for one of the attempts waiting here, found through the
+     * {@link ReplyRelay}; anything else — not waiting here, answered already — is ignored.
+     */
+    public void onRelayed(Message m) {
+        Reply reply = Reply.of(m);
+        if (reply == null || !(m instanceof JobResult || m instanceof JobError)) {
+            return;
+        }
+        String key = key(reply.jobId(), reply.attempt());
+        Sent waiting = pending.get(key);
+        if (waiting == null || !waiting.agentId().equals(reply.agentId()) || !ingested.add(key)) {
+            return;
+        }
+        if (pending.remove(key, waiting)) {
+            waiting.reply().complete(new Arrived(m, nanoTime.getAsLong()));
+        }
+    }
+
+    /** The job ids of the attempts waiting for a reply here: what to ask the {@link ReplyRelay} about. */
+    public Set<String> waitingJobIds() {
+        Set<String> ids = new HashSet<>();
+        pending.values().forEach(sent -> ids.add(sent.job().jobId()));
+        return ids;
     }
 
     @Override
@@ -275,14 +343,13 @@ public final class JobDispatcher implements Dispatcher {
         return published;
     }
 
-    /** Where results of abandoned attempts go (the store), so that nothing measured is lost. */
-    public void onLateResult(BiConsumer<MeasurementJob, JobResult> sink) {
-        this.lateResultSink = sink;
-    }
-
-    /** Where results of attempts issued before this controller started (per the dispatch log) go. */
-    public void onEarlierResult(BiConsumer<DispatchLog.IssuedAttempt, JobResult> sink) {
-        this.earlierResultSink = sink;
+    /**
+     * Where every trusted result goes as it arrives (the store), with the attempt it answers — in flight here,
+     * given up, issued by another replica or before a restart — so that nothing measured is lost. Called on the
+     * MQTT thread before the message is acknowledged to the broker.
+     */
+    public void onResult(BiConsumer<DispatchLog.IssuedAttempt, JobResult> sink) {
+        this.resultSink = sink;
     }
 
     public int lateResults() {

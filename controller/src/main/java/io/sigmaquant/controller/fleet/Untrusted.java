@@ -15,7 +15,12 @@ public enum Untrusted {
     /** A job id this controller never issued. */
     UNKNOWN_JOB,
     /** A job this controller issued, but an attempt number it did not. */
-    WRONG_ATTEMPT;
+    WRONG_ATTEMPT,
+    /**
+     * A reply for an attempt not known here, past the agent's budget of store look-ups (another replica's attempts
+     * are looked up; a flood of invented job ids must not become a flood of database reads).
+     */
+    LOOKUPS_EXCEEDED;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -11,34 +11,43 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code sigmaquant serve}: the controller as a service — its {@link ControllerParts} (broker, store, fleet,
- * dispatcher, artifacts over HTTP) with the run manager and the HTTP API on top. Closing it stops runs where
- * they are; the next start resumes them.
+ * dispatcher, artifacts over HTTP) with the run manager, the run leases and the HTTP API on top. Closing it
+ * stops runs where they are; the next start under the same replica id resumes them at once, another replica
+ * once their leases expire.
  */
 public final class ControllerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerService.class);
 
     private final ControllerParts parts;
     private final RunManager runs;
+    private final RunOwnership ownership;
 
-    private ControllerService(ControllerParts parts, RunManager runs) {
+    private ControllerService(ControllerParts parts, RunManager runs, RunOwnership ownership) {
         this.parts = parts;
         this.runs = runs;
+        this.ownership = ownership;
     }
 
     public static ControllerService start(ControllerOptions options) throws Exception {
         ControllerParts parts = ControllerParts.start(options);
         RunManager runs = null;
+        RunOwnership ownership = null;
         try {
             runs = new RunManager(parts);
             Path uploads = Files.createDirectories(parts.options().dataDir().resolve("uploads"));
             parts.router().route().subRouter(new HttpApi(parts.vertx(), runs, parts.fleet(), parts.metrics(),
                     parts.options())
                     .router(uploads));
-            int resumed = runs.resumeUnfinished();
-            LOG.info("serving on {}://{}:{} (MQTT {}); {} run(s) resumed", parts.scheme(), options.httpHost(),
-                    parts.httpPort(), parts.brokerUrl(), resumed);
-            return new ControllerService(parts, runs);
+            ownership = new RunOwnership(parts.store().leases(), runs, parts.replicaId(), parts.options().runLease(),
+                    parts.options().concurrentRuns());
+            int resumed = ownership.start();
+            LOG.info("serving on {}://{}:{} (MQTT {}) as replica {}; {} run(s) resumed", parts.scheme(),
+                    options.httpHost(), parts.httpPort(), parts.brokerUrl(), parts.replicaId(), resumed);
+            return new ControllerService(parts, runs, ownership);
         } catch (Exception | Error e) {
+            if (ownership != null) {
+                ownership.close();
+            }
             if (runs != null) {
                 runs.close();
             }
@@ -75,6 +84,7 @@ public final class ControllerService implements AutoCloseable {
 
     @Override
     public void close() {
+        ownership.close(); // first: a stopping replica keeps its leases, it does not hand its runs over
         runs.close();
         parts.close();
     }

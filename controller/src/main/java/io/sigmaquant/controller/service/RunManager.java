@@ -56,7 +56,7 @@ public final class RunManager implements AutoCloseable {
 
     public RunManager(ControllerParts parts) {
         this.parts = parts;
-        this.runsDir = parts.options().dataDir().toAbsolutePath().resolve("runs");
+        this.runsDir = parts.options().sharedDir().toAbsolutePath().resolve("runs");
         this.store = parts.store();
         this.pool = Executors.newFixedThreadPool(parts.options().concurrentRuns(), r -> {
             Thread t = new Thread(r, "sigmaquant-run");
@@ -106,7 +106,7 @@ public final class RunManager implements AutoCloseable {
             AtomicFile.write(input.resolve("model-name"), modelName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             prepared = prepared.withFiles(dir.resolve("input/model.onnx"), data == null ? null : dir.resolve("input/data"));
-            parts.createRun(id, modelName, prepared);
+            parts.createOwnedRun(id, modelName, prepared);
             PreparedRun queued = prepared;
             start(id, queued, List.of());
             LOG.info("run {} queued: {} on {}", id, modelName, prepared.profile().id());
@@ -118,26 +118,51 @@ public final class RunManager implements AutoCloseable {
         }
     }
 
-    /** Queues again the runs a previous controller left unfinished, with what they had measured. */
-    public int resumeUnfinished() {
-        int resumed = 0;
-        for (RunStore.StoredRun r : store.unfinishedRuns()) {
-            Path input = runsDir.resolve(r.id()).resolve("input");
-            try {
-                RunRequest request = parseRequest(Files.readAllBytes(input.resolve("request.json")));
-                Path data = Files.isDirectory(input.resolve("data")) ? input.resolve("data") : null;
-                PreparedRun prepared = PreparedRun.check(request, input.resolve("model.onnx"), data);
-                List<PastMeasurement> earlier = store.pastMeasurements(r.id());
-                store.setStatus(r.id(), RunStatus.QUEUED, "resumed after a controller restart with " + earlier.size()
-                        + " earlier measurements");
-                start(r.id(), prepared, earlier);
-                resumed++;
-                LOG.info("run {} resumed with {} earlier measurements", r.id(), earlier.size());
-            } catch (IOException | RuntimeException e) {
-                store.failRun(r.id(), "cannot resume after a restart: " + e.getMessage());
-            }
+    /**
+     * Queues a run this replica has just claimed — left unfinished by a controller that stopped, or by a replica that
+     * died — with what it had measured; a run whose inputs cannot be read any more fails with the reason.
+     */
+    void resume(String id) {
+        Path input = runsDir.resolve(id).resolve("input");
+        try {
+            RunRequest request = parseRequest(Files.readAllBytes(input.resolve("request.json")));
+            Path data = Files.isDirectory(input.resolve("data")) ? input.resolve("data") : null;
+            PreparedRun prepared = PreparedRun.check(request, input.resolve("model.onnx"), data);
+            List<PastMeasurement> earlier = store.pastMeasurements(id);
+            store.setStatus(id, RunStatus.QUEUED, "resumed by " + parts.replicaId() + " with " + earlier.size()
+                    + " earlier measurements");
+            start(id, prepared, earlier);
+            LOG.info("run {} resumed with {} earlier measurements", id, earlier.size());
+        } catch (IOException | RuntimeException e) {
+            store.failRun(id, "cannot resume: " + e.getMessage(), parts.replicaId());
         }
-        return resumed;
+    }
+
+    /** The runs queued or executing here: the leases to renew. */
+    java.util.Set<String> runningHere() {
+        return java.util.Set.copyOf(tasks.keySet());
+    }
+
+    /**
+     * Stops executing a run whose lease this replica no longer holds: cancelled on another replica (its jobs still
+     * out are cancelled from here, where they were sent), or claimed by another replica after this one failed to
+     * renew in time. Nothing is written: the store says what became of the run.
+     */
+    void lost(String id) {
+        Future<?> task = tasks.get(id);
+        if (task == null) {
+            return; // it ended meanwhile
+        }
+        RunStatus status = store.run(id).map(RunStore.StoredRun::status).orElse(RunStatus.CANCELLED);
+        if (status == RunStatus.CANCELLED) {
+            int cancels = parts.dispatcher().cancelRun(id);
+            LOG.info("run {} was cancelled on another replica; {} job(s) in flight sent a cancel", id, cancels);
+        } else if (status.finished()) {
+            return; // it ended here between the renewal and this look: its task is finishing
+        } else {
+            LOG.warn("run {} is executed by another replica now: this one did not renew its lease in time", id);
+        }
+        task.cancel(true);
     }
 
     /** Queues a run on the pool, keeping its task until it ends so that a cancel can stop it. */

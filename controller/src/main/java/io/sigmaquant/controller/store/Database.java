@@ -62,6 +62,19 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /** Whether this is PostgreSQL, which tells other connections of a change ({@code NOTIFY}); H2 cannot. */
+    boolean notifies() {
+        return pool.getJdbcUrl().startsWith("jdbc:postgresql:");
+    }
+
+    /**
+     * A connection of its own, outside the pool, for {@code LISTEN}: it is held for as long as the listener
+     * runs, which would take a pooled connection from the work for good.
+     */
+    Connection dedicatedConnection() throws SQLException {
+        return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+    }
+
     <T> T transaction(String what, Work<T> work) {
         return transaction(what, work, null);
     }

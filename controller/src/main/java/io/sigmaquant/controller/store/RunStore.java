@@ -30,11 +30,25 @@ public final class RunStore implements AutoCloseable {
     private final Database db;
     private final DispatchedAttempts dispatches;
     private final ApiTokens tokens;
+    private final RunLeases leases;
+    private final RelayedReplies replies;
 
     private RunStore(Database db) {
         this.db = db;
         this.dispatches = new DispatchedAttempts(db);
         this.tokens = new ApiTokens(db);
+        this.leases = new RunLeases(db);
+        this.replies = new RelayedReplies(db);
+    }
+
+    /** Which replica owns each unfinished run (the same database). */
+    public RunLeases leases() {
+        return leases;
+    }
+
+    /** Final replies passed between replicas: recorded results and relayed errors (the same database). */
+    public RelayedReplies replies() {
+        return replies;
     }
 
     /** The attempts the dispatcher issued (the same database). */
@@ -74,21 +88,81 @@ public final class RunStore implements AutoCloseable {
     private static final String NOT_CANCELLED = " AND status <> ?";
     private static final String CANCELLED = RunStatus.CANCELLED.wire();
 
+    /** A run no replica will resume (an in-process {@code optimize}'s): it has no lease. */
     public void createRun(String id, String model, String deviceClass, Map<String, Double> budgets, RunStatus status) {
-        db.update("INSERT INTO runs (id, model, device_class, budgets_json, status, created_at_ms) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", id, model, deviceClass, json(budgets), status.wire(),
-                System.currentTimeMillis());
+        createRun(id, model, deviceClass, budgets, status, null, null);
     }
 
+    /**
+     * A run of a service, leased to the replica that accepted it, in one transaction: a run is never without its
+     * lease, so that some replica always executes or resumes it.
+     */
+    public void createOwnedRun(String id, String model, String deviceClass, Map<String, Double> budgets,
+                               RunStatus status, String replica, java.time.Duration lease) {
+        createRun(id, model, deviceClass, budgets, status, replica, lease);
+    }
+
+    private void createRun(String id, String model, String deviceClass, Map<String, Double> budgets, RunStatus status,
+                           String replica, java.time.Duration lease) {
+        db.transaction("creating run " + id, c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO runs (id, model, device_class, budgets_json, "
+                    + "status, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
+                Database.bind(s, id, model, deviceClass, json(budgets), status.wire(), System.currentTimeMillis());
+                s.executeUpdate();
+            }
+            if (replica != null) {
+                RunLeases.create(c, id, replica, lease);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * A replica writes a run's state only while the run is leased to it (or has no lease: an in-process run): a
+     * replica that stalled past its lease, whose run another replica has resumed, must not end it.
+     */
+    private static final String HELD_BY = " AND NOT EXISTS (SELECT 1 FROM run_leases l WHERE l.run_id = runs.id "
+            + "AND l.replica_id <> ?)";
+
+    /** Ends a run that has no lease (an in-process run's). */
     public boolean finishRun(String id, boolean converged, String reason) {
-        return db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED,
-                RunStatus.of(converged).wire(), reason, System.currentTimeMillis(), id, CANCELLED) == 1;
+        return finishRun(id, converged, reason, "");
+    }
+
+    /** Ends a run as the loop judged it — unless it was cancelled, or is leased to another replica than this one. */
+    public boolean finishRun(String id, boolean converged, String reason, String replica) {
+        return end(id, "UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED
+                + HELD_BY, RunStatus.of(converged).wire(), reason, System.currentTimeMillis(), id, CANCELLED, replica);
+    }
+
+    /** Ends a run and its lease in one transaction; false when the statement changed no row. */
+    private boolean end(String id, String sql, Object... args) {
+        return db.transaction("ending run " + id, c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                Database.bind(s, args);
+                if (s.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            RunLeases.release(c, id);
+            return true;
+        });
     }
 
     /** Records a result and its node times; returns false when that (job id, attempt) was recorded before. */
     public boolean recordMeasurement(String runId, Map<String, Integer> bits, JobResult r) {
         JobResult.Reference ref = r.reference();
         return db.transaction("recording measurement " + r.jobId() + "#" + r.attempt(), c -> {
+            // asked first: the same result comes from the dispatcher, then from the loop; a failed insert would be
+            // an ERROR line in PostgreSQL's log each time
+            try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM measurements WHERE job_id = ? AND attempt = ?")) {
+                Database.bind(q, r.jobId(), r.attempt());
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        return false;
+                    }
+                }
+            }
             try (PreparedStatement m = c.prepareStatement("INSERT INTO measurements (job_id, attempt, run_id, "
                     + "agent_id, model_sha256, bits_json, median_ms, p90_ms, p99_ms, energy_mj, energy_meter, simulated, "
                     + "result_json, created_at_ms, median_ci_low_ms, median_ci_high_ms, ci_target_reached, "
@@ -110,6 +184,7 @@ public final class RunStore implements AutoCloseable {
                     n.addBatch();
                 }
                 n.executeBatch();
+                replies.notify(c); // a replica may be waiting for it
                 return true;
             }
         }, false);
@@ -165,9 +240,15 @@ public final class RunStore implements AutoCloseable {
     }
 
     /** Ends a run that could not finish (bad input found late, no agent, an error); false for a cancelled one. */
+    /** Fails a run that has no lease (an in-process run's, or one left from before leases). */
     public boolean failRun(String id, String reason) {
-        return db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED,
-                RunStatus.FAILED.wire(), reason, System.currentTimeMillis(), id, CANCELLED) == 1;
+        return failRun(id, reason, "");
+    }
+
+    /** As {@link #failRun(String, String)}, unless the run is leased to another replica than this one. */
+    public boolean failRun(String id, String reason, String replica) {
+        return end(id, "UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED
+                + HELD_BY, RunStatus.FAILED.wire(), reason, System.currentTimeMillis(), id, CANCELLED, replica);
     }
 
     /**
@@ -177,19 +258,37 @@ public final class RunStore implements AutoCloseable {
      * @return false when the run had finished already (or does not exist)
      */
     public boolean cancelRun(String id, String reason) {
-        return db.update("UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ? AND status IN (?, ?)",
-                CANCELLED, reason, System.currentTimeMillis(), id, RunStatus.QUEUED.wire(),
-                RunStatus.RUNNING.wire()) == 1;
+        return end(id, "UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ? AND status IN (?, ?)",
+                CANCELLED, reason, System.currentTimeMillis(), id, RunStatus.QUEUED.wire(), RunStatus.RUNNING.wire());
     }
 
-    /** A stored run with what it measured. */
+    /**
+     * A stored run with what it measured.
+     *
+     * @param owner the replica executing it (its MQTT client id), null once it has ended or when no replica will
+     */
     public record StoredRun(String id, String model, String deviceClass, Map<String, Double> budgets, RunStatus status,
-                            String reason, long createdAtMs, Long finishedAtMs, int measurements, int iterations) {
+                            String reason, long createdAtMs, Long finishedAtMs, int measurements, int iterations,
+                            String owner) {
     }
 
     private static final String RUN_COLUMNS = "SELECT r.id, r.model, r.device_class, r.budgets_json, r.status, r.reason, "
             + "r.created_at_ms, r.finished_at_ms, (SELECT COUNT(*) FROM measurements m WHERE m.run_id = r.id), "
-            + "(SELECT COUNT(*) FROM iterations i WHERE i.run_id = r.id) FROM runs r ";
+            + "(SELECT COUNT(*) FROM iterations i WHERE i.run_id = r.id), "
+            + "(SELECT l.replica_id FROM run_leases l WHERE l.run_id = r.id) FROM runs r ";
+
+    /** Whether a run of this id exists (cheaper than {@link #run}, which counts its measurements). */
+    public boolean hasRun(String id) {
+        return !db.query("SELECT 1 FROM runs WHERE id = ?", rs -> 1, id).isEmpty();
+    }
+
+    /**
+     * Whether several controllers can share this store: PostgreSQL. The embedded H2 file is opened by one process
+     * only, and cannot tell other connections of a change.
+     */
+    public boolean sharedByReplicas() {
+        return db.notifies();
+    }
 
     public Optional<StoredRun> run(String id) {
         List<StoredRun> rows = db.query(RUN_COLUMNS + "WHERE r.id = ?", RunStore::storedRun, id);
@@ -216,7 +315,7 @@ public final class RunStore implements AutoCloseable {
             Map<String, Double> budgets = JSON.readValue(rs.getString(4),
                     new com.fasterxml.jackson.core.type.TypeReference<Map<String, Double>>() { });
             return new StoredRun(rs.getString(1), rs.getString(2), rs.getString(3), budgets, RunStatus.fromWire(rs.getString(5)),
-                    rs.getString(6), rs.getLong(7), finishedAt, rs.getInt(9), rs.getInt(10));
+                    rs.getString(6), rs.getLong(7), finishedAt, rs.getInt(9), rs.getInt(10), rs.getString(11));
         } catch (JsonProcessingException e) {
             throw new SQLException("unreadable budgets of run " + rs.getString(1), e);
         }
@@ -290,6 +389,7 @@ public final class RunStore implements AutoCloseable {
 
     @Override
     public void close() {
+        replies.close();
         db.close();
     }
 

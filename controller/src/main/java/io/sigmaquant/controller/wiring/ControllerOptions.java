@@ -26,6 +26,11 @@ public final class ControllerOptions {
     /** Run submissions per client: a burst of 10 (a script queuing runs), then 6 a minute (a run takes minutes). */
     public static final int DEFAULT_SUBMISSIONS_PER_MINUTE = 6;
     public static final int DEFAULT_SUBMISSION_BURST = 10;
+    /**
+     * How long a replica's hold on a run lasts without a heartbeat (renewed every third of it): a dead replica's
+     * runs are taken over by another within about this long.
+     */
+    public static final long DEFAULT_RUN_LEASE_SECONDS = 15;
 
     private Path dataDir = Path.of(DEFAULT_DATA_DIR);
     private String httpHost = DEFAULT_HTTP_HOST;
@@ -39,8 +44,11 @@ public final class ControllerOptions {
     private String storePassword = DEFAULT_STORE_PASSWORD;
     private int concurrentRuns = DEFAULT_CONCURRENT_RUNS;
     private Duration waitForAgent = Duration.ofSeconds(DEFAULT_WAIT_FOR_AGENT_SECONDS);
+    private Path sharedDir;
     private Path modelsDir;
     private Path sensitivityCache;
+    private Duration runLease = Duration.ofSeconds(DEFAULT_RUN_LEASE_SECONDS);
+    private long sessionExpirySeconds = SESSION_EXPIRY_SECONDS;
     private boolean persistentSession = true;
     private TlsFiles tls;
     private boolean insecure;
@@ -66,8 +74,11 @@ public final class ControllerOptions {
         storePassword = o.storePassword;
         concurrentRuns = o.concurrentRuns;
         waitForAgent = o.waitForAgent;
+        sharedDir = o.sharedDir;
         modelsDir = o.modelsDir;
         sensitivityCache = o.sensitivityCache;
+        runLease = o.runLease;
+        sessionExpirySeconds = o.sessionExpirySeconds;
         persistentSession = o.persistentSession;
         tls = o.tls;
         insecure = o.insecure;
@@ -150,13 +161,46 @@ public final class ControllerOptions {
         return this;
     }
 
-    /** Where artifacts are kept; by default {@code <data>/models}. */
+    /**
+     * The folder every replica of a service sees (a shared volume): the runs' inputs and results ({@code runs/}),
+     * the artifacts agents download ({@code models/}) and the sensitivity cache. By default the data folder, which
+     * also holds what is a replica's own: the embedded store and broker, the MQTT client id.
+     */
+    public ControllerOptions setSharedDir(Path dir) {
+        this.sharedDir = dir;
+        return this;
+    }
+
+    /** How long a replica holds a run without renewing its lease. */
+    public ControllerOptions setRunLease(Duration lease) {
+        if (lease.toMillis() < 1000) {
+            throw new IllegalArgumentException("the run lease must be at least 1 s: " + lease);
+        }
+        this.runLease = lease;
+        return this;
+    }
+
+    /**
+     * How long the broker keeps a service's session, queuing its share of the replies, while it is disconnected;
+     * 0 ends the session with the connection. One controller: long (replies sent during a restart wait for it).
+     * Replicas on Mosquitto: 0 — Mosquitto deals a shared subscription's messages to members whose session is kept
+     * even while they are offline, so a dead replica would sit on its share of the fleet's results.
+     */
+    public ControllerOptions setSessionExpirySeconds(long seconds) {
+        if (seconds < 0 || seconds > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("the session expiry must be 0 to 4294967295 s: " + seconds);
+        }
+        this.sessionExpirySeconds = seconds;
+        return this;
+    }
+
+    /** Where artifacts are kept; by default {@code <shared>/models}. */
     public ControllerOptions setModelsDir(Path dir) {
         this.modelsDir = dir;
         return this;
     }
 
-    /** Where sensitivity tables are cached; by default {@code <data>/sensitivity-cache}. */
+    /** Where sensitivity tables are cached; by default {@code <shared>/sensitivity-cache}. */
     public ControllerOptions setSensitivityCache(Path dir) {
         this.sensitivityCache = dir;
         return this;
@@ -277,12 +321,25 @@ public final class ControllerOptions {
         return waitForAgent;
     }
 
+    public Path sharedDir() {
+        return sharedDir != null ? sharedDir : dataDir;
+    }
+
     public Path modelsDir() {
-        return modelsDir != null ? modelsDir : dataDir.resolve("models");
+        return modelsDir != null ? modelsDir : sharedDir().resolve("models");
     }
 
     public Path sensitivityCache() {
-        return sensitivityCache != null ? sensitivityCache : dataDir.resolve("sensitivity-cache");
+        return sensitivityCache != null ? sensitivityCache : sharedDir().resolve("sensitivity-cache");
+    }
+
+    public Duration runLease() {
+        return runLease;
+    }
+
+    /** The broker session's expiry for a service ({@link #persistentSession}); an in-process run's ends at once. */
+    public long sessionExpirySeconds() {
+        return persistentSession ? sessionExpirySeconds : 0;
     }
 
     public boolean persistentSession() {

@@ -12,7 +12,8 @@ import io.sigmaquant.controller.fleet.FleetConnection;
 import io.sigmaquant.controller.fleet.FleetInbox;
 import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.fleet.JobDispatcher;
-import io.sigmaquant.controller.fleet.Workloads;
+import io.sigmaquant.controller.fleet.RelayListener;
+import io.sigmaquant.controller.fleet.ReplyRelay;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.controller.metrics.ControllerMetrics;
@@ -61,6 +62,9 @@ public final class ControllerParts implements AutoCloseable {
     private ControllerMetrics metrics;
     private FleetConnection connection;
     private JobDispatcher dispatcher;
+    private RelayListener relayListener;
+    /** This controller among replicas: its MQTT client id, stable across restarts. */
+    private String replicaId;
     private Vertx vertx;
     private Router router;
     private HttpServer http;
@@ -107,22 +111,24 @@ public final class ControllerParts implements AutoCloseable {
         models = new ModelStore(options.modelsDir());
         fleet = new FleetRegistry();
         metrics = new ControllerMetrics(fleet, insecure);
-        boolean persistent = options.persistentSession();
         MqttLogin login = MqttLogin.withPasswordFile(tls != null ? tls.sslContext() : null, options.mqttUsername(),
                 options.mqttPasswordFile());
-        connection = new FleetConnection(brokerUrl, clientId(data, tls), persistent
-                ? ControllerOptions.SESSION_EXPIRY_SECONDS : 0, login, metrics);
-        dispatcher = new JobDispatcher(fleet, connection::publish, connection::cancel, metrics, store.dispatches());
-        // nothing measured is lost: results of given-up attempts, and of attempts this controller issued before a
-        // restart (the store remembers to whom), are kept — with the run and bits they were issued for, not the
-        // ones the result claims
-        dispatcher.onLateResult((job, result) -> store.recordMeasurement(job.correlationId(), Workloads.bits(job),
-                result));
-        dispatcher.onEarlierResult((issued, result) -> {
-            if (store.run(issued.runId()).isPresent()) {
+        replicaId = clientId(data, tls);
+        connection = new FleetConnection(brokerUrl, replicaId, options.sessionExpirySeconds(), login, metrics);
+        // on PostgreSQL several replicas may share the results: errors for another replica's attempts are relayed
+        ReplyRelay relay = store.sharedByReplicas() ? store.replies() : ReplyRelay.NONE;
+        dispatcher = new JobDispatcher(fleet, connection::publish, connection::cancel, metrics, store.dispatches(),
+                relay);
+        // nothing measured is lost: every trusted result is recorded as it arrives — in flight here, given up, sent
+        // by another replica or before a restart — with the run and bits it was issued for, not those it claims
+        dispatcher.onResult((issued, result) -> {
+            if (store.hasRun(issued.runId())) {
                 store.recordMeasurement(issued.runId(), issued.bits(), result);
             }
         });
+        if (relay != ReplyRelay.NONE) {
+            relayListener = new RelayListener(relay, dispatcher);
+        }
         vertx = Vertx.vertx();
         router = Router.router(vertx);
         guardModels(tls);
@@ -178,9 +184,15 @@ public final class ControllerParts implements AutoCloseable {
         return Files.readString(file, StandardCharsets.UTF_8).strip();
     }
 
-    /** Records a checked run in the store (queued), with its budgets as given. */
+    /** Records a checked run in the store (queued), with its budgets as given; no replica will resume it. */
     public void createRun(String runId, String modelName, PreparedRun run) {
         store.createRun(runId, modelName, run.profile().id(), run.request().budgetView(), RunStatus.QUEUED);
+    }
+
+    /** Records a checked run of the service (queued), leased to this replica, which executes it. */
+    public void createOwnedRun(String runId, String modelName, PreparedRun run) {
+        store.createOwnedRun(runId, modelName, run.profile().id(), run.request().budgetView(), RunStatus.QUEUED,
+                replicaId, options.runLease());
     }
 
     /**
@@ -200,12 +212,12 @@ public final class ControllerParts implements AutoCloseable {
         try {
             RunExecution.Outcome outcome = RunExecution.run(runId, run, allocator, infrastructure(),
                     new StoreRecorder(store, runId, run.profile().id()), earlier, observed, outDir);
-            if (store.finishRun(runId, outcome.report().converged(), outcome.report().reason())) {
+            if (store.finishRun(runId, outcome.report().converged(), outcome.report().reason(), replicaId)) {
                 metrics.runFinished(RunStatus.of(outcome.report().converged()));
             }
             return outcome;
         } catch (RuntimeException e) {
-            if (store.failRun(runId, e.getMessage())) { // a cancelled run was counted when it was cancelled
+            if (store.failRun(runId, e.getMessage(), replicaId)) { // a cancelled run was counted when it was cancelled
                 metrics.runFinished(RunStatus.FAILED);
             }
             throw e;
@@ -225,6 +237,14 @@ public final class ControllerParts implements AutoCloseable {
     /** {@code https} when the installation has TLS files, else {@code http}. */
     public String scheme() {
         return options.tls() != null ? "https" : "http";
+    }
+
+    /**
+     * This controller's name among replicas sharing a store: its MQTT client id (the certificate's CN with TLS, else
+     * kept in the data folder), which the broker already requires to be unique and which survives a restart.
+     */
+    public String replicaId() {
+        return replicaId;
     }
 
     public ControllerOptions options() {
@@ -272,6 +292,9 @@ public final class ControllerParts implements AutoCloseable {
     public void close() {
         if (vertx != null) {
             vertx.close().await();
+        }
+        if (relayListener != null) {
+            relayListener.close();
         }
         if (connection != null) {
             connection.close();

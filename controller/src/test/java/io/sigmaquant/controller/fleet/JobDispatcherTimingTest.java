@@ -40,7 +40,7 @@ class JobDispatcherTimingTest {
     final FleetRegistry registry = new FleetRegistry();
     final ControllerMetrics metrics = new ControllerMetrics(registry, false);
     final JobDispatcher dispatcher = new JobDispatcher(registry, this::publish, (a, c) -> { }, metrics,
-            new MemoryDispatchLog(), this::clock);
+            new MemoryDispatchLog(), ReplyRelay.NONE, this::clock);
 
     @AfterEach
     void close() {
@@ -113,7 +113,7 @@ class JobDispatcherTimingTest {
         Duration tick = Duration.ofSeconds(3);
         AtomicLong ticking = new AtomicLong();
         JobDispatcher waiting = new JobDispatcher(registry, this::publish, (a, c) -> { }, metrics,
-                new MemoryDispatchLog(), () -> ticking.getAndAdd(tick.toNanos())); // each read a tick later
+                new MemoryDispatchLog(), ReplyRelay.NONE, () -> ticking.getAndAdd(tick.toNanos())); // each read a tick later
         JobPolicy brief = new JobPolicy(POLICY.lease(), 1, Duration.ofMillis(250));
 
         assertThatThrownBy(() -> waiting.measure(CLASS, JobDispatcherTest.job("t3"), brief))

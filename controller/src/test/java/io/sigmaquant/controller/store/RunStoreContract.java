@@ -192,4 +192,92 @@ abstract class RunStoreContract {
                     .satisfies(t -> assertThat(t.revokedAtMs()).isNotNull());
         }
     }
+    static final java.time.Duration MINUTE = java.time.Duration.ofMinutes(1);
+
+    /** Verifies a run's lease: held by the replica that created it, renewed by it only, gone when the run ends. */
+    @Test
+    void leases_ownedRun_isRenewedByItsOwnerOnlyAndReleasedWhenItEnds() {
+        try (RunStore store = open()) {
+            store.createOwnedRun("run-l1", "resnet.onnx", "x86-64-generic", Map.of(), RunStatus.QUEUED, "replica-a",
+                    MINUTE);
+
+            assertThat(store.run("run-l1").orElseThrow().owner()).isEqualTo("replica-a");
+            assertThat(store.leases().renew("replica-b", List.of("run-l1"), MINUTE)).isEmpty();
+            assertThat(store.leases().renew("replica-a", List.of("run-l1"), MINUTE)).containsExactly("run-l1");
+            assertThat(store.leases().claimExpired("replica-b", 10, MINUTE)).isEmpty();
+
+            assertThat(store.finishRun("run-l1", true, "done", "replica-a")).isTrue();
+            assertThat(store.run("run-l1").orElseThrow().owner()).isNull();
+            assertThat(store.leases().renew("replica-a", List.of("run-l1"), MINUTE)).isEmpty();
+        }
+    }
+
+    /** Verifies the fence: a replica whose run was claimed by another cannot end it any more. */
+    @Test
+    void leases_runClaimedByAnotherReplica_cannotBeEndedByTheFormerOwner() throws Exception {
+        try (RunStore store = open()) {
+            store.createOwnedRun("run-l2", "resnet.onnx", "x86-64-generic", Map.of(), RunStatus.RUNNING, "replica-a",
+                    java.time.Duration.ofMillis(1));
+            Thread.sleep(20); // the 1 ms lease is over
+
+            assertThat(store.leases().claimExpired("replica-b", 10, MINUTE)).containsExactly("run-l2");
+            assertThat(store.run("run-l2").orElseThrow().owner()).isEqualTo("replica-b");
+            assertThat(store.leases().renew("replica-a", List.of("run-l2"), MINUTE)).isEmpty();
+            assertThat(store.failRun("run-l2", "stalled", "replica-a")).isFalse();
+            assertThat(store.finishRun("run-l2", true, "stalled", "replica-a")).isFalse();
+            assertThat(store.run("run-l2").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+
+            assertThat(store.finishRun("run-l2", false, "budget not met", "replica-b")).isTrue();
+            assertThat(store.run("run-l2").orElseThrow().status()).isEqualTo(RunStatus.NOT_CONVERGED);
+        }
+    }
+
+    /** Verifies a restarting replica takes back its own runs at once, and a cancel ends the lease. */
+    @Test
+    void leases_reclaimOwnAndCancel_takeBackOwnRunsAndEndTheLease() {
+        try (RunStore store = open()) {
+            store.createOwnedRun("run-l3", "resnet.onnx", "x86-64-generic", Map.of(), RunStatus.RUNNING, "replica-a",
+                    MINUTE);
+            store.createOwnedRun("run-l4", "resnet.onnx", "x86-64-generic", Map.of(), RunStatus.RUNNING, "replica-b",
+                    MINUTE);
+
+            assertThat(store.leases().reclaimOwn("replica-a", MINUTE)).containsExactly("run-l3");
+            assertThat(store.cancelRun("run-l3", "by an operator")).isTrue();
+            assertThat(store.leases().renew("replica-a", List.of("run-l3"), MINUTE)).isEmpty();
+            assertThat(store.leases().reclaimOwn("replica-a", MINUTE)).isEmpty();
+        }
+    }
+
+    /** Verifies that replicas claiming at once never claim the same run, and that every expired run is claimed. */
+    @Test
+    void leases_replicasClaimingAtOnce_neverClaimTheSameRun() throws Exception {
+        try (RunStore store = open()) {
+            for (int i = 0; i < 40; i++) {
+                store.createOwnedRun("run-c" + i, "resnet.onnx", "x86-64-generic", Map.of(), RunStatus.RUNNING, "dead",
+                        java.time.Duration.ofMillis(1));
+            }
+            Thread.sleep(20);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<List<String>>> claims = new java.util.ArrayList<>();
+                for (int r = 0; r < 4; r++) {
+                    String replica = "replica-" + r;
+                    claims.add(pool.submit(() -> {
+                        List<String> mine = new java.util.ArrayList<>();
+                        for (int k = 0; k < 10; k++) {
+                            mine.addAll(store.leases().claimExpired(replica, 3, MINUTE));
+                        }
+                        return mine;
+                    }));
+                }
+                List<String> all = new java.util.ArrayList<>();
+                for (var c : claims) {
+                    all.addAll(c.get());
+                }
+                assertThat(all).doesNotHaveDuplicates().hasSize(40);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
 }
