@@ -14,6 +14,12 @@ public final class AgentProcesses implements AutoCloseable {
     private final Map<String, Process> agents = new LinkedHashMap<>();
 
     public Process start(String brokerUrl, String id, String profile, Path workDir) throws IOException {
+        return start(brokerUrl, id, profile, workDir, new String[0]);
+    }
+
+    /** @param extraArgs more options of {@code sigmaquant-agent run}, e.g. {@code --simulate} */
+    public Process start(String brokerUrl, String id, String profile, Path workDir, String... extraArgs)
+            throws IOException {
         Path jar;
         try (var files = Files.list(Fixtures.repoRoot().resolve("edge-agent/target"))) {
             jar = files.filter(f -> f.getFileName().toString().matches("sigmaquant-edge-agent-[0-9.]+(-SNAPSHOT)?\\.jar"))
@@ -21,6 +27,7 @@ public final class AgentProcesses implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(List.of("java", "-jar", jar.toString(), "run", "--broker", brokerUrl, "--id", id,
                 "--profile", profile, "--energy", "estimate", "--cache-dir", workDir.resolve(id).toString()));
+        cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve(id + ".log").toFile()).start();
         agents.put(id, p);
