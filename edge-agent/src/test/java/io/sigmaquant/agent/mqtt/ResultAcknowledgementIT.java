@@ -6,6 +6,7 @@ import io.sigmaquant.agent.AgentOptions;
 import io.sigmaquant.agent.AgentRuntime;
 import io.sigmaquant.agent.testing.ControllerClient;
 import io.sigmaquant.agent.testing.Jobs;
+import io.sigmaquant.agent.testing.MqttRecorder;
 import io.sigmaquant.agent.testing.TestBroker;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.AgentStatus;
@@ -64,6 +65,28 @@ class ResultAcknowledgementIT {
             assertThat(results(controller, "first")).isEqualTo(afterAck);
             assertThat(controller.of(JobResult.class)).filteredOn(r -> r.jobId().equals("first"))
                     .allMatch(r -> r.attempt() == 1 && r.simulated());
+        }
+    }
+
+    /**
+     * Verifies that an unacknowledged result is published again right after the agent reconnects: with a resend
+     * interval of an hour none is due by time, and the broker drops the agent's connection when another client
+     * takes its client id (MQTT session takeover), after which the agent reconnects by itself.
+     */
+    @Test
+    void result_resentAfterReconnect() throws Exception {
+        String agentId = "reconnecting-1";
+        try (TestBroker broker = TestBroker.start();
+             ControllerClient controller = new ControllerClient(broker.url(), "reconnect-controller");
+             AgentRuntime agent = AgentRuntime.start(new AgentOptions(broker.url(), agentId, "x86-64-generic")
+                     .setSimulate(true).setCacheDir(cacheDir).setMetricsPort(-1).setResultResendMs(3_600_000))) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> controller.status.containsKey(agentId));
+            controller.send(agentId, job("before-drop"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> results(controller, "before-drop") == 1);
+
+            new MqttRecorder(broker.url(), "sigmaquant-agent-" + agentId, true, 0).close();
+
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> results(controller, "before-drop") >= 2);
         }
     }
 
