@@ -105,11 +105,10 @@ public final class AgentRuntime implements AutoCloseable {
                     current(), c.energy().plugTopic(), plugReadings);
             // a simulated agent answers for the profile's board, whatever machine it runs on
             int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
-            MqttAgentConnection session = connection;
-            UnacknowledgedResults results = new UnacknowledgedResults(session, new UnacknowledgedResults.Policy(
+            UnacknowledgedResults results = new UnacknowledgedResults(connection, new UnacknowledgedResults.Policy(
                     c.resultResendMs(), AgentOptions.DEFAULT_RESULT_GIVE_UP_MS,
-                    AgentOptions.DEFAULT_MAX_UNACKNOWLEDGED_RESULTS), System::currentTimeMillis, session::isConnected,
-                    metrics.registry());
+                    AgentOptions.DEFAULT_MAX_UNACKNOWLEDGED_RESULTS), System::currentTimeMillis,
+                    connection::isConnected, metrics.registry());
             this.jobs = new JobService(c.agentId(), executor, results, c.queueCapacity(), metrics.registry(),
                     System::currentTimeMillis, new JobChecks(cores, profile.allowedBits(),
                             profile.measurement().threads()), availability);
