@@ -37,6 +37,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -56,12 +57,17 @@ public final class AgentRuntime implements AutoCloseable {
     /** Null while the agent can take jobs. */
     private volatile String unavailableReason;
     private final int metricsPort;
-    /** Publishes again the results no controller has acknowledged yet. */
-    private final ScheduledExecutorService resender = Executors.newSingleThreadScheduledExecutor(r -> {
+    /**
+     * Publishes again the results no controller has acknowledged yet. One thread for every agent in this JVM: a
+     * check takes microseconds, and bench-fleet runs a thousand simulated agents in one process.
+     */
+    private static final ScheduledExecutorService RESENDER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "result-resender");
         t.setDaemon(true);
         return t;
     });
+    /** This agent's checks on {@link #RESENDER}; null until scheduled. */
+    private volatile ScheduledFuture<?> resends;
 
     private AgentRuntime(AgentOptions c) throws Exception {
         DeviceProfile profile = DeviceProfiles.load(c.profile());
@@ -116,7 +122,6 @@ public final class AgentRuntime implements AutoCloseable {
             connection.connect(jobs::onMessage, results::resendAll);
             scheduleResends(results, c.resultResendMs());
         } catch (Exception | Error e) {
-            resender.shutdownNow();
             metrics.close();
             throw e;
         }
@@ -128,13 +133,20 @@ public final class AgentRuntime implements AutoCloseable {
      */
     private void scheduleResends(UnacknowledgedResults results, long resendMs) {
         long period = Math.max(1, Math.min(1000, resendMs / 10));
-        resender.scheduleWithFixedDelay(() -> {
+        resends = RESENDER.scheduleWithFixedDelay(() -> {
             try {
                 results.resendDue();
             } catch (RuntimeException e) {
                 LOG.warn("resending unacknowledged results failed", e);
             }
         }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void stopResends() {
+        ScheduledFuture<?> r = resends;
+        if (r != null) {
+            r.cancel(false);
+        }
     }
 
     private int serveMetrics(AgentOptions c) {
@@ -208,7 +220,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        resender.shutdownNow();
+        stopResends();
         jobs.close();
         connection.close();
         metrics.close();
