@@ -23,6 +23,15 @@ public final class AgentOptions {
     public static final long DEFAULT_MAX_MODEL_BYTES = 256L << 20;
     /** Jobs queued behind the one being measured; more are refused with a busy error. */
     public static final int DEFAULT_QUEUE_CAPACITY = 32;
+    /**
+     * A result not yet acknowledged by a controller ({@code result-recorded}) is published again this often: a few
+     * times within a controller replica's run lease (15 s), so a result lost with a dying replica reaches another.
+     */
+    public static final long DEFAULT_RESULT_RESEND_MS = 10_000;
+    /** Then no longer resent: the broker's session expiry for the agent, after which its queued jobs are gone too. */
+    public static final long DEFAULT_RESULT_GIVE_UP_MS = 3_600_000;
+    /** Unacknowledged results kept at most (a result is a few kB: a few MB at most); the oldest is dropped. */
+    public static final int DEFAULT_MAX_UNACKNOWLEDGED_RESULTS = 1_000;
     /** No metrics endpoint. */
     public static final int DEFAULT_METRICS_PORT = -1;
     /** Loopback: the metrics say what runs where, so exposing them is a choice (0.0.0.0 in the image). */
@@ -43,6 +52,7 @@ public final class AgentOptions {
     private long cacheCapBytes = DEFAULT_CACHE_CAP_BYTES;
     private long maxModelBytes = DEFAULT_MAX_MODEL_BYTES;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private long resultResendMs = DEFAULT_RESULT_RESEND_MS;
     private int metricsPort = DEFAULT_METRICS_PORT;
     private String metricsHost = DEFAULT_METRICS_HOST;
     private Path sysfsRoot = DEFAULT_SYSFS_ROOT;
@@ -78,6 +88,7 @@ public final class AgentOptions {
         cacheCapBytes = other.cacheCapBytes;
         maxModelBytes = other.maxModelBytes;
         queueCapacity = other.queueCapacity;
+        resultResendMs = other.resultResendMs;
         metricsPort = other.metricsPort;
         metricsHost = other.metricsHost;
         sysfsRoot = other.sysfsRoot;
@@ -199,6 +210,16 @@ public final class AgentOptions {
     public AgentOptions setQueueCapacity(int jobs) {
         this.queueCapacity = (int) positive(jobs, "the job queue");
         return this;
+    }
+
+    /** How often a result no controller has acknowledged yet is published again ({@link #DEFAULT_RESULT_RESEND_MS}). */
+    public AgentOptions setResultResendMs(long ms) {
+        this.resultResendMs = positive(ms, "the result resend interval");
+        return this;
+    }
+
+    public long resultResendMs() {
+        return resultResendMs;
     }
 
     /** A port for {@code HOST:PORT/metrics}, 0 for any free one, negative for none. */

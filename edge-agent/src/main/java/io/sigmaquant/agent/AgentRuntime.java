@@ -13,6 +13,7 @@ import io.sigmaquant.agent.jobs.JobExecutor;
 import io.sigmaquant.agent.jobs.ModelMeasurer;
 import io.sigmaquant.agent.jobs.JobService;
 import io.sigmaquant.agent.jobs.MeasuringExecutor;
+import io.sigmaquant.agent.jobs.UnacknowledgedResults;
 import io.sigmaquant.agent.measure.Clock;
 import io.sigmaquant.agent.measure.Measurer;
 import io.sigmaquant.agent.measure.OrtNatives;
@@ -34,6 +35,10 @@ import io.sigmaquant.profiles.DeviceProfiles;
 import io.sigmaquant.profiles.ExecutionProvider;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +57,17 @@ public final class AgentRuntime implements AutoCloseable {
     /** Null while the agent can take jobs. */
     private volatile String unavailableReason;
     private final int metricsPort;
+    /**
+     * Publishes again the results no controller has acknowledged yet. One thread for every agent in this JVM: a
+     * check takes microseconds, and bench-fleet runs a thousand simulated agents in one process.
+     */
+    private static final ScheduledExecutorService RESENDER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "result-resender");
+        t.setDaemon(true);
+        return t;
+    });
+    /** This agent's checks on {@link #RESENDER}; null until scheduled. */
+    private volatile ScheduledFuture<?> resends;
 
     private AgentRuntime(AgentOptions c) throws Exception {
         DeviceProfile profile = DeviceProfiles.load(c.profile());
@@ -95,13 +111,41 @@ public final class AgentRuntime implements AutoCloseable {
                     current(), c.energy().plugTopic(), plugReadings);
             // a simulated agent answers for the profile's board, whatever machine it runs on
             int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
-            this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
+            UnacknowledgedResults results = new UnacknowledgedResults(connection, new UnacknowledgedResults.Policy(
+                    c.resultResendMs(), AgentOptions.DEFAULT_RESULT_GIVE_UP_MS,
+                    AgentOptions.DEFAULT_MAX_UNACKNOWLEDGED_RESULTS), System::currentTimeMillis,
+                    connection::isConnected, metrics.registry());
+            this.jobs = new JobService(c.agentId(), executor, results, c.queueCapacity(), metrics.registry(),
                     System::currentTimeMillis, new JobChecks(cores, profile.allowedBits(),
                             profile.measurement().threads()), availability);
-            connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
+            // only now: the first job may arrive the moment the session resumes
+            connection.connect(jobs::onMessage, results::resendAll);
+            scheduleResends(results, c.resultResendMs());
         } catch (Exception | Error e) {
             metrics.close();
             throw e;
+        }
+    }
+
+    /**
+     * Checks a few times per interval (at most every second), so a result is resent within about one interval and
+     * a tenth of its due time. A failure is logged, not thrown: a scheduled task that throws is never run again.
+     */
+    private void scheduleResends(UnacknowledgedResults results, long resendMs) {
+        long period = Math.max(1, Math.min(1000, resendMs / 10));
+        resends = RESENDER.scheduleWithFixedDelay(() -> {
+            try {
+                results.resendDue();
+            } catch (RuntimeException e) {
+                LOG.warn("resending unacknowledged results failed", e);
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void stopResends() {
+        ScheduledFuture<?> r = resends;
+        if (r != null) {
+            r.cancel(false);
         }
     }
 
@@ -176,6 +220,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        stopResends();
         jobs.close();
         connection.close();
         metrics.close();

@@ -14,6 +14,7 @@ import io.sigmaquant.protocol.message.JobProgress;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import io.sigmaquant.protocol.message.Message;
+import io.sigmaquant.protocol.message.ResultRecorded;
 import java.io.IOException;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,7 +26,7 @@ import java.util.stream.Collectors;
  */
 public final class MessageCodec {
     private static final Set<String> TYPES = Set.of(AgentStatus.TYPE, MeasurementJob.TYPE, CancelJob.TYPE,
-            JobAccepted.TYPE, JobProgress.TYPE, JobResult.TYPE, JobError.TYPE);
+            JobAccepted.TYPE, JobProgress.TYPE, JobResult.TYPE, JobError.TYPE, ResultRecorded.TYPE);
 
     /** Strict about kinds ({@link StrictJson}); tolerant of unknown fields, which a newer minor version may add. */
     private final ObjectMapper mapper = StrictJson.builder()

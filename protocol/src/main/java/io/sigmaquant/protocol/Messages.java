@@ -8,11 +8,13 @@ public final class Messages {
      * confidence interval, the measurement's time cap and CI target, and paired measurement against a reference.
      * 1.2 added the status {@code unavailable} with its {@code reason}, and the error codes {@code invalid-job},
      * {@code unknown-job} and {@code untrusted-url}. 1.3 added the execution provider an agent measures with, in its
-     * capabilities and in its results.
+     * capabilities and in its results. 1.4 added the message {@code result-recorded} (controller → agent: a result is in
+     * the store; the agent stops publishing it again); a 1.3 agent answers it with a {@code malformed} error, as it
+     * answers any kind it does not know, and a 1.3 controller never sends it.
      */
-    public static final String SCHEMA_VERSION = "1.3";
+    public static final String SCHEMA_VERSION = "1.4";
     public static final int MAJOR = 1;
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
 
     private Messages() {
     }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  *   <tr><th>topic</th><th>direction</th><th>payload</th><th>QoS</th></tr>
  *   <tr><td>{@code sq/v1/agents/{agentId}/status}</td><td>agent → all (retained, Last Will {@code offline})</td>
  *       <td>capabilities or offline</td><td>1</td></tr>
- *   <tr><td>{@code sq/v1/agents/{agentId}/jobs}</td><td>controller → agent</td><td>measurement job</td><td>1</td></tr>
+ *   <tr><td>{@code sq/v1/agents/{agentId}/jobs}</td><td>controller → agent</td><td>measurement job, cancel, result-recorded (1.4)</td><td>1</td></tr>
  *   <tr><td>{@code sq/v1/agents/{agentId}/results}</td><td>agent → controllers (shared subscription)</td>
  *       <td>accepted / progress / result / error</td><td>1</td></tr>
  * </table>

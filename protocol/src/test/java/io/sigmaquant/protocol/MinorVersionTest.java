@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * Verifies that 1.1, 1.2 and 1.3 only add optional fields: older messages still decode, new values are checked by
- * name.
+ * Verifies that 1.1, 1.2 and 1.3 only add optional fields and 1.4 one message kind: older messages still decode,
+ * new values are checked by name.
  */
 class MinorVersionTest {
     private static final String SHA = "a".repeat(64);
@@ -51,9 +51,17 @@ class MinorVersionTest {
             + "\"agentVersion\":\"0.1.0\"},\"sentAtMs\":1}";
 
     @Test
-    void version_is1_3() {
-        assertThat(Messages.SCHEMA_VERSION).isEqualTo("1.3");
-        assertThat(Messages.MINOR).isEqualTo(3);
+    void version_is1_4() {
+        assertThat(Messages.SCHEMA_VERSION).isEqualTo("1.4");
+        assertThat(Messages.MINOR).isEqualTo(4);
+    }
+
+    @Test
+    void decode_messagesOf1_3_stillDecode() {
+        assertThat(codec.decode(utf8(RESULT_1_0.replace("\"1.0\"", "\"1.3\"")), JobResult.class).jobId())
+                .isEqualTo("j");
+        assertThat(codec.decode(utf8(JOB_1_0.replace("\"1.0\"", "\"1.3\"")), MeasurementJob.class).attempt())
+                .isEqualTo(1);
     }
 
     @Test

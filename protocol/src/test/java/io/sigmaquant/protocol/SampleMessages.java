@@ -8,6 +8,7 @@ import io.sigmaquant.protocol.message.JobProgress;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import io.sigmaquant.protocol.message.Message;
+import io.sigmaquant.protocol.message.ResultRecorded;
 import java.util.List;
 
 /** One filled-in message of every kind, as the Java records produce them. */
@@ -67,6 +68,7 @@ final class SampleMessages {
                 new JobError(Messages.SCHEMA_VERSION, null, "corr-1", "pi5-01", "job-1", 1,
                         JobError.Codes.CHECKSUM_MISMATCH, "model sha256 is b..., job says a..."),
                 new AgentStatus(Messages.SCHEMA_VERSION, null, "corr-3", "pi5-01", AgentStatus.UNAVAILABLE, null, null,
-                        1_800_000_000_000L, "the measuring worker cannot start"));
+                        1_800_000_000_000L, "the measuring worker cannot start"),
+                new ResultRecorded(Messages.SCHEMA_VERSION, null, "corr-1", "job-1", 1));
     }
 }

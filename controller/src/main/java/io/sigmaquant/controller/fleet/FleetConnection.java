@@ -6,7 +6,13 @@ import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.Topics;
 import io.sigmaquant.protocol.message.CancelJob;
 import io.sigmaquant.protocol.message.MeasurementJob;
+import io.sigmaquant.protocol.message.ResultRecorded;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -24,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The controller's MQTT v5 session — the only controller class that touches Paho. It follows every agent's
  * retained status, takes replies through the shared subscription (replicas split them), and publishes jobs
- * with a message expiry taken from their deadline, and cancels of jobs it sent.
+ * with a message expiry taken from their deadline, cancels of jobs it sent, and acknowledgements of recorded results.
  */
 public final class FleetConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetConnection.class);
@@ -35,6 +41,23 @@ public final class FleetConnection implements AutoCloseable {
     /** Our own bound on QoS 1 publishes in flight, below Paho's window. */
     private final Semaphore inFlight = new Semaphore(8);
     private final MessageTraffic traffic;
+    /**
+     * An acknowledgement not delivered by then is not worth delivering: the agent has published the result again
+     * meanwhile (every 10 s), and that copy is acknowledged in turn.
+     */
+    static final long ACK_EXPIRY_S = 60;
+    /** Acknowledgements waiting to be published; past this many one is dropped, and its result resent by the agent. */
+    static final int ACK_BACKLOG = 10_000;
+    /**
+     * Publishes acknowledgements off the caller's thread: a caller may be Paho's own callback thread, which must
+     * not wait for a broker's answer (Paho delivers that answer on the same thread).
+     */
+    private final ExecutorService acks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(ACK_BACKLOG), r -> {
+                Thread t = new Thread(r, "result-acks");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * A session that is opened by {@link #connect}, so that whatever takes the replies can be built first.
@@ -91,6 +114,36 @@ public final class FleetConnection implements AutoCloseable {
         send(agentId, new MqttMessage(codec.encode(cancel), 1, false, new MqttProperties()));
     }
 
+    /**
+     * Tells an agent that its result for (jobId, attempt) is recorded (protocol 1.4), so that it stops publishing it
+     * again; QoS 1, not retained, expiring after {@link #ACK_EXPIRY_S}. Returns at once and never throws: the
+     * publish happens on a thread of its own, and one that fails is only logged, since the agent then resends the
+     * result, which is recorded again (idempotent by (jobId, attempt)) and acknowledged again. Agents before 1.4
+     * answer it with a {@code malformed} error of attempt 0.
+     */
+    public void resultRecorded(String agentId, ResultRecorded ack) {
+        MqttProperties props = new MqttProperties();
+        props.setMessageExpiryInterval(ACK_EXPIRY_S);
+        MqttMessage message = new MqttMessage(codec.encode(ack), 1, false, props);
+        try {
+            acks.execute(() -> acknowledge(agentId, ack, message));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("acknowledgement of job {} attempt {} dropped: {} wait already", ack.jobId(), ack.attempt(),
+                    ACK_BACKLOG);
+        }
+    }
+
+    private void acknowledge(String agentId, ResultRecorded ack, MqttMessage message) {
+        try {
+            send(agentId, message);
+        } catch (MqttException | IllegalArgumentException e) {
+            LOG.debug("acknowledgement of job {} attempt {} to {} not published: {}", ack.jobId(), ack.attempt(),
+                    agentId, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing
+        }
+    }
+
     private void send(String agentId, MqttMessage message) throws MqttException, InterruptedException {
         inFlight.acquire();
         try {
@@ -114,6 +167,7 @@ public final class FleetConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        acks.shutdownNow();
         try {
             if (client.isConnected()) {
                 client.disconnect().waitForCompletion(5000);

@@ -15,6 +15,6 @@ public interface MessageTraffic {
     /** A message was delivered to the session (a status, a reply, anything its subscriptions match). */
     void received();
 
-    /** A message (a job or a cancel) was published and the broker acknowledged it. */
+    /** A message (a job, a cancel or a result's acknowledgement) was published and the broker acknowledged it. */
     void published();
 }

@@ -14,6 +14,7 @@ import io.sigmaquant.protocol.message.JobProgress;
 import io.sigmaquant.protocol.message.JobResult;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import io.sigmaquant.protocol.message.Message;
+import io.sigmaquant.protocol.message.ResultRecorded;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -97,6 +98,10 @@ public final class JobService implements AutoCloseable {
         try {
             message = codec.decode(payload);
         } catch (ProtocolException e) {
+            if (AckPayloads.isAck(payload)) { // a bad acknowledgement is not answered: the result is simply resent
+                LOG.debug("ignoring an acknowledgement that fails the protocol's checks: {}", e.getMessage());
+                return;
+            }
             String code = e instanceof UnsupportedVersionException ? JobError.Codes.UNSUPPORTED_VERSION
                     : JobError.Codes.MALFORMED;
             fail(e.jobId(), 0, "malformed-" + UUID.randomUUID(), code, e.getMessage());
@@ -106,9 +111,11 @@ public final class JobService implements AutoCloseable {
             accept(job);
         } else if (message instanceof CancelJob cancel) {
             cancel(cancel);
+        } else if (message instanceof ResultRecorded ack) {
+            replies.recorded(ack);
         } else {
             fail(null, 0, message.correlationId(), JobError.Codes.MALFORMED,
-                    "agents take job and cancel messages, not '" + message.type() + "'");
+                    "agents take job, cancel and result-recorded messages, not '" + message.type() + "'");
         }
     }
 

@@ -112,7 +112,15 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
      * @param onJob receives each payload of the jobs topic (on Paho's thread; must not block)
      */
     public void connect(Consumer<byte[]> onJob) throws MqttException {
-        client.setCallback(new Callback(onJob));
+        connect(onJob, () -> { });
+    }
+
+    /**
+     * As {@link #connect(Consumer)}, and runs {@code onReconnect} (on Paho's thread; must not block) each time the
+     * session is back after a connection loss.
+     */
+    public void connect(Consumer<byte[]> onJob, Runnable onReconnect) throws MqttException {
+        client.setCallback(new Callback(onJob, onReconnect));
         try {
             client.connect(options).waitForCompletion(15_000);
         } catch (MqttException e) {
@@ -268,11 +276,18 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         }
     }
 
+    /** Whether the session is up now. */
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
     private final class Callback implements MqttCallback {
         private final Consumer<byte[]> onJob;
+        private final Runnable onReconnect;
 
-        Callback(Consumer<byte[]> onJob) {
+        Callback(Consumer<byte[]> onJob, Runnable onReconnect) {
             this.onJob = onJob;
+            this.onReconnect = onReconnect;
         }
 
         @Override
@@ -289,6 +304,9 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
                 client.subscribe(topics.toArray(String[]::new), qos.stream().mapToInt(Integer::intValue).toArray());
             } catch (MqttException e) {
                 LOG.warn("subscribing failed: {}", e.getMessage());
+            }
+            if (reconnect) {
+                onReconnect.run();
             }
         }
 

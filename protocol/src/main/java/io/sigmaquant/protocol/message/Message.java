@@ -15,10 +15,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = JobAccepted.class, name = JobAccepted.TYPE),
     @JsonSubTypes.Type(value = JobProgress.class, name = JobProgress.TYPE),
     @JsonSubTypes.Type(value = JobResult.class, name = JobResult.TYPE),
-    @JsonSubTypes.Type(value = JobError.class, name = JobError.TYPE)
+    @JsonSubTypes.Type(value = JobError.class, name = JobError.TYPE),
+    @JsonSubTypes.Type(value = ResultRecorded.class, name = ResultRecorded.TYPE)
 })
 public sealed interface Message permits AgentStatus, MeasurementJob, CancelJob, JobAccepted, JobProgress, JobResult,
-        JobError {
+        JobError, ResultRecorded {
     String schemaVersion();
 
     String type();
