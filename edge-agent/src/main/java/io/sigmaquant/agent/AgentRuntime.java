@@ -87,12 +87,12 @@ public final class AgentRuntime implements AutoCloseable {
                     measurer = worker;
                 }
                 // the agent's own certificate: the controller serves models only to this installation's identities
-                executor = new MeasuringExecutor(new ModelFetcher(cache, c.maxModelBytes(), c.modelOrigin(), login.tls()),
+                executor = new MeasuringExecutor(new ModelFetcher(cache, c.maxModelBytes(), c.modelOrigins(), login.tls()),
                         cache, measurer, meter.id());
             }
             this.online = status(c, profile, executor, providers);
             this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), login,
-                    current(), c.energy().plugTopic(), plugReadings);
+                    current(), c.energy().plugTopic(), plugReadings, c.keepAliveSeconds());
             // a simulated agent answers for the profile's board, whatever machine it runs on
             int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
             this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),

@@ -64,9 +64,11 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
      * @param online    the retained status to publish on every connect
      * @param plugTopic a smart plug's topic to follow, or null
      * @param onPlug    receives the plug's payloads
+     * @param keepAliveSeconds the MQTT keep-alive: the broker publishes the Last Will 1.5 × this after the last
+     *                  packet
      */
     public MqttAgentConnection(String brokerUrl, String agentId, MqttLogin login, AgentStatus online, String plugTopic,
-                               Consumer<byte[]> onPlug) throws MqttException {
+                               Consumer<byte[]> onPlug, int keepAliveSeconds) throws MqttException {
         this.agentId = agentId;
         String clientId = login.tls() != null ? agentId : "sigmaquant-agent-" + agentId;
         this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
@@ -84,7 +86,7 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         options.setSessionExpiryInterval(SESSION_EXPIRY_S);
         options.setAutomaticReconnect(true);
         options.setAutomaticReconnectDelay(1, 60);
-        options.setKeepAliveInterval(30);
+        options.setKeepAliveInterval(keepAliveSeconds);
         options.setConnectionTimeout(10);
         options.setReceiveMaximum(MAX_IN_FLIGHT);
         // announced in CONNECT: the broker must not send this client a larger packet (MQTT 5, 3.1.2.11.4), so an
