@@ -5,6 +5,7 @@ import io.sigmaquant.agent.fetch.ModelOrigins;
 import io.sigmaquant.agent.measure.OrtNatives;
 import io.sigmaquant.agent.simulate.SimulationNoise;
 import io.sigmaquant.profiles.ExecutionProvider;
+import io.sigmaquant.protocol.message.Message;
 import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.tls.Identity;
 import io.sigmaquant.protocol.tls.Role;
@@ -12,6 +13,7 @@ import io.sigmaquant.protocol.tls.TlsFiles;
 import io.sigmaquant.protocol.tls.TlsMaterial;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * How an agent runs, in the shape of Vert.x's {@code *Options}: the defaults live here as {@code DEFAULT_*}
@@ -66,6 +68,8 @@ public final class AgentOptions {
     private Path ortNativePath;
     private List<String> workerLauncher = DEFAULT_WORKER_LAUNCHER;
     private int keepAliveSeconds = DEFAULT_KEEP_ALIVE_SECONDS;
+    /** Null: nobody counts the replies. */
+    private Consumer<Message> publishedReplies;
 
     /**
      * @param brokerUrl an MQTT v5 broker, e.g. {@code tcp://host:1883}
@@ -101,6 +105,7 @@ public final class AgentOptions {
         ortNativePath = other.ortNativePath;
         workerLauncher = other.workerLauncher;
         keepAliveSeconds = other.keepAliveSeconds;
+        publishedReplies = other.publishedReplies;
     }
 
     /**
@@ -197,6 +202,19 @@ public final class AgentOptions {
 
     public int keepAliveSeconds() {
         return keepAliveSeconds;
+    }
+
+    /**
+     * Receives each job reply (accepted, progress, result, error) once the broker has acknowledged it: the load
+     * generator's own log of what its simulated agents published, to count lost and duplicated jobs. Null: none.
+     */
+    public AgentOptions setPublishedReplies(Consumer<Message> tap) {
+        this.publishedReplies = tap;
+        return this;
+    }
+
+    public Consumer<Message> publishedReplies() {
+        return publishedReplies;
     }
 
     /** @param spec auto, rapl, jetson-ina3221, rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate */

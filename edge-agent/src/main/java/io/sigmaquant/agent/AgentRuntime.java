@@ -98,6 +98,7 @@ public final class AgentRuntime implements AutoCloseable {
             this.jobs = new JobService(c.agentId(), executor, connection, c.queueCapacity(), metrics.registry(),
                     System::currentTimeMillis, new JobChecks(cores, profile.allowedBits(),
                             profile.measurement().threads()), availability);
+            connection.onPublished(c.publishedReplies());
             connection.connect(jobs::onMessage); // only now: the first job may arrive the moment the session resumes
         } catch (Exception | Error e) {
             metrics.close();
@@ -172,6 +173,16 @@ public final class AgentRuntime implements AutoCloseable {
 
     public int metricsPort() {
         return metricsPort;
+    }
+
+    /**
+     * Stops as a crash would: the MQTT socket is dropped without DISCONNECT (the broker publishes the Last Will
+     * {@code offline}), then the jobs and the metrics are closed. For the load generator's injected faults.
+     */
+    public void crash() throws IOException {
+        connection.closeAbruptly();
+        jobs.close();
+        metrics.close();
     }
 
     @Override

@@ -51,6 +51,8 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
     private final Thread publisher;
     private final MqttConnectionOptions options;
     private volatile boolean open = true;
+    /** Sees each reply the broker acknowledged (a load generator's count); a no-op by default. */
+    private volatile Consumer<Message> onPublished = m -> { };
 
     /** What is announced (retained) on every connect: online, or unavailable with a reason. */
     private final StatusSlot status = new StatusSlot();
@@ -185,7 +187,8 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            publish(Topics.results(agentId), m, false, m.type(), () -> outbox.add(m)); // nothing measured is dropped
+            publish(Topics.results(agentId), m, false, m.type(), () -> outbox.add(m), // nothing measured is dropped
+                    () -> onPublished.accept(m));
         }
     }
 
@@ -193,12 +196,13 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
      * One QoS 1 publish holding a permit of the in-flight window (acquired by the caller) until the broker
      * answers; on failure {@code retry} puts the message back (after a pause when Paho refused it at once).
      */
-    private void publish(String topic, Message m, boolean retained, String what, Runnable retry) {
+    private void publish(String topic, Message m, boolean retained, String what, Runnable retry, Runnable done) {
         try {
             client.publish(topic, codec.encode(m), 1, retained, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     inFlight.release();
+                    done.run();
                 }
 
                 @Override
@@ -242,7 +246,32 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
             return;
         }
         inFlight.acquire();
-        publish(Topics.status(agentId), s, true, "status " + s.state(), () -> status.failed(s));
+        publish(Topics.status(agentId), s, true, "status " + s.state(), () -> status.failed(s), () -> { });
+    }
+
+    /** Receives each reply once the broker has acknowledged it (PUBACK); set before {@link #connect}. */
+    public void onPublished(Consumer<Message> tap) {
+        this.onPublished = tap == null ? m -> { } : tap;
+    }
+
+    /**
+     * Drops the connection as a crash or a power cut would: the socket closed without DISCONNECT, so the broker
+     * publishes the Last Will; what waited in the outbox is lost. For the load generator's injected faults.
+     */
+    public void closeAbruptly() {
+        open = false;
+        publisher.interrupt();
+        outbox.clear();
+        try {
+            client.disconnectForcibly(0, 1000, false);
+        } catch (MqttException e) {
+            LOG.debug("dropping the MQTT connection: {}", e.getMessage());
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("closing the MQTT client: {}", e.getMessage());
+        }
     }
 
     /** Publishes {@code offline} (retained) and disconnects, after the outbox has drained. */
