@@ -14,7 +14,7 @@ work="$(mktemp -d)"
 declare -a agents=()
 cleanup() {
     local p
-    for p in "${agents[@]}"; do kill -CONT "$p" 2>/dev/null || true; done
+    for p in "${agents[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
     kill $(jobs -p) 2>/dev/null || true
     wait 2>/dev/null || true
 }
@@ -33,6 +33,7 @@ for i in 1 2 3; do
     ./sigmaquant-agent run --broker "tcp://127.0.0.1:$mqtt" --id "offline-$i" --profile raspberry-pi-5 --simulate \
         --keep-alive-s "$keep_alive" --cache-dir "$work/cache-$i" >"$work/agent-$i.log" 2>&1 &
     agents+=("$!") # the launcher execs java: this is the agent's JVM
+    disown "$!"    # no "Killed" line from the shell: the kills below are the point
 done
 online() { # 0 when /api/agents lists agent $1 online
     curl -sf "http://127.0.0.1:$http/api/agents" | jq -e --arg id "$1" 'any(.[]; .id == $id and .online)' >/dev/null
