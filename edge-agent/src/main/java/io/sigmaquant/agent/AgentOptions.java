@@ -1,10 +1,11 @@
 package io.sigmaquant.agent;
 
 import io.sigmaquant.agent.energy.EnergySpec;
-import io.sigmaquant.agent.fetch.ModelOrigin;
+import io.sigmaquant.agent.fetch.ModelOrigins;
 import io.sigmaquant.agent.measure.OrtNatives;
 import io.sigmaquant.agent.simulate.SimulationNoise;
 import io.sigmaquant.profiles.ExecutionProvider;
+import io.sigmaquant.protocol.message.Message;
 import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.tls.Identity;
 import io.sigmaquant.protocol.tls.Role;
@@ -12,6 +13,7 @@ import io.sigmaquant.protocol.tls.TlsFiles;
 import io.sigmaquant.protocol.tls.TlsMaterial;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * How an agent runs, in the shape of Vert.x's {@code *Options}: the defaults live here as {@code DEFAULT_*}
@@ -42,6 +44,16 @@ public final class AgentOptions {
     public static final ExecutionProvider DEFAULT_EXECUTION_PROVIDER = ExecutionProvider.of(DEFAULT_EXECUTION_PROVIDER_ID);
     /** The worker's java binary runs directly. */
     public static final List<String> DEFAULT_WORKER_LAUNCHER = List.of();
+    /**
+     * MQTT keep-alive: a broker drops a client it has heard nothing from for 1.5 × this (MQTT 5, 3.1.2.10) and
+     * publishes its Last Will, so a hung agent or a board without power is seen offline within 6 s (plus the
+     * broker's check period: Mosquitto 2.0 looks every 5 to 6 s, so 9 to 10 s were measured there). The cost: an
+     * idle agent sends a PINGREQ and gets a PINGRESP (2 bytes each, about 110 bytes with TCP/IP headers and the
+     * ACKs) every 4 s, about 30 bytes/s per agent.
+     */
+    public static final int DEFAULT_KEEP_ALIVE_SECONDS = 4;
+    /** MQTT's keep-alive is a two-byte field; 0 (off) would leave a hung agent online forever, so it is refused. */
+    public static final int MAX_KEEP_ALIVE_SECONDS = 65_535;
 
     private final String brokerUrl;
     private final String agentId;
@@ -60,12 +72,15 @@ public final class AgentOptions {
     private TlsFiles tls;
     private String mqttUsername;
     private Path mqttPasswordFile;
-    private ModelOrigin modelOrigin = ModelOrigin.LOOPBACK;
+    private ModelOrigins modelOrigins = ModelOrigins.LOOPBACK;
     private boolean measureInProcess;
     private ExecutionProvider executionProvider = DEFAULT_EXECUTION_PROVIDER;
     /** Null: ONNX Runtime's libraries from its jar. */
     private Path ortNativePath;
     private List<String> workerLauncher = DEFAULT_WORKER_LAUNCHER;
+    private int keepAliveSeconds = DEFAULT_KEEP_ALIVE_SECONDS;
+    /** Null: nobody counts the replies. */
+    private Consumer<Message> publishedReplies;
 
     /**
      * @param brokerUrl an MQTT v5 broker, e.g. {@code tcp://host:1883}
@@ -96,11 +111,13 @@ public final class AgentOptions {
         tls = other.tls;
         mqttUsername = other.mqttUsername;
         mqttPasswordFile = other.mqttPasswordFile;
-        modelOrigin = other.modelOrigin;
+        modelOrigins = other.modelOrigins;
         measureInProcess = other.measureInProcess;
         executionProvider = other.executionProvider;
         ortNativePath = other.ortNativePath;
         workerLauncher = other.workerLauncher;
+        keepAliveSeconds = other.keepAliveSeconds;
+        publishedReplies = other.publishedReplies;
     }
 
     /**
@@ -135,18 +152,19 @@ public final class AgentOptions {
     }
 
     /**
-     * The controller's address ({@code https://host:port}): models are downloaded from this origin only. Without
-     * it only loopback origins are trusted (the one-machine demo).
+     * The controller's address ({@code https://host:port}), or several separated by commas (one per controller
+     * replica): models are downloaded from these origins only. Without it only loopback origins are trusted (the
+     * one-machine demo).
      *
-     * @throws IllegalArgumentException when it is not an http(s) URL with a host
+     * @throws IllegalArgumentException when one is not an http(s) URL with a host
      */
-    public AgentOptions setControllerUrl(String url) {
-        this.modelOrigin = ModelOrigin.of(url);
+    public AgentOptions setControllerUrl(String urls) {
+        this.modelOrigins = ModelOrigins.of(urls);
         return this;
     }
 
-    public ModelOrigin modelOrigin() {
-        return modelOrigin;
+    public ModelOrigins modelOrigins() {
+        return modelOrigins;
     }
 
     /**
@@ -177,6 +195,38 @@ public final class AgentOptions {
 
     public List<String> workerLauncher() {
         return workerLauncher;
+    }
+
+    /**
+     * The MQTT keep-alive in seconds: the broker publishes the agent's Last Will (offline) after 1.5 × this
+     * without a packet from it.
+     *
+     * @throws IllegalArgumentException in one line when it is not 1 to 65535
+     */
+    public AgentOptions setKeepAliveSeconds(int seconds) {
+        if (seconds < 1 || seconds > MAX_KEEP_ALIVE_SECONDS) {
+            throw new IllegalArgumentException("--keep-alive-s must be between 1 and " + MAX_KEEP_ALIVE_SECONDS
+                    + ": " + seconds);
+        }
+        this.keepAliveSeconds = seconds;
+        return this;
+    }
+
+    public int keepAliveSeconds() {
+        return keepAliveSeconds;
+    }
+
+    /**
+     * Receives each job reply (accepted, progress, result, error) once the broker has acknowledged it: the load
+     * generator's own log of what its simulated agents published, to count lost and duplicated jobs. Null: none.
+     */
+    public AgentOptions setPublishedReplies(Consumer<Message> tap) {
+        this.publishedReplies = tap;
+        return this;
+    }
+
+    public Consumer<Message> publishedReplies() {
+        return publishedReplies;
     }
 
     /** @param spec auto, rapl, jetson-ina3221, rpi5-pmic, nvml, mqtt-plug:TOPIC or estimate */

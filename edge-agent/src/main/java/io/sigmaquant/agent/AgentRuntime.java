@@ -103,12 +103,12 @@ public final class AgentRuntime implements AutoCloseable {
                     measurer = worker;
                 }
                 // the agent's own certificate: the controller serves models only to this installation's identities
-                executor = new MeasuringExecutor(new ModelFetcher(cache, c.maxModelBytes(), c.modelOrigin(), login.tls()),
+                executor = new MeasuringExecutor(new ModelFetcher(cache, c.maxModelBytes(), c.modelOrigins(), login.tls()),
                         cache, measurer, meter.id());
             }
             this.online = status(c, profile, executor, providers);
             this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), login,
-                    current(), c.energy().plugTopic(), plugReadings);
+                    current(), c.energy().plugTopic(), plugReadings, c.keepAliveSeconds());
             // a simulated agent answers for the profile's board, whatever machine it runs on
             int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
             UnacknowledgedResults results = new UnacknowledgedResults(connection, new UnacknowledgedResults.Policy(
@@ -118,6 +118,7 @@ public final class AgentRuntime implements AutoCloseable {
             this.jobs = new JobService(c.agentId(), executor, results, c.queueCapacity(), metrics.registry(),
                     System::currentTimeMillis, new JobChecks(cores, profile.allowedBits(),
                             profile.measurement().threads()), availability);
+            connection.onPublished(c.publishedReplies());
             // only now: the first job may arrive the moment the session resumes
             connection.connect(jobs::onMessage, results::resendAll);
             scheduleResends(results, c.resultResendMs());
@@ -216,6 +217,17 @@ public final class AgentRuntime implements AutoCloseable {
 
     public int metricsPort() {
         return metricsPort;
+    }
+
+    /**
+     * Stops as a crash would: the MQTT socket is dropped without DISCONNECT (the broker publishes the Last Will
+     * {@code offline}), then the jobs and the metrics are closed. For the load generator's injected faults.
+     */
+    public void crash() throws IOException {
+        stopResends();
+        connection.closeAbruptly();
+        jobs.close();
+        metrics.close();
     }
 
     @Override

@@ -64,11 +64,26 @@ final class BenchFleetCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the summary as JSON")
     Path json;
 
+    @Option(names = "--keep-runs", description = "a soak: keep --runs M runs in flight until --duration-s, submitting "
+            + "a new one whenever one ends (the runs in flight then are cancelled)")
+    boolean keepRuns;
+
+    @Option(names = "--agent-faults", paramLabel = "N", defaultValue = "0",
+            description = "crash a random simulated agent N times at even intervals while the runs go on (its socket "
+                    + "closed without DISCONNECT: the broker publishes its Last Will) and start it again under the "
+                    + "same id a few seconds later (default: ${DEFAULT-VALUE})")
+    int agentFaults;
+
+    @Option(names = "--agent-log", paramLabel = "FILE",
+            description = "write what the simulated agents accepted and published, each reply acknowledged by the "
+                    + "broker (TSV: agent, job_id, attempt, event, at_ms), for docs/benchmarks/fleet-count.sh")
+    Path agentLog;
+
     @Override
     public Integer call() throws Exception {
         FleetBenchSettings settings = new FleetBenchSettings(broker, servers, agents, runs, durationSeconds,
                 runs == 0 ? List.of() : models != null ? models : List.of(defaultModel()), maxIterations,
-                connectBatch);
+                connectBatch, keepRuns, agentFaults, agentLog);
         PrintWriter err = spec.commandLine().getErr();
         FleetSummary summary = new FleetBench(settings, line -> {
             err.println("bench-fleet: " + line);

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
 /**
  * The fleet load generator: starts the simulated agents, waits until every controller sees them online, submits
  * the runs over the controllers' HTTP API, waits for them to end, and reads the controllers' meters. Everything
- * stops at the time limit; what had not ended is cancelled and reported.
+ * stops at the time limit; what had not ended is cancelled and reported. As a soak ({@code keepRuns}) it keeps M
+ * runs in flight until the time limit; meanwhile it may crash and restart agents ({@link AgentFaults}); the agents
+ * log what they accepted and published ({@link AgentLog}).
  */
 public final class FleetBench {
     /** How often the controllers are asked for the agents and the runs: well under the figures it measures. */
@@ -51,7 +53,9 @@ public final class FleetBench {
             c.agents(); // an unreachable controller is named now, in one line, before any agent starts
         }
         Path cache = Files.createTempDirectory("sigmaquant-bench-fleet");
-        try (SimulatedFleet fleet = new SimulatedFleet(settings.connectBatch(), cache)) {
+        AgentLog log = new AgentLog();
+        FleetSummary summary;
+        try (SimulatedFleet fleet = new SimulatedFleet(settings.connectBatch(), cache, log::published)) {
             fleet.start(settings.brokerUrl(), settings.agents(), classes, settings.connectBatch(), deadline);
             progress.accept(fleet.started() + " agents started in "
                     + (System.currentTimeMillis() - t0) / 1000.0 + " s");
@@ -70,15 +74,23 @@ public final class FleetBench {
                 progress.accept("all " + online + " agents online after " + toOnline + " s");
             }
             RunTracker runs = new RunTracker(settings.servers(), clients);
+            AgentFaults faults = new AgentFaults(fleet, clients, settings.agentFaults(), settings.agents(), progress);
             long submittedAt = System.currentTimeMillis();
             if (System.currentTimeMillis() < deadline) { // past the time limit nothing new is started
-                submit(runs, clients, classes);
+                submit(runs, clients, classes, settings.runs());
+                faults.start(submittedAt, deadline);
             }
-            progress.accept(runs.submitted() + " runs submitted");
-            while (!runs.allEnded() && System.currentTimeMillis() < deadline) {
+            progress.accept(runs.submitted() + " runs submitted" + (settings.keepRuns()
+                    ? ", " + settings.runs() + " kept in flight until the time limit" : ""));
+            while ((settings.keepRuns() || !runs.allEnded()) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(POLL_MS * 4);
                 runs.refresh();
+                int missing = settings.runs() - runs.inFlight();
+                if (settings.keepRuns() && missing > 0 && System.currentTimeMillis() < deadline) {
+                    submit(runs, clients, classes, missing);
+                }
             }
+            List<AgentFaults.Fault> injected = faults.stop();
             boolean timedOut = !runs.allEnded() || online < expected.size();
             List<FleetSummary.RunOutcome> unfinished = runs.unfinished();
             runs.cancelUnfinished();
@@ -90,11 +102,17 @@ public final class FleetBench {
             }
             var threads = ManagementFactory.getThreadMXBean();
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            return new FleetSummary(settings.agents(), fleet.started(), online, toOnline, fleet.failures(),
+            summary = new FleetSummary(settings.agents(), fleet.started(), online, toOnline, fleet.failures(),
                     runs.submitted(), runs.ended(), runs.byStatus(), runs.failed(), unfinished, perMinute, figures,
                     threads.getThreadCount(), threads.getPeakThreadCount(), heap,
-                    (System.currentTimeMillis() - t0) / 1000.0, timedOut);
+                    (System.currentTimeMillis() - t0) / 1000.0, timedOut, settings.keepRuns(), injected, null);
         }
+        // after the fleet closed: the replies still in flight then are in the log too
+        summary = summary.withAgentLog(log.counts());
+        if (settings.agentLog() != null) {
+            log.write(settings.agentLog());
+        }
+        return summary;
     }
 
     /** The expected agents that every controller lists as online (the smallest count over the controllers). */
@@ -116,12 +134,13 @@ public final class FleetBench {
         return least;
     }
 
-    /** M runs dealt round-robin over the controllers, the device classes and the models. */
-    private void submit(RunTracker runs, List<RunClient> clients, List<String> classes) throws Exception {
+    /** The next n runs, dealt round-robin over the controllers, the device classes and the models. */
+    private void submit(RunTracker runs, List<RunClient> clients, List<String> classes, int n) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(SUBMITTERS);
         try {
             List<Future<?>> all = new ArrayList<>();
-            for (int i = 0; i < settings.runs(); i++) {
+            int first = runs.submitted();
+            for (int i = first; i < first + n; i++) {
                 int server = i % clients.size();
                 RunRequest request = RunRequest.builder(classes.get(i % classes.size())).latencyFraction(0.9)
                         .maxIterations(settings.maxIterations()).tolerance(0.3).seed((long) i).build().validate();
@@ -148,6 +167,10 @@ public final class FleetBench {
         return new FleetSummary.ControllerFigures(server,
                 measured ? ms(m.sum("sigmaquant_measurement_seconds", "quantile=\"0.5\"")) : null,
                 measured ? ms(m.sum("sigmaquant_measurement_seconds", "quantile=\"0.99\"")) : null,
+                ms(m.quantile("sigmaquant_dispatch_accept_seconds", 0.5)),
+                ms(m.quantile("sigmaquant_dispatch_accept_seconds", 0.99)),
+                ms(m.quantile("sigmaquant_dispatch_queue_seconds", 0.5)),
+                ms(m.quantile("sigmaquant_dispatch_queue_seconds", 0.99)),
                 value(m.sum("jvm_memory_used_bytes", "area=\"heap\"")), value(m.sum("jvm_threads_live_threads")));
     }
 
@@ -209,6 +232,11 @@ public final class FleetBench {
                     // a controller that does not answer now may answer at the next poll
                 }
             }
+        }
+
+        /** Accepted runs not ended yet. */
+        synchronized int inFlight() {
+            return (int) runs.values().stream().filter(r -> !r.status.finished()).count();
         }
 
         synchronized boolean allEnded() {

@@ -73,4 +73,17 @@ class FleetBenchSettingsTest {
         assertThatThrownBy(() -> settings("tcp://h:1883", List.of("http://h:8080"), 10, 1, 60, List.of()))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("--model");
     }
+
+    @Test
+    void new_keepRunsWithoutRuns_isRefusedInOneLine() {
+        assertThatThrownBy(() -> new FleetBenchSettings("tcp://h:1883", List.of("http://h:8080"), 6, 0, 60, List.of(),
+                3, 50, true, 0, null)).isInstanceOf(UserInputException.class).hasMessageContaining("--keep-runs");
+    }
+
+    @Test
+    void new_negativeAgentFaults_isRefusedInOneLine() {
+        assertThatThrownBy(() -> new FleetBenchSettings("tcp://h:1883", List.of("http://h:8080"), 6, 1, 60,
+                List.of(MODEL), 3, 50, false, -1, null)).isInstanceOf(UserInputException.class)
+                .hasMessageContaining("--agent-faults");
+    }
 }

@@ -91,10 +91,16 @@ final class RunCommand implements Callable<Integer> {
             description = "queued jobs (default: " + AgentOptions.DEFAULT_QUEUE_CAPACITY + ")")
     Integer queue;
 
-    @Option(names = "--controller-url", paramLabel = "URL",
-            description = "the controller's address, e.g. https://host:8443: models are downloaded from this origin "
-                    + "only (default: loopback origins only)")
+    @Option(names = "--controller-url", paramLabel = "URL[,URL...]",
+            description = "the controller's address, e.g. https://host:8443, or one per controller replica separated "
+                    + "by commas: models are downloaded from these origins only (default: loopback origins only)")
     String controllerUrl;
+
+    @Option(names = "--keep-alive-s", paramLabel = "S",
+            description = "MQTT keep-alive: the broker marks a hung or unpowered agent offline after 1.5 x S "
+                    + "(default: " + AgentOptions.DEFAULT_KEEP_ALIVE_SECONDS + "; each keep-alive costs a 2-byte "
+                    + "PINGREQ and PINGRESP)")
+    Integer keepAliveSeconds;
 
     @Option(names = "--measure-in-process",
             description = "measure in the agent's process instead of a worker process it can kill at a job's "
@@ -151,6 +157,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (controllerUrl != null) {
             options.setControllerUrl(controllerUrl);
+        }
+        if (keepAliveSeconds != null) {
+            options.setKeepAliveSeconds(keepAliveSeconds);
         }
         options.setMeasureInProcess(measureInProcess);
         if (ort.provider() != null) {

@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * Downloads a job's model over HTTP(S) into the cache, only from the trusted {@link ModelOrigin} and never
+ * Downloads a job's model over HTTP(S) into the cache, only from the trusted {@link ModelOrigins} and never
  * following a redirect, checking the size limit before and during the transfer (reading stops past the declared
  * size) and the size and SHA-256 after it; a model that fails a check never enters the cache. A cached model is
  * checked against the job the same way (URL, size, SHA-256 of the file) before it is used.
@@ -35,7 +35,7 @@ import javax.net.ssl.SSLContext;
 public final class ModelFetcher {
     private final ModelCache cache;
     private final long maxBytes;
-    private final ModelOrigin origin;
+    private final ModelOrigins origin;
     private final HttpClient http;
     /** How often a download checks the job's deadline and cancel: far below any deadline. */
     static final long POLL_MS = 100;
@@ -44,14 +44,14 @@ public final class ModelFetcher {
 
     /** Loopback origins only, the JVM's default TLS trust (tests, the one-machine demo). */
     public ModelFetcher(ModelCache cache, long maxBytes) {
-        this(cache, maxBytes, ModelOrigin.LOOPBACK, null);
+        this(cache, maxBytes, ModelOrigins.LOOPBACK, null);
     }
 
     /**
-     * @param origin     where models may come from ({@link ModelOrigin#LOOPBACK} when no controller URL is known)
+     * @param origin     where models may come from ({@link ModelOrigins#LOOPBACK} when no controller URL is known)
      * @param sslContext verifies the controller's HTTPS certificate (the installation's CA); null = JVM default
      */
-    public ModelFetcher(ModelCache cache, long maxBytes, ModelOrigin origin, SSLContext sslContext) {
+    public ModelFetcher(ModelCache cache, long maxBytes, ModelOrigins origin, SSLContext sslContext) {
         this.cache = cache;
         this.maxBytes = maxBytes;
         this.origin = origin;

@@ -35,6 +35,15 @@ public record ModelOrigin(String scheme, String host, int port) {
 
     /** Checks a job's model URL against this origin; throws {@link FetchException} (untrusted-url) otherwise. */
     public URI check(String url) {
+        URI uri = safe(url);
+        if (!trusts(uri)) {
+            throw untrusted(url, "is not on the trusted origin " + this);
+        }
+        return uri;
+    }
+
+    /** A model URL that stays inside a model store, whatever its origin; throws {@link FetchException} otherwise. */
+    static URI safe(String url) {
         URI uri;
         try {
             uri = new URI(url);
@@ -47,22 +56,23 @@ public record ModelOrigin(String scheme, String host, int port) {
                 || raw.contains("\\") || uri.getRawUserInfo() != null) {
             throw untrusted(url, "names a path outside the model store");
         }
+        return uri;
+    }
+
+    /** Whether a URL {@link #safe} passed is on this origin (any loopback one for {@link #LOOPBACK}). */
+    boolean trusts(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String h = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        boolean ok = host == null
+        return host == null
                 ? (scheme.equals("http") || scheme.equals("https")) && LOOPBACK_HOSTS.contains(h)
                 : scheme.equals(this.scheme) && h.equals(host) && port(uri) == port;
-        if (!ok) {
-            throw untrusted(url, "is not on the trusted origin " + this);
-        }
-        return uri;
     }
 
     private static int port(URI uri) {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private static FetchException untrusted(String url, String why) {
+    static FetchException untrusted(String url, String why) {
         String shown = url.length() > 200 ? url.substring(0, 200) + "…" : url;
         return new FetchException(JobError.Codes.UNTRUSTED_URL, "model.url " + shown + " " + why);
     }

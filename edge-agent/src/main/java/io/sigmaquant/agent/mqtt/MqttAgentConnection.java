@@ -51,6 +51,8 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
     private final Thread publisher;
     private final MqttConnectionOptions options;
     private volatile boolean open = true;
+    /** Sees each reply the broker acknowledged (a load generator's count); a no-op by default. */
+    private volatile Consumer<Message> onPublished = m -> { };
 
     /** What is announced (retained) on every connect: online, or unavailable with a reason. */
     private final StatusSlot status = new StatusSlot();
@@ -64,9 +66,11 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
      * @param online    the retained status to publish on every connect
      * @param plugTopic a smart plug's topic to follow, or null
      * @param onPlug    receives the plug's payloads
+     * @param keepAliveSeconds the MQTT keep-alive: the broker publishes the Last Will 1.5 × this after the last
+     *                  packet
      */
     public MqttAgentConnection(String brokerUrl, String agentId, MqttLogin login, AgentStatus online, String plugTopic,
-                               Consumer<byte[]> onPlug) throws MqttException {
+                               Consumer<byte[]> onPlug, int keepAliveSeconds) throws MqttException {
         this.agentId = agentId;
         String clientId = login.tls() != null ? agentId : "sigmaquant-agent-" + agentId;
         this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
@@ -84,7 +88,7 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         options.setSessionExpiryInterval(SESSION_EXPIRY_S);
         options.setAutomaticReconnect(true);
         options.setAutomaticReconnectDelay(1, 60);
-        options.setKeepAliveInterval(30);
+        options.setKeepAliveInterval(keepAliveSeconds);
         options.setConnectionTimeout(10);
         options.setReceiveMaximum(MAX_IN_FLIGHT);
         // announced in CONNECT: the broker must not send this client a larger packet (MQTT 5, 3.1.2.11.4), so an
@@ -191,7 +195,8 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            publish(Topics.results(agentId), m, false, m.type(), () -> outbox.add(m)); // nothing measured is dropped
+            publish(Topics.results(agentId), m, false, m.type(), () -> outbox.add(m), // nothing measured is dropped
+                    () -> onPublished.accept(m));
         }
     }
 
@@ -199,12 +204,13 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
      * One QoS 1 publish holding a permit of the in-flight window (acquired by the caller) until the broker
      * answers; on failure {@code retry} puts the message back (after a pause when Paho refused it at once).
      */
-    private void publish(String topic, Message m, boolean retained, String what, Runnable retry) {
+    private void publish(String topic, Message m, boolean retained, String what, Runnable retry, Runnable done) {
         try {
             client.publish(topic, codec.encode(m), 1, retained, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     inFlight.release();
+                    done.run();
                 }
 
                 @Override
@@ -248,7 +254,32 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
             return;
         }
         inFlight.acquire();
-        publish(Topics.status(agentId), s, true, "status " + s.state(), () -> status.failed(s));
+        publish(Topics.status(agentId), s, true, "status " + s.state(), () -> status.failed(s), () -> { });
+    }
+
+    /** Receives each reply once the broker has acknowledged it (PUBACK); set before {@link #connect}. */
+    public void onPublished(Consumer<Message> tap) {
+        this.onPublished = tap == null ? m -> { } : tap;
+    }
+
+    /**
+     * Drops the connection as a crash or a power cut would: the socket closed without DISCONNECT, so the broker
+     * publishes the Last Will; what waited in the outbox is lost. For the load generator's injected faults.
+     */
+    public void closeAbruptly() {
+        open = false;
+        publisher.interrupt();
+        outbox.clear();
+        try {
+            client.disconnectForcibly(0, 1000, false);
+        } catch (MqttException e) {
+            LOG.debug("dropping the MQTT connection: {}", e.getMessage());
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("closing the MQTT client: {}", e.getMessage());
+        }
     }
 
     /** Publishes {@code offline} (retained) and disconnects, after the outbox has drained. */

@@ -121,7 +121,7 @@ class ModelFetcherTest {
     void fetch_urlOnAnotherOrigin_isRefusedWithoutARequest() {
         String url = server.serve("m", model);
         ModelFetcher fetcher = new ModelFetcher(new ModelCache(cacheDir, 1 << 20), 1 << 20,
-                ModelOrigin.of("http://127.0.0.1:1"), null);
+                ModelOrigins.of("http://127.0.0.1:1"), null);
         assertThat(codeOf(() -> fetcher.fetch(new ModelRef(url, sha, model.length))))
                 .isEqualTo(JobError.Codes.UNTRUSTED_URL);
         assertThat(server.requests()).isZero();
