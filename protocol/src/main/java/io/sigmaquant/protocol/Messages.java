@@ -16,6 +16,16 @@ public final class Messages {
     public static final int MAJOR = 1;
     public static final int MINOR = 4;
 
+    /** The minor version of a {@code MAJOR.MINOR} schema version, or -1 when it is none. */
+    public static int minorOf(String schemaVersion) {
+        int dot = schemaVersion == null ? -1 : schemaVersion.indexOf('.');
+        try {
+            return dot < 0 ? -1 : Integer.parseInt(schemaVersion.substring(dot + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private Messages() {
     }
 }

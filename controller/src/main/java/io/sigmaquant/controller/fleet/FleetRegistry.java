@@ -8,8 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Agents by id, from their retained status and Last Will: device class, online or not, when last heard. */
 public final class FleetRegistry {
-    /** What the registry knows of one agent. */
-    public record Agent(String id, String deviceClass, boolean online, long lastSeenMs, AgentStatus.Capabilities capabilities) {
+    /**
+     * What the registry knows of one agent.
+     *
+     * @param schemaVersion the protocol version of its last status: what the controller may send it
+     */
+    public record Agent(String id, String deviceClass, boolean online, long lastSeenMs, AgentStatus.Capabilities capabilities,
+                        String schemaVersion) {
     }
 
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
@@ -19,8 +24,13 @@ public final class FleetRegistry {
             boolean online = AgentStatus.ONLINE.equals(s.state());
             String deviceClass = online ? s.deviceClass() : old != null ? old.deviceClass() : null;
             AgentStatus.Capabilities caps = online ? s.capabilities() : old != null ? old.capabilities() : null;
-            return new Agent(id, deviceClass, online, System.currentTimeMillis(), caps);
+            return new Agent(id, deviceClass, online, System.currentTimeMillis(), caps, s.schemaVersion());
         });
+    }
+
+    /** The agent, if it has ever sent a status. */
+    public java.util.Optional<Agent> agent(String id) {
+        return java.util.Optional.ofNullable(agents.get(id));
     }
 
     /** Online agents of a device class, in id order. */

@@ -12,6 +12,7 @@ import io.sigmaquant.protocol.message.Message;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,6 +90,7 @@ public final class JobDispatcher implements Dispatcher {
     private final Set<String> ingested = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lateResults = new AtomicInteger();
     private volatile BiConsumer<DispatchLog.IssuedAttempt, JobResult> resultSink = (a, r) -> { };
+    private volatile Acknowledger acknowledger = (agent, r) -> { };
     private final ReplyRelay relay;
     /** Store look-ups for replies of attempts not known here, per agent: 20 a second after a burst of 200. */
     private final TokenBuckets lookups;
@@ -168,11 +170,16 @@ public final class JobDispatcher implements Dispatcher {
             return; // neither counts as an answer: the lease is long enough for a whole measurement
         }
         if (!ingested.add(key)) {
-            return; // the same reply again (QoS 1 may redeliver)
+            if (m instanceof JobResult r) {
+                acknowledger.recorded(fromAgent, r); // kept before; the agent sends it again when an ack was lost
+            }
+            return; // the same reply again (QoS 1 redelivery, or the agent's resend)
         }
         if (m instanceof JobResult r) {
             try {
-                keep(here, r);
+                if (keep(here, r)) {
+                    acknowledger.recorded(fromAgent, r);
+                }
             } catch (RuntimeException e) {
                 ingested.remove(key); // not kept: no acknowledgement goes out, and the agent's resend is taken
                 throw e;
@@ -192,17 +199,22 @@ public final class JobDispatcher implements Dispatcher {
         }
     }
 
-    /** Hands a trusted result to the sink with the run and bits it was issued for, not those it claims. */
-    private void keep(Sent here, JobResult r) {
+    /**
+     * Hands a trusted result to the sink with the run and bits it was issued for, not those it claims; false when the
+     * log no longer has its attempt.
+     */
+    private boolean keep(Sent here, JobResult r) {
         if (here != null) {
             resultSink.accept(new DispatchLog.IssuedAttempt(r.jobId(), r.attempt(), here.agentId(),
                     here.job().correlationId(), Workloads.bits(here.job())), r);
-            return;
+            return true;
         }
         // issued by another replica, or here before a restart: the log is read for its run and bits, once per
         // genuine result from the agent it was sent to
-        log.attempts(r.jobId()).stream().filter(a -> a.attempt() == r.attempt()).findFirst()
-                .ifPresent(a -> resultSink.accept(a, r));
+        Optional<DispatchLog.IssuedAttempt> attempt = log.attempts(r.jobId()).stream()
+                .filter(a -> a.attempt() == r.attempt()).findFirst();
+        attempt.ifPresent(a -> resultSink.accept(a, r));
+        return attempt.isPresent();
     }
 
     /**
@@ -341,6 +353,17 @@ public final class JobDispatcher implements Dispatcher {
             }
         }
         return published;
+    }
+
+    /** Tells an agent that its result is kept, so that it stops sending it again (protocol 1.4). */
+    public interface Acknowledger {
+        /** Must not block: called on the MQTT thread. */
+        void recorded(String agentId, JobResult result);
+    }
+
+    /** Acknowledges each result once it is kept (the service's MQTT session); by default no one is told. */
+    public void acknowledgeWith(Acknowledger acknowledger) {
+        this.acknowledger = acknowledger;
     }
 
     /**

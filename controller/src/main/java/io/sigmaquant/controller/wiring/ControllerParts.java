@@ -22,7 +22,9 @@ import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.store.StoreRecorder;
+import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.MqttLogin;
+import io.sigmaquant.protocol.message.ResultRecorded;
 import io.sigmaquant.protocol.tls.Role;
 import io.sigmaquant.protocol.tls.TlsFiles;
 import io.sigmaquant.protocol.tls.TlsMaterial;
@@ -52,6 +54,8 @@ public final class ControllerParts implements AutoCloseable {
      * 64 KiB leaves room without letting a client make the server buffer megabytes. Larger is a 413.
      */
     public static final int MAX_FORM_FIELD_BYTES = 64 * 1024;
+    /** The protocol minor from which agents keep results until a controller acknowledges them. */
+    static final int ACKNOWLEDGED_SINCE = 4;
     private final ControllerOptions options;
     // set once, in order, by build(); close() closes whatever was set when a later part fails to start
     private EmbeddedBroker broker;
@@ -124,6 +128,13 @@ public final class ControllerParts implements AutoCloseable {
         dispatcher.onResult((issued, result) -> {
             if (store.hasRun(issued.runId())) {
                 store.recordMeasurement(issued.runId(), issued.bits(), result);
+            }
+        });
+        // the agent keeps a result, sending it again, until told it is recorded; older agents do not know the message
+        dispatcher.acknowledgeWith((agentId, result) -> {
+            if (fleet.agent(agentId).filter(a -> Messages.minorOf(a.schemaVersion()) >= ACKNOWLEDGED_SINCE)
+                    .isPresent()) {
+                connection.resultRecorded(agentId, ResultRecorded.of(result));
             }
         });
         if (relay != ReplyRelay.NONE) {

@@ -65,7 +65,11 @@ class JobDispatcherTest {
         }
     }, log);
 
+    /** Every acknowledgement sent, as "job#attempt to agent". */
+    final List<String> acknowledged = new CopyOnWriteArrayList<>();
+
     JobDispatcherTest() {
+        dispatcher.acknowledgeWith((agent, r) -> acknowledged.add(r.jobId() + "#" + r.attempt() + " to " + agent));
         dispatcher.onResult((a, r) -> kept.add(a.jobId() + "#" + a.attempt() + " of " + a.runId() + " from "
                 + r.agentId()));
     }
@@ -306,5 +310,21 @@ class JobDispatcherTest {
         assertThatThrownBy(() -> dispatcher.measure(CLASS, job("j7"), shortWait)).isInstanceOf(JobFailedException.class)
                 .hasMessageContaining("no online agent of device class " + CLASS);
         assertThat(published).isEmpty();
+    }
+
+    /**
+     * Verifies that a result is acknowledged once it is kept — again when the agent sends it again (its ack was
+     * lost) — and that neither an untrusted result nor one whose attempt the log lacks is acknowledged.
+     */
+    @Test
+    void onReply_keptResult_isAcknowledgedEachTimeItComesAndUntrustedOnesNever() throws Exception {
+        online("agent-a");
+        dispatcher.measure(CLASS, job("j-ack"), POLICY);
+        dispatcher.onReply("agent-a", Results.result("agent-a", "j-ack", 1)); // the agent's resend
+        dispatcher.onReply("agent-b", Results.result("agent-b", "j-ack", 1)); // not the agent it was sent to
+        dispatcher.onReply("agent-a", Results.result("agent-a", "never-issued", 1));
+
+        assertThat(acknowledged).containsExactly("j-ack#1 to agent-a", "j-ack#1 to agent-a");
+        assertThat(kept).containsExactly("j-ack#1 of corr-j-ack from agent-a");
     }
 }
