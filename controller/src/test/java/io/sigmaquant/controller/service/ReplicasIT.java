@@ -70,8 +70,11 @@ class ReplicasIT {
                     }
                 }
             }).subscribe("sq/v1/agents/+/results");
-            agents.start(broker.url(), "sim-a", CLASS, work, "--simulate");
-            agents.start(broker.url(), "sim-b", CLASS, work, "--simulate");
+            Map<String, Integer> metricsPorts = Map.of("sim-a", TestBroker.freePort(), "sim-b", TestBroker.freePort());
+            for (var agent : metricsPorts.entrySet()) {
+                agents.start(broker.url(), agent.getKey(), CLASS, work, "--simulate", "--metrics-port",
+                        agent.getValue().toString());
+            }
             Path shared = Files.createDirectories(work.resolve("shared"));
             Map<String, ServeProcess> replicas = new LinkedHashMap<>();
             try {
@@ -139,6 +142,10 @@ class ReplicasIT {
                         .as("the survivor claimed the dead replica's run").contains("claimed by");
                 assertThat(jobsUsedTwice(schema, runIds)).as("jobs used by two iterations").isEmpty();
                 assertThat(notRecorded(schema, published)).as("results published but not recorded").isEmpty();
+                // and the agents were told: each holds no result waiting for a controller's acknowledgement
+                for (var agent : metricsPorts.entrySet()) {
+                    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> unacknowledged(agent.getValue()) == 0);
+                }
             } finally {
                 for (ServeProcess p : replicas.values()) {
                     p.close();
@@ -190,6 +197,16 @@ class ReplicasIT {
         return ServeProcess.start(work.resolve(name), work.resolve(name + ".log"), "--broker", broker.url(),
                 "--store-url", schema.url(), "--store-user", PostgresSchema.USER, "--shared-dir", shared.toString(),
                 "--run-lease-s", "3", "--mqtt-session-expiry-s", "0", "--wait-for-agent-s", "120");
+    }
+
+    /** An agent's {@code sigmaquant_agent_results_unacknowledged}, from its metrics endpoint. */
+    private static double unacknowledged(int metricsPort) throws Exception {
+        String scrape = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return scrape.lines().filter(l -> l.startsWith("sigmaquant_agent_results_unacknowledged"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no sigmaquant_agent_results_unacknowledged in " + scrape));
     }
 
     private static String survivorName(Map<String, ServeProcess> replicas) {
