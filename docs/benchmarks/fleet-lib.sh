@@ -44,13 +44,15 @@ fleet_store_url() {
 }
 
 # fleet_serve_start WORK DB I REPLICAS CONCURRENT_RUNS: starts replica I (1-based) and waits for its /health.
-# With more than one replica each gets --replica-id rI and the shared folder WORK/shared.
+# With more than one replica they share the folder WORK/shared and end their broker session with their
+# connection (--mqtt-session-expiry-s 0: Mosquitto would queue a dead replica's share of the results); each
+# replica's id is its MQTT client id, kept in its own data folder WORK/rI.
 fleet_serve_start() {
     local work="$1" db="$2" i="$3" replicas="$4" runs="$5"
     local port=$((HTTP_PORT + i - 1))
     local -a replica_flags=()
     if [ "$replicas" -gt 1 ]; then
-        replica_flags=(--replica-id "r$i" --shared-dir "$work/shared")
+        replica_flags=(--shared-dir "$work/shared" --mqtt-session-expiry-s 0)
         mkdir -p "$work/shared"
     fi
     until ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.5; done

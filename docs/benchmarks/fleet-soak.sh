@@ -2,7 +2,7 @@
 # The soak of issue 15: AGENTS simulated agents on two controller replicas (one Mosquitto, one fresh PostgreSQL
 # database), `bench-fleet --keep-runs` for DURATION_S with AGENT_FAULTS agent crashes, while this script
 # restarts the broker BROKER_RESTARTS times and SIGKILLs-and-restarts a replica (alternately r1 and r2, the same
-# --replica-id again, after REPLICA_DOWN_S) REPLICA_KILLS times, at even intervals, interleaved; then counts lost and duplicated jobs
+# data folder, so the same replica id, after REPLICA_DOWN_S) REPLICA_KILLS times, at even intervals, interleaved; then counts lost and duplicated jobs
 # from the agents' own log and the store (fleet-count.sh). 40 + 5 + 5 = the issue's 50 faults by default.
 # Usage: bash docs/benchmarks/fleet-soak.sh OUT
 #   environment: AGENTS (1000), KEEP_RUNS (10), DURATION_S (600), AGENT_FAULTS (40), BROKER_RESTARTS (5),
