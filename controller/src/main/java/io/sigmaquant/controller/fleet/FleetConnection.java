@@ -42,6 +42,12 @@ public final class FleetConnection implements AutoCloseable {
     private final Semaphore inFlight = new Semaphore(8);
     private final MessageTraffic traffic;
     /**
+     * How long a publish waits for the session to come back: Paho reconnects with a back-off of 1 s doubling to
+     * 30 s, so a broker down for up to about half a minute is ridden out.
+     */
+    static final long RECONNECT_WAIT_MS = 60_000;
+    private volatile boolean closed;
+    /**
      * An acknowledgement not delivered by then is not worth delivering: the agent has published the result again
      * meanwhile (every 10 s), and that copy is acknowledged in turn.
      */
@@ -153,6 +159,9 @@ public final class FleetConnection implements AutoCloseable {
                     traffic.published();
                     return;
                 } catch (MqttException e) {
+                    if (disconnected(e) && awaitReconnect()) {
+                        continue; // the broker restarted: the same message again (agents take a job once)
+                    }
                     // Paho frees a slot only after the token completes; past its window it refuses with 32202
                     if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || tries >= 200) {
                         throw e;
@@ -165,8 +174,29 @@ public final class FleetConnection implements AutoCloseable {
         }
     }
 
+    private static boolean disconnected(MqttException e) {
+        int code = e.getReasonCode();
+        return code == MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED
+                || code == MqttClientException.REASON_CODE_CONNECTION_LOST;
+    }
+
+    /**
+     * Waits for the automatic reconnect after the broker went away (a restart takes seconds), so that a job is not
+     * counted as failed on its agent — three such failures used to fail the run — while the fleet is fine.
+     *
+     * @return whether the session is back within {@link #RECONNECT_WAIT_MS}
+     */
+    private boolean awaitReconnect() throws InterruptedException {
+        long until = System.currentTimeMillis() + RECONNECT_WAIT_MS;
+        while (!client.isConnected() && !closed && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
+        return client.isConnected();
+    }
+
     @Override
     public void close() {
+        closed = true;
         acks.shutdownNow();
         try {
             if (client.isConnected()) {

@@ -195,17 +195,30 @@ public final class FleetBench {
             this.clients = clients;
         }
 
+        /**
+         * Submits to the given controller, or — when it cannot be reached (a replica being restarted) — to the next
+         * one that can, as a load balancer in front of replicas would.
+         */
         void submit(int server, RunRequest request, Path model) {
-            try {
-                String id = clients.get(server).submit(request, model, Map.of());
-                synchronized (this) {
-                    runs.put(id, new Tracked(server));
+            Exception last = null;
+            for (int k = 0; k < clients.size(); k++) {
+                int s = (server + k) % clients.size();
+                try {
+                    String id = clients.get(s).submit(request, model, Map.of());
+                    synchronized (this) {
+                        runs.put(id, new Tracked(s));
+                    }
+                    return;
+                } catch (Exception e) {
+                    last = e;
+                    if (!String.valueOf(e.getMessage()).startsWith("cannot reach")) {
+                        break; // refused by a controller that answered: another would refuse it too
+                    }
                 }
-            } catch (Exception e) {
-                synchronized (this) {
-                    refused.add(new FleetSummary.RunOutcome(null, servers.get(server), "not-submitted",
-                            String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString())));
-                }
+            }
+            synchronized (this) {
+                refused.add(new FleetSummary.RunOutcome(null, servers.get(server), "not-submitted",
+                        String.valueOf(last.getMessage()).lines().findFirst().orElse(last.toString())));
             }
         }
 
