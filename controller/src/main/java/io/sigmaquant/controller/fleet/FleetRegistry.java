@@ -4,6 +4,7 @@ import io.sigmaquant.protocol.message.AgentStatus;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Agents by id, from their retained status and Last Will: device class, online or not, when last heard. */
@@ -29,8 +30,8 @@ public final class FleetRegistry {
     }
 
     /** The agent, if it has ever sent a status. */
-    public java.util.Optional<Agent> agent(String id) {
-        return java.util.Optional.ofNullable(agents.get(id));
+    public Optional<Agent> agent(String id) {
+        return Optional.ofNullable(agents.get(id));
     }
 
     /** Online agents of a device class, in id order. */

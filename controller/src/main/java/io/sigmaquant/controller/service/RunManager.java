@@ -22,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -139,8 +140,8 @@ public final class RunManager implements AutoCloseable {
     }
 
     /** The runs queued or executing here: the leases to renew. */
-    java.util.Set<String> runningHere() {
-        return java.util.Set.copyOf(tasks.keySet());
+    Set<String> runningHere() {
+        return Set.copyOf(tasks.keySet());
     }
 
     /**

@@ -12,6 +12,7 @@ import io.sigmaquant.protocol.message.JobResult;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -98,12 +99,12 @@ public final class RunStore implements AutoCloseable {
      * lease, so that some replica always executes or resumes it.
      */
     public void createOwnedRun(String id, String model, String deviceClass, Map<String, Double> budgets,
-                               RunStatus status, String replica, java.time.Duration lease) {
+                               RunStatus status, String replica, Duration lease) {
         createRun(id, model, deviceClass, budgets, status, replica, lease);
     }
 
     private void createRun(String id, String model, String deviceClass, Map<String, Double> budgets, RunStatus status,
-                           String replica, java.time.Duration lease) {
+                           String replica, Duration lease) {
         db.transaction("creating run " + id, c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO runs (id, model, device_class, budgets_json, "
                     + "status, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)")) {
