@@ -1,35 +1,66 @@
 package io.sigmaquant.controller.fleet;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** Chooses an online agent of a device class for an attempt, in turn, waiting for one to come online. */
+/**
+ * Chooses an online agent of a device class for an attempt by load, waiting for one to come online. Among the
+ * agents not to avoid: the fewest attempts in flight from this dispatcher; then the fewest jobs of the same run
+ * so far, so that a run's calibration jobs spread over the idle agents of the class (one slow board does not bias
+ * the fit); then the least recently chosen; then at random. The choice and its count are one step, so that
+ * concurrent runs do not pile onto the same idle agent; every {@link #pick} is paired with a {@link #release}.
+ */
 final class OnlineAgents {
     /** How often an attempt looks again for an online agent of its class. */
     private static final long POLL_MS = 200;
+    /** Runs whose per-agent counts are kept, most recently used; a run's jobs follow each other within minutes. */
+    static final int RUNS_REMEMBERED = 1000;
 
     private final FleetRegistry registry;
-    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final Random random;
+    private final Map<String, Integer> inFlight = new HashMap<>();
+    private final Map<String, Long> lastChosen = new HashMap<>();
+    private long choices;
+    private final Map<String, Map<String, Integer>> perRun = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Integer>> eldest) {
+            return size() > RUNS_REMEMBERED;
+        }
+    };
 
     OnlineAgents(FleetRegistry registry) {
+        this(registry, new Random());
+    }
+
+    /** With a seeded random source (tests). */
+    OnlineAgents(FleetRegistry registry, Random random) {
         this.registry = registry;
+        this.random = random;
     }
 
     /**
-     * An online agent of the class, one not in {@code avoid} if there is one.
+     * The least loaded online agent of the class, one not in {@code avoid} if there is one, counted in flight until
+     * {@link #release}d.
      *
+     * @param runId the run the job belongs to: its jobs spread over the class
      * @throws JobFailedException when none comes online within {@code wait}
      */
-    String pick(String deviceClass, Set<String> avoid, Duration wait) throws InterruptedException {
+    String pick(String deviceClass, String runId, Set<String> avoid, Duration wait) throws InterruptedException {
         long until = System.currentTimeMillis() + wait.toMillis();
         while (true) {
             List<FleetRegistry.Agent> online = registry.online(deviceClass);
             List<FleetRegistry.Agent> fresh = online.stream().filter(a -> !avoid.contains(a.id())).toList();
             List<FleetRegistry.Agent> choice = fresh.isEmpty() ? online : fresh;
             if (!choice.isEmpty()) {
-                return choice.get(Math.floorMod(roundRobin.getAndIncrement(), choice.size())).id();
+                return choose(choice, runId);
             }
             if (System.currentTimeMillis() > until) {
                 throw new JobFailedException("no online agent of device class " + deviceClass + " within "
@@ -37,5 +68,30 @@ final class OnlineAgents {
             }
             Thread.sleep(POLL_MS);
         }
+    }
+
+    private synchronized String choose(List<FleetRegistry.Agent> agents, String runId) {
+        Map<String, Integer> ofRun = perRun.computeIfAbsent(runId, k -> new HashMap<>());
+        List<String> ids = new ArrayList<>(agents.size());
+        agents.forEach(a -> ids.add(a.id()));
+        Collections.shuffle(ids, random); // the last tie-break: the sort below is stable
+        ids.sort(Comparator.<String>comparingInt(id -> inFlight.getOrDefault(id, 0))
+                .thenComparingInt(id -> ofRun.getOrDefault(id, 0))
+                .thenComparingLong(id -> lastChosen.getOrDefault(id, 0L)));
+        String chosen = ids.get(0);
+        inFlight.merge(chosen, 1, Integer::sum);
+        ofRun.merge(chosen, 1, Integer::sum);
+        lastChosen.put(chosen, ++choices);
+        return chosen;
+    }
+
+    /** The attempt sent to {@code agentId} is over (answered, given up or never sent). */
+    synchronized void release(String agentId) {
+        inFlight.computeIfPresent(agentId, (id, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** Attempts in flight to the agent from this dispatcher. */
+    synchronized int load(String agentId) {
+        return inFlight.getOrDefault(agentId, 0);
     }
 }
