@@ -2,20 +2,18 @@ package io.sigmaquant.controller.fleet;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 /**
  * Chooses an online agent of a device class for an attempt by load, waiting for one to come online. Among the
  * agents not to avoid: the fewest attempts in flight from this dispatcher; then the fewest jobs of the same run
  * so far, so that a run's calibration jobs spread over the idle agents of the class (one slow board does not bias
- * the fit); then the least recently chosen; then at random. The choice and its count are one step, so that
+ * the fit); then the least recently chosen, those never chosen in id order. The choice and its count are one step, so that
  * concurrent runs do not pile onto the same idle agent; every {@link #pick} is paired with a {@link #release}.
  */
 final class OnlineAgents {
@@ -25,7 +23,6 @@ final class OnlineAgents {
     static final int RUNS_REMEMBERED = 1000;
 
     private final FleetRegistry registry;
-    private final Random random;
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final Map<String, Long> lastChosen = new HashMap<>();
     private long choices;
@@ -37,13 +34,7 @@ final class OnlineAgents {
     };
 
     OnlineAgents(FleetRegistry registry) {
-        this(registry, new Random());
-    }
-
-    /** With a seeded random source (tests). */
-    OnlineAgents(FleetRegistry registry, Random random) {
         this.registry = registry;
-        this.random = random;
     }
 
     /**
@@ -74,7 +65,8 @@ final class OnlineAgents {
         Map<String, Integer> ofRun = perRun.computeIfAbsent(runId, k -> new HashMap<>());
         List<String> ids = new ArrayList<>(agents.size());
         agents.forEach(a -> ids.add(a.id()));
-        Collections.shuffle(ids, random); // the last tie-break: the sort below is stable
+        // stable: agents tied on all three stay in id order (the registry's). Least recently chosen rather than
+        // random, so that a test can tell which agent comes next; every agent still gets its turn
         ids.sort(Comparator.<String>comparingInt(id -> inFlight.getOrDefault(id, 0))
                 .thenComparingInt(id -> ofRun.getOrDefault(id, 0))
                 .thenComparingLong(id -> lastChosen.getOrDefault(id, 0L)));

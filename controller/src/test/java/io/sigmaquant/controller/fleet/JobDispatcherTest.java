@@ -297,7 +297,7 @@ class JobDispatcherTest {
         behaviour.put("agent-b", Behaviour.REFUSE);
 
         assertThatThrownBy(() -> dispatcher.measure(CLASS, job("j6"), POLICY)).isInstanceOf(JobFailedException.class)
-                .hasMessageContaining("attempt 1 on agent-a: no result within")
+                .hasMessageContaining("attempt 1 on agent-a: agent-offline")
                 .hasMessageContaining("attempt 2 on agent-b: measurement-failed (the board is on fire)")
                 .hasMessageContaining("attempt 3 on agent-b");
         assertThat(published).containsExactly("agent-a#1", "agent-b#2", "agent-b#3");
