@@ -104,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--heartbeat-s", paramLabel = "S",
             description = "publish the status again every S seconds, so that a controller sees a hung agent within "
-                    + "3 x S (default: " + AgentOptions.DEFAULT_HEARTBEAT_SECONDS + "; about 330 bytes/s per agent "
+                    + "3 x S (default: " + AgentOptions.DEFAULT_HEARTBEAT_SECONDS + "; about 300 bytes/s per agent "
                     + "at 2 s; 0: off)")
     Integer heartbeatSeconds;
 
