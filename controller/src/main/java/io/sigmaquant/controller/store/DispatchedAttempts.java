@@ -66,6 +66,20 @@ public final class DispatchedAttempts implements DispatchLog {
         return failures;
     }
 
+    /**
+     * One attempt of a run as the API shows it: where it went, when, and why it was given up (null: answered, or
+     * still out).
+     */
+    public record RunAttempt(String jobId, int attempt, String agentId, long sentAtMs, String failure) {
+    }
+
+    /** A run's attempts, oldest first. */
+    public List<RunAttempt> ofRun(String runId) {
+        return db.query("SELECT job_id, attempt, agent_id, sent_at_ms, failure FROM dispatched_attempts "
+                + "WHERE run_id = ? ORDER BY sent_at_ms, job_id, attempt", rs -> new RunAttempt(rs.getString(1),
+                rs.getInt(2), rs.getString(3), rs.getLong(4), rs.getString(5)), runId);
+    }
+
     private static LinkedHashMap<String, Integer> bits(String json) throws SQLException {
         try {
             return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Integer>>() { });
