@@ -55,6 +55,8 @@ public final class FleetRegistry {
 
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** Why each agent last stopped taking jobs, for {@link #lossOf}. */
+    private final Map<String, AgentLoss> losses = new ConcurrentHashMap<>();
     private final LongSupplier nowMs;
 
     public FleetRegistry() {
@@ -111,7 +113,17 @@ public final class FleetRegistry {
         return marked;
     }
 
+    /** Why the agent is offered no jobs now, or null when it is (or was never seen: nothing to react to). */
+    public AgentLoss lossOf(String agentId) {
+        Agent a = agents.get(agentId);
+        if (a == null || a.takesJobs()) {
+            return null;
+        }
+        return a.stale() ? AgentLoss.STALE : losses.getOrDefault(agentId, AgentLoss.OFFLINE);
+    }
+
     private void notifyLost(String agentId, AgentLoss why) {
+        losses.put(agentId, why);
         for (Listener l : listeners) {
             try {
                 l.lost(agentId, why);

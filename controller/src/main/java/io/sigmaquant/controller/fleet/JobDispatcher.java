@@ -82,6 +82,7 @@ public final class JobDispatcher implements Dispatcher {
     }
 
     private final OnlineAgents agents;
+    private final FleetRegistry registry;
     private final Publisher publisher;
     private final CancelPublisher cancels;
     /** Runs (correlation ids) cancelled: none of their jobs is sent again. */
@@ -121,6 +122,7 @@ public final class JobDispatcher implements Dispatcher {
         this.relay = relay;
         this.lookups = new TokenBuckets(LOOKUPS_PER_SECOND * 60, LOOKUP_BURST, nanoTime);
         this.agents = new OnlineAgents(registry);
+        this.registry = registry;
         registry.addListener(this::agentLost);
         this.publisher = publisher;
         this.cancels = cancels;
@@ -318,6 +320,10 @@ public final class JobDispatcher implements Dispatcher {
                         Workloads.bits(a)));
                 issued.issued(a.jobId(), attempt, agent);
                 pending.put(key, sent);
+                AgentLoss lostMeanwhile = registry.lossOf(agent); // lost after it was picked, before it was pending
+                if (lostMeanwhile != null) {
+                    sent.reply().completeExceptionally(new AgentLostException(lostMeanwhile));
+                }
                 if (cancelledRuns.contains(a.correlationId())) {
                     throw new InterruptedException("run " + a.correlationId() + " was cancelled"); // before it is sent
                 }

@@ -83,6 +83,25 @@ class FleetRegistryTest {
     }
 
     @Test
+    void lossOf_eachState_saysWhyTheAgentTakesNoJobs() {
+        assertThat(clocked.lossOf("a1")).isNull(); // never seen
+        clocked.update(status(AgentStatus.ONLINE, null).beat(2, 1));
+        assertThat(clocked.lossOf("a1")).isNull();
+
+        clocked.update(status(AgentStatus.UNAVAILABLE, "stuck"));
+        assertThat(clocked.lossOf("a1")).isEqualTo(AgentLoss.UNAVAILABLE);
+
+        clocked.update(status(AgentStatus.ONLINE, null).beat(2, 2));
+        nowMs.addAndGet(7_000);
+        clocked.sweepStale();
+        assertThat(clocked.lossOf("a1")).isEqualTo(AgentLoss.STALE);
+
+        clocked.update(status(AgentStatus.ONLINE, null).beat(2, 3));
+        clocked.update(status(AgentStatus.OFFLINE, null));
+        assertThat(clocked.lossOf("a1")).isEqualTo(AgentLoss.OFFLINE);
+    }
+
+    @Test
     void sweepStale_agentWithoutHeartbeat_isNeverStale() {
         clocked.update(status(AgentStatus.ONLINE, null)); // protocol 1.4: Last Will only
 
