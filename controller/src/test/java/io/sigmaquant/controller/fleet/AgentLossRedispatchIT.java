@@ -19,6 +19,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The dispatcher on a real Mosquitto with real agent processes ({@code --simulate}) and the H2 store: an attempt
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class AgentLossRedispatchIT {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentLossRedispatchIT.class);
     private static final String CLASS = "x86-64-generic";
     private static final JobPolicy FIVE_MINUTE_LEASE = new JobPolicy(Duration.ofMinutes(5), 3,
             Duration.ofSeconds(30));
@@ -83,6 +86,8 @@ class AgentLossRedispatchIT {
             FleetRegistry registry = new FleetRegistry();
             JobDispatcher dispatcher = new JobDispatcher(registry, (agentId, job) -> {
                 if (agentId.equals(victim)) {
+                    // logged, so that the log shows how long the registry took to notice (not asserted)
+                    LOG.info("fault on {} with job {} attempt {}", victim, job.jobId(), job.attempt());
                     fault.before(agents.get(victim));
                 }
                 connection.publish(agentId, job);
