@@ -56,8 +56,8 @@ public final class AgentOptions {
     /**
      * The status heartbeat (protocol 1.5): a connected agent publishes its retained status again every so many
      * seconds, and a controller that hears nothing for 3 periods (6 s) treats it as hung and moves its job, which
-     * the broker's keep-alive does only after 9 to 10 s (Mosquitto 2.0). The cost: one QoS 1 PUBLISH of about 450
-     * bytes (a simulated x86-64 agent's status JSON measured 402 bytes, plus topic and header) and its 4-byte PUBACK
+     * the broker's keep-alive does only after 9 to 10 s (Mosquitto 2.0). The cost: one QoS 1 PUBLISH of about 460
+     * bytes (a simulated x86-64 agent's status JSON measured 415 bytes, plus topic and header) and its 4-byte PUBACK
      * every 2 s, about 300 bytes/s per agent with TCP/IP headers (computed, not captured), and the same again from
      * the broker to each controller replica. 0 turns it off (the Last Will and the keep-alive alone).
      */

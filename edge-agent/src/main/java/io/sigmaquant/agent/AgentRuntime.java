@@ -119,6 +119,7 @@ public final class AgentRuntime implements AutoCloseable {
                     System::currentTimeMillis, new JobChecks(cores, profile.allowedBits(),
                             profile.measurement().threads()), availability);
             connection.onPublished(c.publishedReplies());
+            connection.reportJobsHeld(jobs::jobsHeld);
             // only now: the first job may arrive the moment the session resumes
             connection.connect(jobs::onMessage, results::resendAll);
             scheduleResends(results, c.resultResendMs());

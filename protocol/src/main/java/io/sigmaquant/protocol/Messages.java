@@ -11,7 +11,8 @@ public final class Messages {
      * capabilities and in its results. 1.4 added the message {@code result-recorded} (controller → agent: a result is in
      * the store; the agent stops publishing it again); a 1.3 agent answers it with a {@code malformed} error, as it
      * answers any kind it does not know, and a 1.3 controller never sends it. 1.5 added the status heartbeat: {@code
-     * heartbeatS}, the period at which a connected agent publishes its status again.
+     * heartbeatS}, the period at which a connected agent publishes its status again, and {@code jobsHeld}, the jobs it
+     * holds then.
      */
     public static final String SCHEMA_VERSION = "1.5";
     public static final int MAJOR = 1;

@@ -64,9 +64,10 @@ class MinorVersionTest {
 
     @Test
     void roundTrip_heartbeat_keepsPeriodAndTime() {
-        AgentStatus s = codec.decode(utf8(STATUS_1_2), AgentStatus.class).beat(2, 1234);
+        AgentStatus s = codec.decode(utf8(STATUS_1_2), AgentStatus.class).beat(2, 1234, 3);
         AgentStatus back = codec.decode(codec.encode(s), AgentStatus.class);
         assertThat(back.heartbeatS()).isEqualTo(2);
+        assertThat(back.jobsHeld()).isEqualTo(3);
         assertThat(back.sentAtMs()).isEqualTo(1234);
     }
 

@@ -34,17 +34,19 @@ public final class FleetRegistry {
      * @param schemaVersion the protocol version of its last status: what the controller may send it
      * @param heartbeatS    the heartbeat period its last status announced (1.5), or null
      * @param stale         online, but no status for {@link #STALE_AFTER_BEATS} heartbeats: offered no jobs
+     * @param jobsHeld      the jobs its last status said it held, from any controller (1.5), or null
      */
     public record Agent(String id, String deviceClass, boolean online, long lastSeenMs,
                         AgentStatus.Capabilities capabilities, String schemaVersion, Integer heartbeatS,
-                        boolean stale) {
+                        boolean stale, Integer jobsHeld) {
         /** Whether it is offered jobs. */
         boolean takesJobs() {
             return online && !stale;
         }
 
         Agent asStale() {
-            return new Agent(id, deviceClass, online, lastSeenMs, capabilities, schemaVersion, heartbeatS, true);
+            return new Agent(id, deviceClass, online, lastSeenMs, capabilities, schemaVersion, heartbeatS, true,
+                    jobsHeld);
         }
     }
 
@@ -80,7 +82,7 @@ public final class FleetRegistry {
             String deviceClass = online ? s.deviceClass() : old != null ? old.deviceClass() : null;
             AgentStatus.Capabilities caps = online ? s.capabilities() : old != null ? old.capabilities() : null;
             return new Agent(id, deviceClass, online, nowMs.getAsLong(), caps, s.schemaVersion(), s.heartbeatS(),
-                    false);
+                    false, s.jobsHeld());
         });
         if (before[0] != null && before[0].takesJobs() && !after.takesJobs()) {
             notifyLost(after.id(), AgentStatus.UNAVAILABLE.equals(s.state()) ? AgentLoss.UNAVAILABLE

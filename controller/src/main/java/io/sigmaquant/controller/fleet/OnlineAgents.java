@@ -11,7 +11,8 @@ import java.util.Set;
 
 /**
  * Chooses an online agent of a device class for an attempt by load, waiting for one to come online. Among the
- * agents not to avoid: the fewest attempts in flight from this dispatcher; then the fewest jobs of the same run
+ * agents not to avoid: the least load — the attempts in flight from this dispatcher, or the jobs the agent's last
+ * status said it held (protocol 1.5; those include other replicas' jobs) if more; then the fewest jobs of the same run
  * so far, so that a run's calibration jobs spread over the idle agents of the class (one slow board does not bias
  * the fit); then the least recently chosen, those never chosen in id order. The choice and its count are one step, so that
  * concurrent runs do not pile onto the same idle agent; every {@link #pick} is paired with a {@link #release}.
@@ -64,10 +65,15 @@ final class OnlineAgents {
     private synchronized String choose(List<FleetRegistry.Agent> agents, String runId) {
         Map<String, Integer> ofRun = perRun.computeIfAbsent(runId, k -> new HashMap<>());
         List<String> ids = new ArrayList<>(agents.size());
-        agents.forEach(a -> ids.add(a.id()));
+        Map<String, Integer> load = new HashMap<>();
+        for (FleetRegistry.Agent a : agents) {
+            ids.add(a.id());
+            // the status lags by up to a heartbeat, the count here misses other replicas: the larger of the two
+            load.put(a.id(), Math.max(inFlight.getOrDefault(a.id(), 0), a.jobsHeld() == null ? 0 : a.jobsHeld()));
+        }
         // stable: agents tied on all three stay in id order (the registry's). Least recently chosen rather than
         // random, so that a test can tell which agent comes next; every agent still gets its turn
-        ids.sort(Comparator.<String>comparingInt(id -> inFlight.getOrDefault(id, 0))
+        ids.sort(Comparator.<String>comparingInt(load::get)
                 .thenComparingInt(id -> ofRun.getOrDefault(id, 0))
                 .thenComparingLong(id -> lastChosen.getOrDefault(id, 0L)));
         String chosen = ids.get(0);

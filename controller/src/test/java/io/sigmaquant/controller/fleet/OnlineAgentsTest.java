@@ -102,6 +102,16 @@ class OnlineAgentsTest {
     }
 
     @Test
+    void pick_agentReportsJobsFromElsewhere_idleOneIsChosen() throws Exception {
+        // "a" holds three jobs of another replica (its status says so); nothing is in flight from here
+        registry.update(JobDispatcherTest.status("a", AgentStatus.ONLINE).beat(2, nowMs.get(), 3));
+        registry.update(JobDispatcherTest.status("b", AgentStatus.ONLINE).beat(2, nowMs.get(), 0));
+
+        assertThat(pick("r")).isEqualTo("b");
+        assertThat(pick("r2")).isEqualTo("b"); // one in flight here is still less than a's three
+    }
+
+    @Test
     void pick_avoidList_isRespectedWhileAnotherAgentIsOnline() throws Exception {
         online("a", "b");
 

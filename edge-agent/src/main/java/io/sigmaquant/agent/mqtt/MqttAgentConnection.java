@@ -57,6 +57,8 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
     /** What is announced (retained) on every connect: online, or unavailable with a reason. */
     private final StatusSlot status = new StatusSlot();
     private final int heartbeatSeconds;
+    /** The jobs the agent holds, reported with each heartbeat; none until {@link #reportJobsHeld}. */
+    private volatile java.util.function.IntSupplier jobsHeld;
     /** When the status was last handed to Paho (publisher thread only). */
     private long statusSentAtMs;
     private final String plugTopic;
@@ -268,10 +270,20 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
             return;
         }
         AgentStatus s = heartbeatSeconds > 0 && !AgentStatus.OFFLINE.equals(taken.state())
-                ? taken.beat(heartbeatSeconds, now) : taken;
+                ? taken.beat(heartbeatSeconds, now, held()) : taken;
         statusSentAtMs = now;
         inFlight.acquire();
         publish(Topics.status(agentId), s, true, "status " + s.state(), () -> status.failed(taken), () -> { });
+    }
+
+    /** Where each heartbeat reads the jobs the agent holds (queued or measuring); set once the jobs exist. */
+    public void reportJobsHeld(java.util.function.IntSupplier held) {
+        this.jobsHeld = held;
+    }
+
+    private Integer held() {
+        java.util.function.IntSupplier h = jobsHeld;
+        return h == null ? null : h.getAsInt();
     }
 
     /** Receives each reply once the broker has acknowledged it (PUBACK); set before {@link #connect}. */

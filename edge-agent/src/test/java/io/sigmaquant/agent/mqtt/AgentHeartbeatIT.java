@@ -38,6 +38,7 @@ class AgentHeartbeatIT {
             assertThat(beats).allSatisfy(s -> {
                 assertThat(s.state()).isEqualTo(AgentStatus.ONLINE);
                 assertThat(s.heartbeatS()).isEqualTo(1);
+                assertThat(s.jobsHeld()).isZero(); // idle
                 assertThat(s.schemaVersion()).isEqualTo(Messages.SCHEMA_VERSION);
             });
             assertThat(beats).extracting(AgentStatus::sentAtMs).isSorted().doesNotHaveDuplicates();

@@ -18,13 +18,17 @@ import java.util.List;
  * @param reason     since 1.2, optional: why the agent is unavailable (one line)
  * @param heartbeatS since 1.5, optional: the agent republishes this status every so many seconds; absent (older
  *                   agents, or the heartbeat turned off) the controller relies on the Last Will alone
+ * @param jobsHeld   since 1.5, optional: jobs queued or measuring on the agent when it was sent, whoever sent them
+ *                   (a controller chooses the least loaded agent)
  */
 public record AgentStatus(String schemaVersion, String type, String correlationId, String agentId, String state,
                           String deviceClass, Capabilities capabilities, long sentAtMs, String reason,
-                          Integer heartbeatS)
+                          Integer heartbeatS, Integer jobsHeld)
         implements Message {
     /** The longest heartbeat period accepted: an hour. */
     public static final int MAX_HEARTBEAT_S = 3600;
+    /** The most jobs an agent may say it holds: far above any queue an agent is given. */
+    public static final int MAX_JOBS_HELD = 1_000_000;
     public static final String TYPE = "status";
     public static final String ONLINE = "online";
     public static final String OFFLINE = "offline";
@@ -43,6 +47,9 @@ public record AgentStatus(String schemaVersion, String type, String correlationI
         if (heartbeatS != null) {
             Require.range(heartbeatS, 1, MAX_HEARTBEAT_S, "heartbeatS");
         }
+        if (jobsHeld != null) {
+            Require.range(jobsHeld, 0, MAX_JOBS_HELD, "jobsHeld");
+        }
         if (ONLINE.equals(state)) {
             Require.text(deviceClass, "deviceClass");
             Require.present(capabilities, "capabilities");
@@ -53,13 +60,19 @@ public record AgentStatus(String schemaVersion, String type, String correlationI
     /** A status without a heartbeat (the 1.2 shape). */
     public AgentStatus(String schemaVersion, String type, String correlationId, String agentId, String state,
                        String deviceClass, Capabilities capabilities, long sentAtMs, String reason) {
-        this(schemaVersion, type, correlationId, agentId, state, deviceClass, capabilities, sentAtMs, reason, null);
+        this(schemaVersion, type, correlationId, agentId, state, deviceClass, capabilities, sentAtMs, reason, null,
+                null);
     }
 
     /** The same status as a heartbeat (1.5): sent now, announcing its period. */
     public AgentStatus beat(int periodS, long nowMs) {
+        return beat(periodS, nowMs, null);
+    }
+
+    /** The same status as a heartbeat (1.5): sent now, announcing its period and the jobs the agent holds. */
+    public AgentStatus beat(int periodS, long nowMs, Integer held) {
         return new AgentStatus(schemaVersion, type, correlationId, agentId, state, deviceClass, capabilities, nowMs,
-                reason, periodS);
+                reason, periodS, held);
     }
 
     /** A status without a reason (the 1.0 shape). */
