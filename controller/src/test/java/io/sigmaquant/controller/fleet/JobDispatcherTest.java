@@ -108,6 +108,24 @@ class JobDispatcherTest {
     }
 
     @Test
+    void measure_oneRunsJobsOneAfterAnother_spreadOverTheIdleAgents() throws Exception {
+        online("agent-a");
+        online("agent-b");
+        online("agent-c");
+
+        List<String> measuredBy = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) { // a run's calibration jobs: one at a time, all of run "corr-calibration"
+            MeasurementJob j = job("cal-" + i);
+            MeasurementJob ofRun = new MeasurementJob(j.schemaVersion(), null, "corr-calibration", j.jobId(), 1,
+                    j.model(), j.input(), j.settings(), j.deadlineMs(), j.workload());
+            measuredBy.add(dispatcher.measure(CLASS, ofRun, POLICY).agentId());
+        }
+
+        // each agent measured two: one slow board cannot bias the whole fit
+        assertThat(measuredBy).containsExactly("agent-a", "agent-b", "agent-c", "agent-a", "agent-b", "agent-c");
+    }
+
+    @Test
     void measure_leaseExpires_retriesOnTheOtherAgentAsTheNextAttempt() throws Exception {
         online("agent-a");
         online("agent-b");
