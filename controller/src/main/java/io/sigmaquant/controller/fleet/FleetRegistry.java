@@ -124,6 +124,21 @@ public final class FleetRegistry {
         return a.stale() ? AgentLoss.STALE : losses.getOrDefault(agentId, AgentLoss.OFFLINE);
     }
 
+    /**
+     * The controller cannot hear anyone now (its broker session is down, the broker restarting): every agent's
+     * silence so far is excused, so that none is stale for it; each has {@link #STALE_AFTER_BEATS} periods from
+     * the last call to be heard again.
+     */
+    public void excuseSilence() {
+        long now = nowMs.getAsLong();
+        for (Agent a : agents.values()) {
+            if (a.takesJobs()) {
+                agents.replace(a.id(), a, new Agent(a.id(), a.deviceClass(), true, now, a.capabilities(),
+                        a.schemaVersion(), a.heartbeatS(), false, a.jobsHeld()));
+            }
+        }
+    }
+
     private void notifyLost(String agentId, AgentLoss why) {
         losses.put(agentId, why);
         for (Listener l : listeners) {

@@ -102,6 +102,19 @@ class FleetRegistryTest {
     }
 
     @Test
+    void excuseSilence_controllerCutOff_agentsGetThreeMorePeriods() {
+        clocked.update(status(AgentStatus.ONLINE, null).beat(2, 1));
+        nowMs.addAndGet(5_000);
+
+        clocked.excuseSilence(); // the controller's session was down: nobody could be heard
+        nowMs.addAndGet(5_000);
+        assertThat(clocked.sweepStale()).isZero();
+        nowMs.addAndGet(1_001);
+        assertThat(clocked.sweepStale()).isEqualTo(1);
+        assertThat(lost).containsExactly("a1 agent-stale");
+    }
+
+    @Test
     void sweepStale_agentWithoutHeartbeat_isNeverStale() {
         clocked.update(status(AgentStatus.ONLINE, null)); // protocol 1.4: Last Will only
 
