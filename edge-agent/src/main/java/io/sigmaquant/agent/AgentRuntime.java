@@ -108,7 +108,7 @@ public final class AgentRuntime implements AutoCloseable {
             }
             this.online = status(c, profile, executor, providers);
             this.connection = new MqttAgentConnection(c.brokerUrl(), c.agentId(), login,
-                    current(), c.energy().plugTopic(), plugReadings, c.keepAliveSeconds());
+                    current(), c.energy().plugTopic(), plugReadings, c.keepAliveSeconds(), c.heartbeatSeconds());
             // a simulated agent answers for the profile's board, whatever machine it runs on
             int cores = c.simulate() ? profile.hardware().cores() : Runtime.getRuntime().availableProcessors();
             UnacknowledgedResults results = new UnacknowledgedResults(connection, new UnacknowledgedResults.Policy(
@@ -119,6 +119,7 @@ public final class AgentRuntime implements AutoCloseable {
                     System::currentTimeMillis, new JobChecks(cores, profile.allowedBits(),
                             profile.measurement().threads()), availability);
             connection.onPublished(c.publishedReplies());
+            connection.reportJobsHeld(jobs::jobsHeld);
             // only now: the first job may arrive the moment the session resumes
             connection.connect(jobs::onMessage, results::resendAll);
             scheduleResends(results, c.resultResendMs());

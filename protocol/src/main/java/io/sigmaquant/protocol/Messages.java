@@ -10,11 +10,13 @@ public final class Messages {
      * {@code unknown-job} and {@code untrusted-url}. 1.3 added the execution provider an agent measures with, in its
      * capabilities and in its results. 1.4 added the message {@code result-recorded} (controller → agent: a result is in
      * the store; the agent stops publishing it again); a 1.3 agent answers it with a {@code malformed} error, as it
-     * answers any kind it does not know, and a 1.3 controller never sends it.
+     * answers any kind it does not know, and a 1.3 controller never sends it. 1.5 added the status heartbeat: {@code
+     * heartbeatS}, the period at which a connected agent publishes its status again, and {@code jobsHeld}, the jobs it
+     * holds then.
      */
-    public static final String SCHEMA_VERSION = "1.4";
+    public static final String SCHEMA_VERSION = "1.5";
     public static final int MAJOR = 1;
-    public static final int MINOR = 4;
+    public static final int MINOR = 5;
 
     /** The minor version of a {@code MAJOR.MINOR} schema version, or -1 when it is none. */
     public static int minorOf(String schemaVersion) {

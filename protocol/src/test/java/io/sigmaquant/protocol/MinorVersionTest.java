@@ -51,9 +51,31 @@ class MinorVersionTest {
             + "\"agentVersion\":\"0.1.0\"},\"sentAtMs\":1}";
 
     @Test
-    void version_is1_4() {
-        assertThat(Messages.SCHEMA_VERSION).isEqualTo("1.4");
-        assertThat(Messages.MINOR).isEqualTo(4);
+    void version_is1_5() {
+        assertThat(Messages.SCHEMA_VERSION).isEqualTo("1.5");
+        assertThat(Messages.MINOR).isEqualTo(5);
+    }
+
+    @Test
+    void decode_status1_4_hasNoHeartbeat() {
+        assertThat(codec.decode(utf8(STATUS_1_2.replace("\"1.2\"", "\"1.4\"")), AgentStatus.class).heartbeatS())
+                .isNull();
+    }
+
+    @Test
+    void roundTrip_heartbeat_keepsPeriodAndTime() {
+        AgentStatus s = codec.decode(utf8(STATUS_1_2), AgentStatus.class).beat(2, 1234, 3);
+        AgentStatus back = codec.decode(codec.encode(s), AgentStatus.class);
+        assertThat(back.heartbeatS()).isEqualTo(2);
+        assertThat(back.jobsHeld()).isEqualTo(3);
+        assertThat(back.sentAtMs()).isEqualTo(1234);
+    }
+
+    @Test
+    void decode_heartbeatOutOfRange_isRefusedNamingTheField() {
+        String bad = STATUS_1_2.replace("\"sentAtMs\":1", "\"sentAtMs\":1,\"heartbeatS\":0");
+        assertThatThrownBy(() -> codec.decode(utf8(bad), AgentStatus.class)).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("heartbeatS");
     }
 
     @Test

@@ -42,4 +42,16 @@ public interface DispatchLog {
 
     /** The attempts issued since {@code sentSinceMs} (epoch ms), newest first, at most {@code limit}. */
     List<SentTo> issuedSince(long sentSinceMs, int limit);
+
+    /**
+     * Records why an issued attempt was given up ({@link AttemptFailure#reason}, or an {@link AgentLoss#reason}).
+     * Nothing by default: a log that keeps no reasons loses only the explanation.
+     */
+    default void failed(String jobId, int attempt, String reason) {
+    }
+
+    /** Why each given-up attempt of a job failed, by attempt; empty when none is recorded. */
+    default Map<Integer, String> failures(String jobId) {
+        return Map.of();
+    }
 }

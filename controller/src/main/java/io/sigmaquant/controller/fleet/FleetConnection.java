@@ -194,6 +194,11 @@ public final class FleetConnection implements AutoCloseable {
         return client.isConnected();
     }
 
+    /** Whether the session is up now: while it is not, agents' silence says nothing about them. */
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
     @Override
     public void close() {
         closed = true;

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * the attempt. That one checks it against the {@link DispatchLog}, keeps a result and relays an error; the replica
  * waiting for it finds either through the {@link ReplyRelay} ({@link #onRelayed}).
  *
+ * <p>It reacts to the fleet: when the {@link FleetRegistry} stops offering an agent jobs (its Last Will, an
+ * {@code offline} or {@code unavailable} status, or a heartbeat that stopped), every attempt in flight to it fails
+ * at once and the job goes to another agent; the lease remains for agents that go silent without the registry
+ * noticing. Each failed attempt's reason ({@link AttemptFailure#reason}) is recorded in the {@link DispatchLog}.
+ *
  * <p>It trusts nothing it did not send: a reply counts only when it comes from the agent its attempt was sent
  * to (the topic's agent, which the payload must name too), for a (job id, attempt) issued — in flight here, given
  * up, or issued by another replica or before a restart as the {@link DispatchLog} remembers (kept in
@@ -77,6 +82,7 @@ public final class JobDispatcher implements Dispatcher {
     }
 
     private final OnlineAgents agents;
+    private final FleetRegistry registry;
     private final Publisher publisher;
     private final CancelPublisher cancels;
     /** Runs (correlation ids) cancelled: none of their jobs is sent again. */
@@ -116,6 +122,8 @@ public final class JobDispatcher implements Dispatcher {
         this.relay = relay;
         this.lookups = new TokenBuckets(LOOKUPS_PER_SECOND * 60, LOOKUP_BURST, nanoTime);
         this.agents = new OnlineAgents(registry);
+        this.registry = registry;
+        registry.addListener(this::agentLost);
         this.publisher = publisher;
         this.cancels = cancels;
         this.listener = listener;
@@ -258,6 +266,29 @@ public final class JobDispatcher implements Dispatcher {
         }
     }
 
+    /**
+     * Fails every attempt waiting for {@code agentId} at once: its thread records the reason and sends the job to
+     * another agent. A reply the agent still sends is kept as a late one.
+     */
+    private void agentLost(String agentId, AgentLoss why) {
+        for (Sent sent : pending.values()) {
+            if (sent.agentId().equals(agentId) && sent.reply().completeExceptionally(new AgentLostException(why))) {
+                LOG.info("agent {} holding job {} (attempt {}) is {}: sending it again", agentId,
+                        sent.job().jobId(), sent.job().attempt(), why.reason());
+            }
+        }
+    }
+
+    /** An attempt's agent was lost; {@link #why} is recorded. */
+    private static final class AgentLostException extends Exception {
+        private final AgentLoss why;
+
+        AgentLostException(AgentLoss why) {
+            super(why.reason(), null, false, false);
+            this.why = why;
+        }
+    }
+
     /** The job ids of the attempts waiting for a reply here: what to ask the {@link ReplyRelay} about. */
     public Set<String> waitingJobIds() {
         Set<String> ids = new HashSet<>();
@@ -274,7 +305,7 @@ public final class JobDispatcher implements Dispatcher {
             long queued = nanoTime.getAsLong();
             String agent;
             try {
-                agent = agents.pick(deviceClass, failedOn, policy.waitForAgent());
+                agent = agents.pick(deviceClass, job.correlationId(), failedOn, policy.waitForAgent());
             } finally {
                 listener.waitedForAgent(nanoTime.getAsLong() - queued); // a wait that found none counts too
             }
@@ -283,11 +314,16 @@ public final class JobDispatcher implements Dispatcher {
             Sent sent = new Sent(a, agent);
             String key = key(a.jobId(), attempt);
             boolean done = false;
+            String failure = null;
             try {
                 log.issued(new DispatchLog.IssuedAttempt(a.jobId(), attempt, agent, a.correlationId(),
                         Workloads.bits(a)));
                 issued.issued(a.jobId(), attempt, agent);
                 pending.put(key, sent);
+                AgentLoss lostMeanwhile = registry.lossOf(agent); // lost after it was picked, before it was pending
+                if (lostMeanwhile != null) {
+                    sent.reply().completeExceptionally(new AgentLostException(lostMeanwhile));
+                }
                 if (cancelledRuns.contains(a.correlationId())) {
                     throw new InterruptedException("run " + a.correlationId() + " was cancelled"); // before it is sent
                 }
@@ -304,29 +340,62 @@ public final class JobDispatcher implements Dispatcher {
                     return new Measured(r, agent, reply.atNanos());
                 }
                 JobError e = (JobError) m;
+                failure = AttemptFailure.ERROR.reason(e.code());
                 listener.attemptFailed(AttemptFailure.ERROR);
                 reasons.append(String.format("attempt %d on %s: %s (%s); ", attempt, agent, e.code(), e.reason()));
             } catch (TimeoutException e) {
+                failure = AttemptFailure.TIMEOUT.reason(null);
                 listener.attemptFailed(AttemptFailure.TIMEOUT);
                 reasons.append(String.format("attempt %d on %s: no result within %d s; ", attempt, agent,
                         lease.toSeconds()));
             } catch (InterruptedException e) {
                 throw e;
-            } catch (ExecutionException | RuntimeException e) {
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AgentLostException lost) {
+                    failure = lost.why.reason();
+                    listener.attemptFailed(AttemptFailure.AGENT_LOST);
+                    reasons.append(String.format("attempt %d on %s: %s; ", attempt, agent, lost.why.reason()));
+                } else {
+                    failure = AttemptFailure.ERROR.reason(null);
+                    listener.attemptFailed(AttemptFailure.ERROR);
+                    reasons.append(String.format("attempt %d on %s: %s; ", attempt, agent, e.getMessage()));
+                }
+            } catch (RuntimeException e) {
+                failure = AttemptFailure.ERROR.reason(null);
                 listener.attemptFailed(AttemptFailure.ERROR);
                 reasons.append(String.format("attempt %d on %s: %s; ", attempt, agent, e.getMessage()));
             } catch (Exception e) {
+                failure = AttemptFailure.PUBLISH.reason(null);
                 listener.attemptFailed(AttemptFailure.PUBLISH);
                 reasons.append(String.format("attempt %d on %s: publishing failed: %s; ", attempt, agent, e.getMessage()));
             } finally {
+                agents.release(agent);
                 if (pending.remove(key, sent) && !done) {
                     abandoned.put(key, sent); // it may still answer
                 }
             }
+            recordFailure(a.jobId(), attempt, failure);
             failedOn.add(agent);
         }
         listener.jobFailed();
         throw new JobFailedException("job " + job.jobId() + " failed: " + reasons);
+    }
+
+    /** Keeps why an attempt failed; the store failing here must not stop the retry. */
+    private void recordFailure(String jobId, int attempt, String reason) {
+        if (reason == null) {
+            return;
+        }
+        try {
+            log.failed(jobId, attempt, reason);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record why attempt {} of job {} failed ({}): {}", attempt, jobId, reason, e.toString());
+        }
+    }
+
+    /** Attempts in flight from here to an agent (its load as this dispatcher sees it). */
+    public int load(String agentId) {
+        return agents.load(agentId);
     }
 
     /**

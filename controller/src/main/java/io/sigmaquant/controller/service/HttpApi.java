@@ -91,6 +91,10 @@ public final class HttpApi {
             runs.cancel(ctx.pathParam("id"));
             return status(ctx.pathParam("id"));
         }));
+        router.get("/api/runs/:id/attempts").handler(ctx -> blocking(ctx, 200, () -> {
+            runs.require(ctx.pathParam("id")); // 404 for a run that does not exist
+            return runs.store().dispatches().ofRun(ctx.pathParam("id"));
+        }));
         router.get("/api/runs/:id/report").handler(ctx -> result(ctx, "report.json", "application/json"));
         router.get("/api/runs/:id/cost-model").handler(ctx -> result(ctx, "cost-model.json", "application/json"));
         router.get("/api/runs/:id/benchmark").handler(ctx -> result(ctx, "benchmark.json", "application/json"));

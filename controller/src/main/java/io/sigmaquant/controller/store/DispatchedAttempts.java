@@ -7,6 +7,8 @@ import io.sigmaquant.controller.fleet.DispatchLog;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The dispatcher's log of issued attempts in the store's {@code dispatched_attempts} table. */
 public final class DispatchedAttempts implements DispatchLog {
@@ -47,6 +49,35 @@ public final class DispatchedAttempts implements DispatchLog {
         return db.query("SELECT job_id, attempt, agent_id FROM dispatched_attempts WHERE sent_at_ms >= ? "
                 + "ORDER BY sent_at_ms DESC LIMIT ?", rs -> new SentTo(rs.getString(1), rs.getInt(2), rs.getString(3)),
                 sentSinceMs, limit);
+    }
+
+    @Override
+    public void failed(String jobId, int attempt, String reason) {
+        db.update("UPDATE dispatched_attempts SET failure = ?, failed_at_ms = ? WHERE job_id = ? AND attempt = ?",
+                reason, System.currentTimeMillis(), jobId, attempt);
+    }
+
+    @Override
+    public Map<Integer, String> failures(String jobId) {
+        Map<Integer, String> failures = new TreeMap<>();
+        db.query("SELECT attempt, failure FROM dispatched_attempts WHERE job_id = ? AND failure IS NOT NULL",
+                rs -> Map.entry(rs.getInt(1), rs.getString(2)), jobId).forEach(e -> failures.put(e.getKey(),
+                e.getValue()));
+        return failures;
+    }
+
+    /**
+     * One attempt of a run as the API shows it: where it went, when, and why it was given up (null: answered, or
+     * still out).
+     */
+    public record RunAttempt(String jobId, int attempt, String agentId, long sentAtMs, String failure) {
+    }
+
+    /** A run's attempts, oldest first. */
+    public List<RunAttempt> ofRun(String runId) {
+        return db.query("SELECT job_id, attempt, agent_id, sent_at_ms, failure FROM dispatched_attempts "
+                + "WHERE run_id = ? ORDER BY sent_at_ms, job_id, attempt", rs -> new RunAttempt(rs.getString(1),
+                rs.getInt(2), rs.getString(3), rs.getLong(4), rs.getString(5)), runId);
     }
 
     private static LinkedHashMap<String, Integer> bits(String json) throws SQLException {

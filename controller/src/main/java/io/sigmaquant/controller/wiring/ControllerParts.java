@@ -89,6 +89,9 @@ public final class ControllerParts implements AutoCloseable {
         }
     }
 
+    /** How often agents' heartbeats are checked: a hung agent is stale at most this long after its third miss. */
+    static final long STALE_SWEEP_MS = 1000;
+
     private void build() throws Exception {
         String refusal = options.exposureRefusal();
         if (refusal != null) {
@@ -141,6 +144,15 @@ public final class ControllerParts implements AutoCloseable {
             relayListener = new RelayListener(relay, dispatcher);
         }
         vertx = Vertx.vertx();
+        // an agent whose heartbeat stopped (hung, connection open) is stale: its attempts move at once (issue 17);
+        // not while this controller's own session is down (a broker restart): then it cannot hear anyone
+        vertx.setPeriodic(STALE_SWEEP_MS, id -> {
+            if (connection.isConnected()) {
+                fleet.sweepStale();
+            } else {
+                fleet.excuseSilence();
+            }
+        });
         router = Router.router(vertx);
         guardModels(tls);
         router.get(ModelDownloads.PATH).handler(ModelDownloads.handler(models));

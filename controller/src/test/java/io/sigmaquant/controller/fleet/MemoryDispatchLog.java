@@ -31,6 +31,24 @@ final class MemoryDispatchLog implements DispatchLog {
         return newestFirst.subList(0, Math.min(limit, newestFirst.size()));
     }
 
+    private final java.util.Map<String, String> failures = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void failed(String jobId, int attempt, String reason) {
+        failures.put(jobId + "#" + attempt, reason);
+    }
+
+    @Override
+    public java.util.Map<Integer, String> failures(String jobId) {
+        java.util.Map<Integer, String> of = new java.util.TreeMap<>();
+        failures.forEach((key, reason) -> {
+            if (key.startsWith(jobId + "#")) {
+                of.put(Integer.parseInt(key.substring(jobId.length() + 1)), reason);
+            }
+        });
+        return of;
+    }
+
     /** Queries answered so far. */
     int reads() {
         return reads.get();

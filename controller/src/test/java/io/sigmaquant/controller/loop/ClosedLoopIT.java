@@ -127,7 +127,8 @@ class ClosedLoopIT {
             CompletableFuture<Dispatcher.Measured> measured = CompletableFuture.supplyAsync(() -> {
                 try {
                     return parts.dispatcher().measure("x86-64-generic", job,
-                            new JobPolicy(Duration.ofSeconds(20), 3, Duration.ofSeconds(30)));
+                            // a lease of minutes: the retry must come from agent-a's Last Will, not the lease
+                            new JobPolicy(Duration.ofMinutes(5), 3, Duration.ofSeconds(30)));
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -138,6 +139,7 @@ class ClosedLoopIT {
             Dispatcher.Measured m = measured.get(3, TimeUnit.MINUTES);
             assertThat(m.agentId()).isEqualTo("agent-b");
             assertThat(m.result().attempt()).isEqualTo(2);
+            assertThat(runs.dispatches().failures("kill-job")).containsExactly(Map.entry(1, "agent-offline"));
             assertThat(m.result().latency().runs()).isGreaterThanOrEqualTo(20);
             assertThat(parts.dispatcher().lateResults()).isZero();
             // the dispatcher recorded the result as it arrived, before the broker was acknowledged

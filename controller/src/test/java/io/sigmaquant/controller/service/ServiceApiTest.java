@@ -195,7 +195,7 @@ class ServiceApiTest {
         Set<String> documented = new HashSet<>();
         doc.get("paths").fieldNames().forEachRemaining(documented::add);
         assertThat(documented).containsExactlyInAnyOrder("/api/agents", "/api/device-classes", "/api/runs",
-                "/api/runs/{id}", "/api/runs/{id}/report", "/api/runs/{id}/model", "/api/runs/{id}/cost-model",
+                "/api/runs/{id}", "/api/runs/{id}/attempts", "/api/runs/{id}/report", "/api/runs/{id}/model", "/api/runs/{id}/cost-model",
                 "/api/runs/{id}/benchmark", "/api/runs/{id}/cancel", "/models/{sha256}", "/metrics", "/health", "/healthz",
                 "/");
         // every documented GET answers something other than "no such endpoint"

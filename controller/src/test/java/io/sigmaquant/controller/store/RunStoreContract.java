@@ -154,6 +154,23 @@ abstract class RunStoreContract {
     }
 
     @Test
+    void dispatches_failedAttempt_keepsItsReasonAndRunListsItsAttempts() {
+        try (RunStore store = open()) {
+            store.dispatches().issued(new DispatchLog.IssuedAttempt("job-f", 1, "agent-a", "run-f", Map.of("/fc/Gemm", 4)));
+            store.dispatches().issued(new DispatchLog.IssuedAttempt("job-f", 2, "agent-b", "run-f", Map.of("/fc/Gemm", 4)));
+            store.dispatches().failed("job-f", 1, "agent-offline");
+        }
+        try (RunStore again = open()) {
+            assertThat(again.dispatches().failures("job-f")).containsExactly(Map.entry(1, "agent-offline"));
+            assertThat(again.dispatches().ofRun("run-f")).extracting(DispatchedAttempts.RunAttempt::agentId,
+                    DispatchedAttempts.RunAttempt::failure).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("agent-a", "agent-offline"),
+                    org.assertj.core.groups.Tuple.tuple("agent-b", null));
+            assertThat(again.dispatches().failures("no-such-job")).isEmpty();
+        }
+    }
+
+    @Test
     void dispatches_issuedAttempt_isFoundAfterAReopen() {
         try (RunStore store = open()) {
             store.dispatches().issued(new DispatchLog.IssuedAttempt("job-9", 1, "agent-a", "run-9", Map.of("/fc/Gemm", 4)));

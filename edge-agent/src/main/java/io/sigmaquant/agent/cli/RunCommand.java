@@ -102,6 +102,12 @@ final class RunCommand implements Callable<Integer> {
                     + "PINGREQ and PINGRESP)")
     Integer keepAliveSeconds;
 
+    @Option(names = "--heartbeat-s", paramLabel = "S",
+            description = "publish the status again every S seconds, so that a controller sees a hung agent within "
+                    + "3 x S (default: " + AgentOptions.DEFAULT_HEARTBEAT_SECONDS + "; about 300 bytes/s per agent "
+                    + "at 2 s; 0: off)")
+    Integer heartbeatSeconds;
+
     @Option(names = "--measure-in-process",
             description = "measure in the agent's process instead of a worker process it can kill at a job's "
                     + "deadline (for benchmarks of the overhead; a hung native call then wedges the agent)")
@@ -160,6 +166,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (keepAliveSeconds != null) {
             options.setKeepAliveSeconds(keepAliveSeconds);
+        }
+        if (heartbeatSeconds != null) {
+            options.setHeartbeatSeconds(heartbeatSeconds);
         }
         options.setMeasureInProcess(measureInProcess);
         if (ort.provider() != null) {

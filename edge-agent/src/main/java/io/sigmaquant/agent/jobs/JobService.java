@@ -60,6 +60,13 @@ public final class JobService implements AutoCloseable {
     /** Guards which jobs are held (queued or running) and which of them were cancelled. */
     private final Object lock = new Object();
     private final Map<String, Integer> held = new HashMap<>();
+
+    /** Jobs queued or measuring now: the load the agent reports in its status (protocol 1.5). */
+    public int jobsHeld() {
+        synchronized (lock) {
+            return held.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
     private final Set<String> cancelled = new HashSet<>();
     private final MeterRegistry metrics;
     private final JobChecks checks;

@@ -56,6 +56,11 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
 
     /** What is announced (retained) on every connect: online, or unavailable with a reason. */
     private final StatusSlot status = new StatusSlot();
+    private final int heartbeatSeconds;
+    /** The jobs the agent holds, reported with each heartbeat; none until {@link #reportJobsHeld}. */
+    private volatile java.util.function.IntSupplier jobsHeld;
+    /** When the status was last handed to Paho (publisher thread only). */
+    private long statusSentAtMs;
     private final String plugTopic;
     private final Consumer<byte[]> onPlug;
 
@@ -68,10 +73,14 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
      * @param onPlug    receives the plug's payloads
      * @param keepAliveSeconds the MQTT keep-alive: the broker publishes the Last Will 1.5 × this after the last
      *                  packet
+     * @param heartbeatSeconds the status is published again this often while connected (protocol 1.5), so that a
+     *                  controller notices a hung agent; 0: only when it changes and on connect
      */
     public MqttAgentConnection(String brokerUrl, String agentId, MqttLogin login, AgentStatus online, String plugTopic,
-                               Consumer<byte[]> onPlug, int keepAliveSeconds) throws MqttException {
+                               Consumer<byte[]> onPlug, int keepAliveSeconds, int heartbeatSeconds)
+            throws MqttException {
         this.agentId = agentId;
+        this.heartbeatSeconds = heartbeatSeconds;
         String clientId = login.tls() != null ? agentId : "sigmaquant-agent-" + agentId;
         this.client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
         DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
@@ -244,17 +253,37 @@ public final class MqttAgentConnection implements Replies, AutoCloseable {
         status.offer(next);
     }
 
-    /** On the publisher thread: the latest status, if one waits and the broker is there (else on connect). */
+    /**
+     * On the publisher thread: the latest status, if one waits and the broker is there (else on connect), or as a
+     * heartbeat when one period has passed since the last; with a heartbeat, each carries its period and the time.
+     */
     private void publishStatus() throws InterruptedException {
         if (!client.isConnected()) {
             return;
         }
-        AgentStatus s = status.take();
-        if (s == null) {
+        long now = System.currentTimeMillis();
+        if (heartbeatSeconds > 0 && now - statusSentAtMs >= heartbeatSeconds * 1000L) {
+            status.reannounce();
+        }
+        AgentStatus taken = status.take();
+        if (taken == null) {
             return;
         }
+        AgentStatus s = heartbeatSeconds > 0 && !AgentStatus.OFFLINE.equals(taken.state())
+                ? taken.beat(heartbeatSeconds, now, held()) : taken;
+        statusSentAtMs = now;
         inFlight.acquire();
-        publish(Topics.status(agentId), s, true, "status " + s.state(), () -> status.failed(s), () -> { });
+        publish(Topics.status(agentId), s, true, "status " + s.state(), () -> status.failed(taken), () -> { });
+    }
+
+    /** Where each heartbeat reads the jobs the agent holds (queued or measuring); set once the jobs exist. */
+    public void reportJobsHeld(java.util.function.IntSupplier held) {
+        this.jobsHeld = held;
+    }
+
+    private Integer held() {
+        java.util.function.IntSupplier h = jobsHeld;
+        return h == null ? null : h.getAsInt();
     }
 
     /** Receives each reply once the broker has acknowledged it (PUBACK); set before {@link #connect}. */

@@ -11,11 +11,24 @@ import java.util.List;
  * jobs (its measuring worker cannot start, its queue is stuck), with the reason. Only an online agent is sent
  * jobs.
  *
- * @param reason since 1.2, optional: why the agent is unavailable (one line)
+ * <p>Since 1.5 a connected agent publishes its status again every {@code heartbeatS} seconds, {@code sentAtMs} moved
+ * on: an agent whose process hangs with its connection open stops doing so, and a controller that has heard
+ * nothing from it for a few heartbeats stops sending it jobs (the broker's keep-alive is slower to notice).
+ *
+ * @param reason     since 1.2, optional: why the agent is unavailable (one line)
+ * @param heartbeatS since 1.5, optional: the agent republishes this status every so many seconds; absent (older
+ *                   agents, or the heartbeat turned off) the controller relies on the Last Will alone
+ * @param jobsHeld   since 1.5, optional: jobs queued or measuring on the agent when it was sent, whoever sent them
+ *                   (a controller chooses the least loaded agent)
  */
 public record AgentStatus(String schemaVersion, String type, String correlationId, String agentId, String state,
-                          String deviceClass, Capabilities capabilities, long sentAtMs, String reason)
+                          String deviceClass, Capabilities capabilities, long sentAtMs, String reason,
+                          Integer heartbeatS, Integer jobsHeld)
         implements Message {
+    /** The longest heartbeat period accepted: an hour. */
+    public static final int MAX_HEARTBEAT_S = 3600;
+    /** The most jobs an agent may say it holds: far above any queue an agent is given. */
+    public static final int MAX_JOBS_HELD = 1_000_000;
     public static final String TYPE = "status";
     public static final String ONLINE = "online";
     public static final String OFFLINE = "offline";
@@ -31,11 +44,35 @@ public record AgentStatus(String schemaVersion, String type, String correlationI
             throw new ProtocolException("state", "must be online, offline or unavailable");
         }
         Require.length(reason, "reason");
+        if (heartbeatS != null) {
+            Require.range(heartbeatS, 1, MAX_HEARTBEAT_S, "heartbeatS");
+        }
+        if (jobsHeld != null) {
+            Require.range(jobsHeld, 0, MAX_JOBS_HELD, "jobsHeld");
+        }
         if (ONLINE.equals(state)) {
             Require.text(deviceClass, "deviceClass");
             Require.present(capabilities, "capabilities");
         }
         type = TYPE;
+    }
+
+    /** A status without a heartbeat (the 1.2 shape). */
+    public AgentStatus(String schemaVersion, String type, String correlationId, String agentId, String state,
+                       String deviceClass, Capabilities capabilities, long sentAtMs, String reason) {
+        this(schemaVersion, type, correlationId, agentId, state, deviceClass, capabilities, sentAtMs, reason, null,
+                null);
+    }
+
+    /** The same status as a heartbeat (1.5): sent now, announcing its period. */
+    public AgentStatus beat(int periodS, long nowMs) {
+        return beat(periodS, nowMs, null);
+    }
+
+    /** The same status as a heartbeat (1.5): sent now, announcing its period and the jobs the agent holds. */
+    public AgentStatus beat(int periodS, long nowMs, Integer held) {
+        return new AgentStatus(schemaVersion, type, correlationId, agentId, state, deviceClass, capabilities, nowMs,
+                reason, periodS, held);
     }
 
     /** A status without a reason (the 1.0 shape). */
