@@ -15,7 +15,10 @@ import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.data.LabelledImages;
 import io.sigmaquant.controller.data.Preprocessing;
 import io.sigmaquant.controller.model.OnnxModels;
+import io.sigmaquant.controller.loop.ModelUnderTest;
 import io.sigmaquant.controller.quant.ActivationCalibrator;
+import io.sigmaquant.controller.quant.ActivationRanges;
+import io.sigmaquant.controller.quant.ExportOptions;
 import io.sigmaquant.controller.quant.ActivationType;
 import io.sigmaquant.controller.sensitivity.Sensitivity;
 import io.sigmaquant.controller.sensitivity.SensitivityCache;
@@ -170,6 +173,17 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         }
         return dataDir != null ? calibrationImages(ActivationCalibrator.DEFAULT_IMAGES)
                 : generatedInputs(ActivationCalibrator.DEFAULT_IMAGES);
+    }
+
+    /**
+     * The model as the loop exports it, its activation ranges on {@code calibration} (from
+     * {@link #activationCalibration()}) measured once for all runs of the model on the same images.
+     */
+    public ModelUnderTest modelUnderTest(InputBatches calibration) {
+        ExportOptions export = new ExportOptions(activations, analysis.opset(), 0);
+        ActivationRanges ranges = calibration == null ? null : shared.activationRanges(modelBytes, calibration,
+                () -> new ActivationRanges(analysis, calibration, export.threads()));
+        return new ModelUnderTest(analysis, export, calibration, preprocessing, ranges);
     }
 
     /** What {@link #activationCalibration()} calibrates on, for the report. */

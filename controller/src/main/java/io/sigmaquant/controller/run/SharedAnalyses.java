@@ -4,9 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sigmaquant.controller.analysis.ModelAnalysis;
+import io.sigmaquant.controller.data.InputBatches;
+import io.sigmaquant.controller.quant.ActivationRanges;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -42,6 +45,13 @@ public final class SharedAnalyses {
     private final Map<String, ModelAnalysis> recent = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, ModelAnalysis> eldest) {
+            return size() > KEPT_ANALYSES;
+        }
+    };
+    /** Keyed by model and calibration images; each is small once measured (two floats per activation site). */
+    private final Map<String, ActivationRanges> ranges = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ActivationRanges> eldest) {
             return size() > KEPT_ANALYSES;
         }
     };
@@ -83,6 +93,18 @@ public final class SharedAnalyses {
             return computed;
         }));
         return analysis;
+    }
+
+    /**
+     * The activation ranges of a model on its calibration images, shared by the runs of that model on those images:
+     * measured once, by the first export that needs them ({@link ActivationRanges} waits the others).
+     */
+    public ActivationRanges activationRanges(byte[] modelBytes, InputBatches calibration,
+                                             Supplier<ActivationRanges> create) {
+        String key = sha256(modelBytes) + "-" + digest(calibration);
+        synchronized (ranges) {
+            return ranges.computeIfAbsent(key, k -> create.get());
+        }
     }
 
     /**
@@ -134,9 +156,25 @@ public final class SharedAnalyses {
         }
     }
 
+    /** SHA-256 of the calibration samples as the model reads them (after preprocessing). */
+    private static String digest(InputBatches calibration) {
+        MessageDigest md = sha();
+        for (int from = 0; from < calibration.count(); from += 256) {
+            float[] x = calibration.batch(from, Math.min(256, calibration.count() - from));
+            ByteBuffer buf = ByteBuffer.allocate(x.length * 4);
+            buf.asFloatBuffer().put(x);
+            md.update(buf);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
     static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha().digest(bytes));
+    }
+
+    private static MessageDigest sha() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
