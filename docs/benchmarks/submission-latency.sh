@@ -13,7 +13,8 @@
 # at the end, and after a full GC.
 #
 # Usage: bash docs/benchmarks/submission-latency.sh [AGENTS]   (needs mosquitto, psql/createdb, jcmd, curl and the
-#        built jars: ./mvnw -o -q -B package -DskipTests). SERVE_JAVA_OPTS (e.g. -Xmx512m) reaches the controller.
+#        built jars: ./mvnw -o -q -B package -DskipTests). SERVE_JAVA_OPTS (e.g. -Xmx512m) reaches the controller;
+#        ROUNDS (default "1 10 20") are the run counts submitted at once — ROUNDS= goes straight to the memory part.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 agents="${1:-8}"
@@ -57,26 +58,39 @@ for i in $(seq 1 "$agents"); do
         --energy estimate --simulate --cache-dir "$work/agents/sim-$i" >"$work/agent-$i.log" 2>&1 &
     agent_pids+=($!)
 done
-until [ "$(curl -sf "$url/api/agents" | grep -o '"online":true' | wc -l)" -ge "$agents" ]; do sleep 1; done
+until [ "$(curl -sf "$url/api/agents" | grep -Eo '"online" *: *true' | wc -l)" -ge "$agents" ]; do sleep 1; done
 
 psql_q() { psql -X -q -t -A -d "$db" -c "$1"; }
-heap() { jcmd "$serve_pid" GC.heap_info | awk '/garbage-first heap/ { print $6 " used of " $4 " committed" }'; }
+heap() { jcmd "$serve_pid" GC.heap_info | awk '/garbage-first heap/ { gsub(",", ""); print $6 " used of " $4 " committed" }'; }
 rss() { awk '/^VmRSS:/ { print int($2 / 1024) " MiB" }' "/proc/$serve_pid/status"; }
 percentiles() { # "p50 p99 max" in ms of the numbers (seconds) on stdin
     sort -g | awk '{ v[NR] = $1 * 1000 } END { p50 = v[int((NR + 1) / 2)]; i = int(NR * 0.99 + 0.999); if (i > NR) i = NR;
         printf "p50 %.0f ms, p99 %.0f ms, max %.0f ms", p50, v[i], v[NR] }'
 }
+handled() { # "count sum" of the controller's own part of submissions so far (sigmaquant_run_submission_seconds)
+    curl -s "$url/metrics" | awk '/^sigmaquant_run_submission_seconds_count/ { c = $2 }
+        /^sigmaquant_run_submission_seconds_sum/ { s = $2 } END { print c + 0, s + 0 }'
+}
+in_handler() { # mean ms of the submissions since "count sum" $1 $2, and the p99 the timer reports (last minutes)
+    local now p99
+    now="$(handled)"
+    p99="$(curl -s "$url/metrics" | awk -F'[ ]' '/^sigmaquant_run_submission_seconds\{quantile="0.99"/ { print $2 * 1000 }')"
+    echo "$now" | awk -v c0="$1" -v s0="$2" -v p99="$p99" '{ n = $1 - c0; if (n > 0) printf "mean %.0f ms", ($2 - s0) * 1000 / n;
+        printf ", p99 %.0f ms", p99 }'
+}
 request() { printf '{"deviceClass":"x86-64-generic","latencyFraction":0.9,"maxIterations":%s,"seed":%s}' "$1" "$2"; }
-submit() { # MODEL SEED ITERATIONS -> "seconds id" on stdout
-    curl -s -o "$work/resp.$2" -w '%{time_total}' -F "model=@$1" -F "request=$(request "$3" "$2")" "$url/api/runs"
-    echo " $(grep -o '"id":"[0-9a-f-]*"' "$work/resp.$2" | head -1 | cut -d'"' -f4)"
+submit() { # MODEL SEED ITERATIONS -> "seconds id" on stdout, one write (concurrent submits append to one file)
+    local t
+    t="$(curl -s -o "$work/resp.$2" -w '%{time_total}' -F "model=@$1" -F "request=$(request "$3" "$2")" "$url/api/runs")"
+    echo "$t $(grep -Eo '"id" *: *"[0-9a-f-]{36}"' "$work/resp.$2" | head -1 | grep -Eo '[0-9a-f-]{36}')"
 }
 
 echo "serve idle: RSS $(rss), heap $(heap); $agents simulated agents; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 seed=0
 for kind in same different; do
-    for n in 1 10 20; do
+    for n in ${ROUNDS-1 10 20}; do
         : >"$work/round"
+        read -r c0 s0 <<<"$(handled)"
         posts=()
         for i in $(seq 1 "$n"); do
             seed=$((seed + 1))
@@ -95,8 +109,8 @@ for kind in same different; do
         done
         first="$(psql_q "SELECT (min(a.sent_at_ms) - r.created_at_ms) / 1000.0 FROM runs r JOIN dispatched_attempts a
             ON a.run_id = r.id WHERE r.id IN ($ids) GROUP BY r.id, r.created_at_ms" | percentiles)"
-        echo "$kind model, $n runs at once: POST $(awk '{ print $1 }' "$work/round" | percentiles);" \
-            "first job $first; RSS $(rss); load $(cut -d' ' -f1-3 /proc/loadavg)"
+        echo "$kind model, $n runs at once: POST $(awk '{ print $1 }' "$work/round" | percentiles)" \
+            "(in the handler: $(in_handler "$c0" "$s0")); first job $first; RSS $(rss); load $(cut -d' ' -f1-3 /proc/loadavg)"
         for id in $(awk '{ print $2 }' "$work/round"); do curl -s -o /dev/null -X POST "$url/api/runs/$id/cancel"; done
     done
 done
@@ -114,11 +128,13 @@ wait "${posts[@]}"
     >"$work/rss" &
 sampler=$!
 : >"$work/probe"
+read -r c0 s0 <<<"$(handled)"
 for i in $(seq 1 10); do
     seed=$((seed + 1000))
     submit "${models[0]}" "$seed" 1 >>"$work/probe"
 done
-echo "10 submissions one after another while 20 runs are active: POST $(awk '{ print $1 }' "$work/probe" | percentiles)"
+echo "10 submissions one after another while 20 runs are active: POST $(awk '{ print $1 }' "$work/probe" | percentiles)" \
+    "(in the handler: $(in_handler "$c0" "$s0"))"
 for id in $(awk '{ print $2 }' "$work/probe"); do curl -s -o /dev/null -X POST "$url/api/runs/$id/cancel"; done
 ids="$(awk '{ print "'"'"'" $2 "'"'"'" }' "$work/round" | paste -sd,)"
 for _ in $(seq 1 1200); do
@@ -129,4 +145,11 @@ kill "$sampler" 2>/dev/null || true
 echo "runs: $(psql_q "SELECT status || ' ' || count(*) FROM runs WHERE id IN ($ids) GROUP BY status" | paste -sd' ')"
 echo "RSS over the runs: peak $(sort -n "$work/rss" | tail -1 | awk '{ print int($1 / 1024) }') MiB," \
     "end $(rss); heap at the end $(heap); after a full GC $(jcmd "$serve_pid" GC.run >/dev/null; heap)"
+# what glibc keeps of freed native memory (ONNX Runtime sessions closed) versus what is still in use
+echo "RSS after returning glibc's free native memory (jcmd System.trim_native_heap):" \
+    "$(jcmd "$serve_pid" System.trim_native_heap >/dev/null 2>&1; rss)"
+if jcmd "$serve_pid" VM.native_memory summary >"$work/nmt.txt" 2>/dev/null && grep -q committed "$work/nmt.txt"; then
+    echo "native memory tracking: $(grep -E '^Total|^-  *(Java Heap|Class|Thread|Code|GC|Internal|Other|Arena)' \
+        "$work/nmt.txt" | sed -E 's/\(reserved=[0-9]+KB, //; s/ +/ /g' | paste -sd';')"
+fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); work files in $work"

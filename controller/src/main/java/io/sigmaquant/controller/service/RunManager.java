@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.service;
 
+import io.micrometer.core.instrument.Timer;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.AllocatorChoice;
 import io.sigmaquant.controller.allocation.SigmaQuantOptions;
@@ -51,6 +52,8 @@ public final class RunManager implements AutoCloseable {
     private final Path runsDir;
     private final RunStore store;
     private final ExecutorService pool;
+    /** The part of a submission this class does: checking, keeping and recording it (the upload comes before). */
+    private final Timer submissions;
     /** Runs queued or running here, by id. */
     private final Map<String, Future<?>> tasks = new ConcurrentHashMap<>();
 
@@ -58,6 +61,9 @@ public final class RunManager implements AutoCloseable {
         this.parts = parts;
         this.runsDir = parts.options().sharedDir().toAbsolutePath().resolve("runs");
         this.store = parts.store();
+        this.submissions = Timer.builder("sigmaquant.run.submission").description("time a run submission spends "
+                + "being checked, kept and recorded, after its upload; refused ones included")
+                .publishPercentiles(0.5, 0.99).register(parts.metrics().registry());
         this.pool = Executors.newFixedThreadPool(parts.options().concurrentRuns(), r -> {
             Thread t = new Thread(r, "sigmaquant-run");
             t.setDaemon(true);
@@ -79,6 +85,15 @@ public final class RunManager implements AutoCloseable {
      * @throws UserInputException when the request, the model or the data cannot make a run
      */
     public String submit(RunRequest request, String modelName, Path model, Map<String, Path> calibration) {
+        long start = System.nanoTime();
+        try {
+            return accept(request, modelName, model, calibration);
+        } finally {
+            submissions.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private String accept(RunRequest request, String modelName, Path model, Map<String, Path> calibration) {
         // only bundled ids: a profile path from a client would read the server's files
         if (request.deviceClass() != null && !DeviceProfiles.BUNDLED.contains(request.deviceClass())) {
             throw PreparedRun.unknownDeviceClass(request.deviceClass());
