@@ -1,8 +1,5 @@
 package io.sigmaquant.controller.run;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sigmaquant.controller.analysis.ModelAnalysis;
 import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.quant.ActivationRanges;
@@ -55,24 +52,16 @@ public final class SharedAnalyses {
             return size() > KEPT_ANALYSES;
         }
     };
-    private final Counter analysesComputed;
-    private final Counter tablesComputed;
-    private final Counter tablesReused;
+    private final AnalysisCounts counts;
 
-    /** Counts on {@code registry}: {@code sigmaquant_analysis_computed_total}, {@code sigmaquant_sensitivity_*}. */
-    public SharedAnalyses(MeterRegistry registry) {
-        analysesComputed = Counter.builder("sigmaquant.analysis.computed")
-                .description("model analyses computed (once per model while runs of it share it)").register(registry);
-        tablesComputed = Counter.builder("sigmaquant.sensitivity.computed")
-                .description("sensitivity tables measured (not found in the shared sensitivity cache)")
-                .register(registry);
-        tablesReused = Counter.builder("sigmaquant.sensitivity.reused")
-                .description("sensitivity tables read from the shared sensitivity cache").register(registry);
+    /** @param counts told what is computed and what is reused */
+    public SharedAnalyses(AnalysisCounts counts) {
+        this.counts = counts;
     }
 
     /** Shared by nobody else: for a run executed in-process ({@code optimize}) and for tests. */
     public static SharedAnalyses unshared() {
-        return new SharedAnalyses(new SimpleMeterRegistry());
+        return new SharedAnalyses(AnalysisCounts.NONE);
     }
 
     /** The model's analysis, computed by {@code analyze} unless another run has it or is computing it. */
@@ -86,7 +75,7 @@ public final class SharedAnalyses {
         }
         ModelAnalysis analysis = uninterrupted(() -> analysing.get(sha, () -> {
             ModelAnalysis computed = analyze.get();
-            analysesComputed.increment();
+            counts.analysisComputed();
             synchronized (recent) {
                 recent.put(sha, computed);
             }
@@ -119,7 +108,7 @@ public final class SharedAnalyses {
         return measuring.get(key, () -> {
             Optional<SensitivityTable> known = cached.get();
             if (known.isPresent()) {
-                tablesReused.increment();
+                counts.sensitivityReused();
                 return known.get();
             }
             try (FileChannel lock = FileChannel.open(Files.createDirectories(lockDir).resolve(key + ".lock"),
@@ -127,11 +116,11 @@ public final class SharedAnalyses {
                  FileLock held = lock.lock()) {
                 known = cached.get(); // another replica may have measured it while this one waited
                 if (known.isPresent()) {
-                    tablesReused.increment();
+                    counts.sensitivityReused();
                     return known.get();
                 }
                 SensitivityTable table = measure.get();
-                tablesComputed.increment();
+                counts.sensitivityComputed();
                 return table;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot lock the sensitivity cache entry " + key, e);

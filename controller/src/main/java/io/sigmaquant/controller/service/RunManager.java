@@ -1,6 +1,5 @@
 package io.sigmaquant.controller.service;
 
-import io.micrometer.core.instrument.Timer;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.AllocatorChoice;
 import io.sigmaquant.controller.allocation.SigmaQuantOptions;
@@ -52,8 +51,6 @@ public final class RunManager implements AutoCloseable {
     private final Path runsDir;
     private final RunStore store;
     private final ExecutorService pool;
-    /** The part of a submission this class does: checking, keeping and recording it (the upload comes before). */
-    private final Timer submissions;
     /** Runs queued or running here, by id. */
     private final Map<String, Future<?>> tasks = new ConcurrentHashMap<>();
 
@@ -61,9 +58,6 @@ public final class RunManager implements AutoCloseable {
         this.parts = parts;
         this.runsDir = parts.options().sharedDir().toAbsolutePath().resolve("runs");
         this.store = parts.store();
-        this.submissions = Timer.builder("sigmaquant.run.submission").description("time a run submission spends "
-                + "being checked, kept and recorded, after its upload; refused ones included")
-                .publishPercentiles(0.5, 0.99).register(parts.metrics().registry());
         this.pool = Executors.newFixedThreadPool(parts.options().concurrentRuns(), r -> {
             Thread t = new Thread(r, "sigmaquant-run");
             t.setDaemon(true);
@@ -89,7 +83,7 @@ public final class RunManager implements AutoCloseable {
         try {
             return accept(request, modelName, model, calibration);
         } finally {
-            submissions.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            parts.metrics().submissionHandled(System.nanoTime() - start);
         }
     }
 

@@ -16,6 +16,7 @@ import io.sigmaquant.controller.fleet.RelayListener;
 import io.sigmaquant.controller.fleet.ReplyRelay;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.PastMeasurement;
+import io.sigmaquant.controller.metrics.AnalysisMeters;
 import io.sigmaquant.controller.metrics.ControllerMetrics;
 import io.sigmaquant.controller.run.PreparedRun;
 import io.sigmaquant.controller.run.RunExecution;
@@ -119,7 +120,7 @@ public final class ControllerParts implements AutoCloseable {
         models = new ModelStore(options.modelsDir());
         fleet = new FleetRegistry();
         metrics = new ControllerMetrics(fleet, insecure);
-        analyses = new SharedAnalyses(metrics.registry());
+        analyses = new SharedAnalyses(new AnalysisMeters(metrics.registry()));
         MqttLogin login = MqttLogin.withPasswordFile(tls != null ? tls.sslContext() : null, options.mqttUsername(),
                 options.mqttPasswordFile());
         replicaId = clientId(data, tls);

@@ -3,6 +3,7 @@ package io.sigmaquant.controller.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sigmaquant.controller.metrics.AnalysisMeters;
 import io.sigmaquant.controller.analysis.ModelAnalysis;
 import io.sigmaquant.controller.analysis.ModelAnalyzer;
 import io.sigmaquant.controller.model.OnnxModels;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SharedAnalysesTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final SharedAnalyses shared = new SharedAnalyses(registry);
+    private final SharedAnalyses shared = new SharedAnalyses(new AnalysisMeters(registry));
     @TempDir
     Path cache;
 
