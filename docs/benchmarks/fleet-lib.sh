@@ -2,7 +2,7 @@
 # database, and one or more `serve` processes on them. Needs mosquitto, psql/createdb/dropdb (PostgreSQL on
 # $PGHOST:$PGPORT, user postgres, trust auth) and the built controller jar.
 # Settings (environment): MQTT_PORT (18830), HTTP_PORT (18080: replica i listens on HTTP_PORT + i - 1),
-# PGHOST (127.0.0.1), PGPORT (5432), SERVE_OPTS (extra flags for every serve).
+# PGHOST (127.0.0.1), PGPORT (5432), SERVE_OPTS (extra flags for every serve), SERVE_JAVA_OPTS (JVM options).
 MQTT_PORT="${MQTT_PORT:-18830}"
 HTTP_PORT="${HTTP_PORT:-18080}"
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
@@ -57,7 +57,8 @@ fleet_serve_start() {
     fi
     until ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do sleep 0.5; done
     # shellcheck disable=SC2086 # SERVE_OPTS is words
-    java -jar "$JAR" serve --data-dir "$work/r$i" --http-host 127.0.0.1 --http-port "$port" \
+    # shellcheck disable=SC2086 # SERVE_JAVA_OPTS is words
+    java ${SERVE_JAVA_OPTS:-} -jar "$JAR" serve --data-dir "$work/r$i" --http-host 127.0.0.1 --http-port "$port" \
         --broker "$BROKER_URL" --store-url "$(fleet_store_url "$db")" --store-user "$PGUSER" \
         --concurrent-runs "$runs" --wait-for-agent-s 120 "${replica_flags[@]}" ${SERVE_OPTS:-} \
         >>"$work/serve-r$i.log" 2>&1 &

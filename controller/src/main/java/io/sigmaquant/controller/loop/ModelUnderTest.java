@@ -5,6 +5,7 @@ import io.sigmaquant.controller.analysis.ModelAnalysis;
 import io.sigmaquant.controller.cost.CostModel;
 import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.data.Preprocessing;
+import io.sigmaquant.controller.quant.ActivationRanges;
 import io.sigmaquant.controller.quant.ExportOptions;
 import io.sigmaquant.controller.quant.QdqExporter;
 import io.sigmaquant.controller.quant.QuantizedModel;
@@ -19,14 +20,24 @@ import java.util.Map;
  * preprocessing.
  */
 public record ModelUnderTest(ModelAnalysis analysis, ExportOptions export, InputBatches activationImages,
-                             Preprocessing preprocessing) {
+                             Preprocessing preprocessing, ActivationRanges ranges) {
+    /**
+     * With its activation ranges measured once, on the first export that quantizes activations, for all the
+     * configurations the run exports (each used to run the images through ONNX Runtime again).
+     */
+    public ModelUnderTest(ModelAnalysis analysis, ExportOptions export, InputBatches activationImages,
+                          Preprocessing preprocessing) {
+        this(analysis, export, activationImages, preprocessing, activationImages == null ? null
+                : new ActivationRanges(analysis, activationImages, export.threads()));
+    }
+
     public List<Layer> layers() {
         return analysis.layers();
     }
 
     /** The deployable QDQ model of one bit configuration. */
     public QuantizedModel export(Map<String, Integer> bits) {
-        return QdqExporter.export(analysis, bits, export, activationImages);
+        return QdqExporter.export(analysis, bits, export, activationImages, ranges);
     }
 
     /** End-to-end latency a cost model predicts for one bit configuration. */

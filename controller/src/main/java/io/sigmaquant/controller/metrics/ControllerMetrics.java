@@ -42,6 +42,7 @@ public final class ControllerMetrics implements DispatchListener, LoopTimings, M
     private final Timer resultRecorded;
     private final Timer fit;
     private final Timer solve;
+    private final Timer submission;
     private final Counter messagesIn;
     private final Counter messagesOut;
     private final DistributionSummary predictionError;
@@ -63,6 +64,9 @@ public final class ControllerMetrics implements DispatchListener, LoopTimings, M
                 Duration.ofMinutes(5));
         solve = stage("sigmaquant.loop.solve", "time the closed loop took to decide its next configuration "
                 + "(allocation; with refits on resamples when exploring)", Duration.ofMinutes(5));
+        submission = Timer.builder("sigmaquant.run.submission").description("time a run submission spends being "
+                + "checked, kept and recorded, after its upload; refused ones included")
+                .publishPercentiles(0.5, 0.99).register(registry);
         messagesIn = messages("in");
         messagesOut = messages("out");
         predictionError = DistributionSummary.builder("sigmaquant.prediction.error")
@@ -119,6 +123,11 @@ public final class ControllerMetrics implements DispatchListener, LoopTimings, M
     public void dispatched(String agentId) {
         inFlight.incrementAndGet();
         jobs("dispatched").increment();
+    }
+
+    /** One run submission checked, kept and recorded (or refused) in {@code nanos}, after its upload. */
+    public void submissionHandled(long nanos) {
+        submission.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

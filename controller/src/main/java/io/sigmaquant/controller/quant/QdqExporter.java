@@ -35,11 +35,20 @@ public final class QdqExporter {
      */
     public static QuantizedModel export(ModelAnalysis analysis, Map<String, Integer> bits, ExportOptions options,
                                         InputBatches calibration) {
+        return export(analysis, bits, options, calibration, null);
+    }
+
+    /**
+     * As {@link #export(ModelAnalysis, Map, ExportOptions, InputBatches)}, the activation ranges taken from
+     * {@code ranges} (measured once for every configuration) when it is not null.
+     */
+    public static QuantizedModel export(ModelAnalysis analysis, Map<String, Integer> bits, ExportOptions options,
+                                        InputBatches calibration, ActivationRanges ranges) {
         GraphProto graph = analysis.folded().getGraph();
         List<Layer> integerLayers = analysis.layers().stream()
                 .filter(l -> bits.get(l.name()) != BitConfig.FLOAT).toList();
         Map<String, ActivationType.Params> activationParams = options.quantizeActivations()
-                ? calibrate(analysis, integerLayers, options, calibration) : Map.of();
+                ? calibrate(analysis, integerLayers, options, calibration, ranges) : Map.of();
         Rewrite rewrite = new Rewrite(graph, options);
         for (Layer l : integerLayers) {
             rewrite.quantizeWeights(l, bits.get(l.name()), activationParams);
@@ -52,13 +61,15 @@ public final class QdqExporter {
     }
 
     private static Map<String, ActivationType.Params> calibrate(ModelAnalysis analysis, List<Layer> layers,
-                                                                ExportOptions options, InputBatches calibration) {
+                                                                ExportOptions options, InputBatches calibration,
+                                                                ActivationRanges known) {
         if (calibration == null) {
             throw new IllegalArgumentException("integer activations need calibration data");
         }
         Set<String> tensors = ActivationSites.choose(analysis.folded().getGraph(), layers);
-        Map<String, ActivationCalibrator.Range> ranges = ActivationCalibrator.ranges(analysis.folded(),
-                analysis.input(), calibration, tensors, options.threads());
+        Map<String, ActivationCalibrator.Range> ranges = known != null ? known.of(tensors)
+                : ActivationCalibrator.ranges(analysis.folded(), analysis.input(), calibration, tensors,
+                options.threads());
         Map<String, ActivationType.Params> params = new HashMap<>();
         ranges.forEach((t, r) -> params.put(t, options.activations().params(r.min(), r.max())));
         return params;

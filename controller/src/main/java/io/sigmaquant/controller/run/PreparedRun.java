@@ -1,6 +1,5 @@
 package io.sigmaquant.controller.run;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Allocation;
 import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
@@ -16,7 +15,10 @@ import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.data.LabelledImages;
 import io.sigmaquant.controller.data.Preprocessing;
 import io.sigmaquant.controller.model.OnnxModels;
+import io.sigmaquant.controller.loop.ModelUnderTest;
 import io.sigmaquant.controller.quant.ActivationCalibrator;
+import io.sigmaquant.controller.quant.ActivationRanges;
+import io.sigmaquant.controller.quant.ExportOptions;
 import io.sigmaquant.controller.quant.ActivationType;
 import io.sigmaquant.controller.sensitivity.Sensitivity;
 import io.sigmaquant.controller.sensitivity.SensitivityCache;
@@ -28,48 +30,63 @@ import io.sigmaquant.profiles.ProfileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A run whose inputs have been checked: the device class exists, the model is ONNX the analyser accepts, the
  * calibration images, when given, match the model's input, and the size budget is reachable (size is exact;
  * latency and energy are only known once measured). A run without images is latency-only: integer activations
- * are calibrated on {@link GeneratedInputs} and sensitivity is data-free. Checking is cheap; the sensitivity table
- * and the calibration batches are computed later, by the run itself.
+ * are calibrated on {@link GeneratedInputs} and sensitivity is data-free. The analysis and the sensitivity table
+ * come from {@link SharedAnalyses}: runs of one model share them. The sensitivity table and the calibration
+ * batches are computed later, by the run itself.
  */
 public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelFile, byte[] modelBytes,
-                          ModelProto model, ModelAnalysis analysis, Preprocessing preprocessing,
-                          ActivationType activations, Path dataDir) {
+                          ModelAnalysis analysis, Preprocessing preprocessing, ActivationType activations, Path dataDir,
+                          SharedAnalyses shared) {
+
+    /** What {@link #accept} checked: the request with its defaults, and its device class. */
+    public record Accepted(RunRequest request, DeviceProfile profile) {
+    }
+
+    /**
+     * The checks a service answers at once, before the run exists — each costs milliseconds: the request's values
+     * and budgets, the device class and its threads, outputs mode having data, and the model being ONNX of a
+     * supported opset with finite weights. What needs the model analysed or the images read ({@link #check}) is
+     * left to the run, which fails with the reason.
+     *
+     * @throws UserInputException naming what is wrong
+     */
+    public static Accepted accept(RunRequest request, Path modelFile, Path dataDir) {
+        RunRequest r = request.validate().withDefaults();
+        DeviceProfile profile = profile(r);
+        RunRequestLimits.checkThreads(r, profile);
+        requireDataForOutputs(r, dataDir);
+        OnnxModels.parse(readModel(modelFile), modelFile.getFileName().toString());
+        return new Accepted(r, profile);
+    }
+
+    /** {@link #check(RunRequest, Path, Path, SharedAnalyses)} sharing nothing with other runs. */
+    public static PreparedRun check(RunRequest request, Path modelFile, Path dataDir) {
+        return check(request, modelFile, dataDir, SharedAnalyses.unshared());
+    }
 
     /**
      * @param dataDir folder with {@code calib-*} (or {@code train-*}) IDX files, or null for a latency-only run
+     * @param shared  where runs of the same model find its analysis and sensitivity tables
      * @throws UserInputException naming what is wrong
      */
-    public static PreparedRun check(RunRequest request, Path modelFile, Path dataDir) {
+    public static PreparedRun check(RunRequest request, Path modelFile, Path dataDir, SharedAnalyses shared) {
         RunRequest r = request.validate().withDefaults();
-        DeviceProfile profile;
-        try {
-            profile = DeviceProfiles.load(r.deviceClass());
-        } catch (ProfileException e) {
-            throw unknownDeviceClass(r.deviceClass());
-        }
+        DeviceProfile profile = profile(r);
         RunRequestLimits.checkThreads(r, profile);
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(modelFile);
-        } catch (IOException e) {
-            throw new UserInputException("cannot read the model " + modelFile + ": " + e.getMessage(), e);
-        }
-        ModelProto model = OnnxModels.parse(bytes, modelFile.getFileName().toString());
-        ModelAnalysis analysis = ModelAnalyzer.analyze(model);
-        Preprocessing pre = Preprocessing.resolve(model, r.scale(), r.mean(), r.std());
+        requireDataForOutputs(r, dataDir);
+        byte[] bytes = readModel(modelFile);
+        String origin = modelFile.getFileName().toString();
+        ModelAnalysis analysis = shared.analysis(bytes, () -> ModelAnalyzer.analyze(OnnxModels.parse(bytes, origin)));
+        // the folded model keeps the original's metadata (the preprocessing hints) and input
+        Preprocessing pre = Preprocessing.resolve(analysis.folded(), r.scale(), r.mean(), r.std());
         ActivationType acts = ActivationType.forProfile(profile);
-        // Without data a run is latency-only: activations are calibrated on generated inputs and sensitivity is
-        // data-free. What would need real images (outputs-mode KL) is refused rather than faked.
-        if ("outputs".equals(r.sensitivityMode()) && dataDir == null) {
-            throw new UserInputException("outputs-mode sensitivity needs calibration images (--data DIR, or the "
-                    + "calib-images part of the request); without data, use weights mode");
-        }
-        PreparedRun run = new PreparedRun(r, profile, modelFile, bytes, model, analysis, pre, acts, dataDir);
+        PreparedRun run = new PreparedRun(r, profile, modelFile, bytes, analysis, pre, acts, dataDir, shared);
         if (dataDir != null) {
             run.calibrationImages(1); // the split is there and matches the model's input
         } else if (acts != null) {
@@ -77,6 +94,33 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         }
         run.requireSizeReachable();
         return run;
+    }
+
+    private static DeviceProfile profile(RunRequest r) {
+        try {
+            return DeviceProfiles.load(r.deviceClass());
+        } catch (ProfileException e) {
+            throw unknownDeviceClass(r.deviceClass());
+        }
+    }
+
+    /**
+     * Without data a run is latency-only: activations are calibrated on generated inputs and sensitivity is
+     * data-free. What would need real images (outputs-mode KL) is refused rather than faked.
+     */
+    private static void requireDataForOutputs(RunRequest r, Path dataDir) {
+        if ("outputs".equals(r.sensitivityMode()) && dataDir == null) {
+            throw new UserInputException("outputs-mode sensitivity needs calibration images (--data DIR, or the "
+                    + "calib-images part of the request); without data, use weights mode");
+        }
+    }
+
+    private static byte[] readModel(Path modelFile) {
+        try {
+            return Files.readAllBytes(modelFile);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read the model " + modelFile + ": " + e.getMessage(), e);
+        }
     }
 
     /** The refusal of a device class that is not a bundled profile, naming those that are. */
@@ -87,7 +131,7 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
 
     /** The same run with its input files moved (from a staging folder to the run's own). */
     public PreparedRun withFiles(Path model, Path data) {
-        return new PreparedRun(request, profile, model, modelBytes, this.model, analysis, preprocessing, activations, data);
+        return new PreparedRun(request, profile, model, modelBytes, analysis, preprocessing, activations, data, shared);
     }
 
     /** The smallest packed model the profile's bitwidths allow, against the size budget. */
@@ -131,6 +175,17 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
                 : generatedInputs(ActivationCalibrator.DEFAULT_IMAGES);
     }
 
+    /**
+     * The model as the loop exports it, its activation ranges on {@code calibration} (from
+     * {@link #activationCalibration()}) measured once for all runs of the model on the same images.
+     */
+    public ModelUnderTest modelUnderTest(InputBatches calibration) {
+        ExportOptions export = new ExportOptions(activations, analysis.opset(), 0);
+        ActivationRanges ranges = calibration == null ? null : shared.activationRanges(modelBytes, calibration,
+                () -> new ActivationRanges(analysis, calibration, export.threads()));
+        return new ModelUnderTest(analysis, export, calibration, preprocessing, ranges);
+    }
+
     /** What {@link #activationCalibration()} calibrates on, for the report. */
     public ActivationCalibration describe(InputBatches calibration) {
         if (calibration == null) {
@@ -144,12 +199,20 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         return GeneratedInputs.of(analysis.input(), preprocessing, count, GeneratedInputs.DEFAULT_SEED);
     }
 
-    /** The KL sensitivity table over the profile's integer bitwidths (cached by model and settings). */
-    public SensitivityTable sensitivity(Path cacheDir, int images) {
+    /**
+     * The KL sensitivity table over the profile's integer bitwidths: from the shared cache (keyed by model and
+     * settings), measured once for all the runs asking for it at the same time.
+     *
+     * @throws InterruptedException when the run is cancelled or the service stops while it waits for the table
+     */
+    public SensitivityTable sensitivity(Path cacheDir, int images) throws InterruptedException {
         SensitivityMode mode = "weights".equals(request.sensitivityMode()) || dataDir == null
                 ? SensitivityMode.WEIGHTS : SensitivityMode.OUTPUTS;
         InputBatches calibration = mode == SensitivityMode.OUTPUTS ? calibrationImages(images) : null;
-        return new Sensitivity(new SensitivityCache(cacheDir)).compute(modelBytes, analysis, mode, calibration,
-                profile.allowedBits().stream().filter(b -> b != 32).toList(), 0);
+        List<Integer> bits = profile.allowedBits().stream().filter(b -> b != 32).toList();
+        SensitivityCache cache = new SensitivityCache(cacheDir);
+        String key = SensitivityCache.key(modelBytes, mode, calibration, bits);
+        return shared.sensitivity(key, cacheDir.resolve("locks"), () -> cache.get(key),
+                () -> new Sensitivity(cache).compute(modelBytes, analysis, mode, calibration, bits, 0));
     }
 }

@@ -11,9 +11,7 @@ import io.sigmaquant.controller.loop.LoopRecorder;
 import io.sigmaquant.controller.loop.LoopReport;
 import io.sigmaquant.controller.loop.LoopTimings;
 import io.sigmaquant.controller.loop.LoopSettings;
-import io.sigmaquant.controller.loop.ModelUnderTest;
 import io.sigmaquant.controller.loop.PastMeasurement;
-import io.sigmaquant.controller.quant.ExportOptions;
 import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.profiles.DeviceProfile;
@@ -64,8 +62,7 @@ public final class RunExecution {
         InputBatches calibration = run.activationCalibration();
         ActivationCalibration calibrated = run.describe(calibration);
         ClosedLoop loop = ClosedLoop.builder()
-                .model(new ModelUnderTest(run.analysis(), new ExportOptions(run.activations(), run.analysis().opset(), 0),
-                        calibration, run.preprocessing()))
+                .model(run.modelUnderTest(calibration))
                 .prior(run.prior()).sensitivity(run.sensitivity(infra.sensitivityCache(), SENSITIVITY_IMAGES))
                 .allocator(allocator).settings(settings(runId, run, infra)).measuredBy(infra.models(), infra.dispatcher())
                 .progress(progress).recordTo(recorder).timedBy(infra.timings()).resumeFrom(earlier).build();

@@ -42,7 +42,7 @@ public final class SensitivityCache {
         return base.resolve("sigmaquant");
     }
 
-    static String key(byte[] modelBytes, SensitivityMode mode, InputBatches calibration, List<Integer> bits) {
+    public static String key(byte[] modelBytes, SensitivityMode mode, InputBatches calibration, List<Integer> bits) {
         MessageDigest data = sha256();
         if (calibration != null) {
             for (int from = 0; from < calibration.count(); from += 256) {
@@ -58,7 +58,7 @@ public final class SensitivityCache {
         return model + "-" + mode.id() + "-" + rest;
     }
 
-    Optional<SensitivityTable> get(String key) {
+    public Optional<SensitivityTable> get(String key) {
         Path file = file(key);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();

@@ -80,6 +80,15 @@ public final class RunManager implements AutoCloseable {
      * @throws UserInputException when the request, the model or the data cannot make a run
      */
     public String submit(RunRequest request, String modelName, Path model, Map<String, Path> calibration) {
+        long start = System.nanoTime();
+        try {
+            return accept(request, modelName, model, calibration);
+        } finally {
+            parts.metrics().submissionHandled(System.nanoTime() - start);
+        }
+    }
+
+    private String accept(RunRequest request, String modelName, Path model, Map<String, Path> calibration) {
         // only bundled ids: a profile path from a client would read the server's files
         if (request.deviceClass() != null && !DeviceProfiles.BUNDLED.contains(request.deviceClass())) {
             throw PreparedRun.unknownDeviceClass(request.deviceClass());
@@ -102,15 +111,14 @@ public final class RunManager implements AutoCloseable {
                     Files.copy(f.getValue(), data.resolve(f.getKey()));
                 }
             }
-            PreparedRun prepared = PreparedRun.check(request, input.resolve("model.onnx"), data);
+            // only what answers in milliseconds; the analysis and the data check run on the run's own thread
+            PreparedRun.Accepted accepted = PreparedRun.accept(request, input.resolve("model.onnx"), data);
             JsonFiles.write(input.resolve("request.json"), request);
             AtomicFile.write(input.resolve("model-name"), modelName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-            prepared = prepared.withFiles(dir.resolve("input/model.onnx"), data == null ? null : dir.resolve("input/data"));
-            parts.createOwnedRun(id, modelName, prepared);
-            PreparedRun queued = prepared;
-            start(id, queued, List.of());
-            LOG.info("run {} queued: {} on {}", id, modelName, prepared.profile().id());
+            parts.createOwnedRun(id, modelName, accepted.request(), accepted.profile());
+            start(id, request, List.of());
+            LOG.info("run {} queued: {} on {}", id, modelName, accepted.profile().id());
             return id;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the inputs of run " + id, e);
@@ -127,12 +135,10 @@ public final class RunManager implements AutoCloseable {
         Path input = runsDir.resolve(id).resolve("input");
         try {
             RunRequest request = parseRequest(Files.readAllBytes(input.resolve("request.json")));
-            Path data = Files.isDirectory(input.resolve("data")) ? input.resolve("data") : null;
-            PreparedRun prepared = PreparedRun.check(request, input.resolve("model.onnx"), data);
             List<PastMeasurement> earlier = store.pastMeasurements(id);
             store.setStatus(id, RunStatus.QUEUED, "resumed by " + parts.replicaId() + " with " + earlier.size()
                     + " earlier measurements");
-            start(id, prepared, earlier);
+            start(id, request, earlier);
             LOG.info("run {} resumed with {} earlier measurements", id, earlier.size());
         } catch (IOException | RuntimeException e) {
             store.failRun(id, "cannot resume: " + e.getMessage(), parts.replicaId());
@@ -167,10 +173,13 @@ public final class RunManager implements AutoCloseable {
     }
 
     /** Queues a run on the pool, keeping its task until it ends so that a cancel can stop it. */
-    private void start(String id, PreparedRun run, List<PastMeasurement> earlier) {
+    private void start(String id, RunRequest request, List<PastMeasurement> earlier) {
         FutureTask<Void> task = new FutureTask<>(() -> {
             try {
-                execute(id, run, earlier);
+                PreparedRun run = prepare(id, request);
+                if (run != null) {
+                    execute(id, run, earlier);
+                }
             } finally {
                 tasks.remove(id);
             }
@@ -201,6 +210,28 @@ public final class RunManager implements AutoCloseable {
         parts.metrics().runFinished(RunStatus.CANCELLED);
         LOG.info("run {} cancelled; {} job(s) in flight sent a cancel", id, cancels);
         return require(id);
+    }
+
+    /**
+     * The checks a submission leaves to the run (the model's analysis, the images against its input, the size budget
+     * against the smallest model): on the run's thread, the analysis shared with the other runs of the model. A run
+     * they refuse fails with their reason; null then.
+     */
+    private PreparedRun prepare(String id, RunRequest request) {
+        Path input = runsDir.resolve(id).resolve("input");
+        Path data = Files.isDirectory(input.resolve("data")) ? input.resolve("data") : null;
+        try {
+            return PreparedRun.check(request, input.resolve("model.onnx"), data, parts.analyses());
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return null; // cancelled (the store says so) or the service stopping (it resumes on the next start)
+            }
+            if (store.failRun(id, e.getMessage(), parts.replicaId())) {
+                parts.metrics().runFinished(RunStatus.FAILED);
+            }
+            LOG.warn("run {} failed its checks: {}", id, e.getMessage());
+            return null;
+        }
     }
 
     private void execute(String id, PreparedRun run, List<PastMeasurement> earlier) {

@@ -16,12 +16,16 @@ import io.sigmaquant.controller.fleet.RelayListener;
 import io.sigmaquant.controller.fleet.ReplyRelay;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.PastMeasurement;
+import io.sigmaquant.controller.metrics.AnalysisMeters;
 import io.sigmaquant.controller.metrics.ControllerMetrics;
 import io.sigmaquant.controller.run.PreparedRun;
 import io.sigmaquant.controller.run.RunExecution;
+import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.run.SharedAnalyses;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.store.StoreRecorder;
+import io.sigmaquant.profiles.DeviceProfile;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.MqttLogin;
 import io.sigmaquant.protocol.message.ResultRecorded;
@@ -67,6 +71,7 @@ public final class ControllerParts implements AutoCloseable {
     private FleetConnection connection;
     private JobDispatcher dispatcher;
     private RelayListener relayListener;
+    private SharedAnalyses analyses;
     /** This controller among replicas: its MQTT client id, stable across restarts. */
     private String replicaId;
     private Vertx vertx;
@@ -118,6 +123,7 @@ public final class ControllerParts implements AutoCloseable {
         models = new ModelStore(options.modelsDir());
         fleet = new FleetRegistry();
         metrics = new ControllerMetrics(fleet, insecure);
+        analyses = new SharedAnalyses(new AnalysisMeters(metrics.registry()));
         MqttLogin login = MqttLogin.withPasswordFile(tls != null ? tls.sslContext() : null, options.mqttUsername(),
                 options.mqttPasswordFile());
         replicaId = clientId(data, tls);
@@ -214,8 +220,13 @@ public final class ControllerParts implements AutoCloseable {
 
     /** Records a checked run of the service (queued), leased to this replica, which executes it. */
     public void createOwnedRun(String runId, String modelName, PreparedRun run) {
-        store.createOwnedRun(runId, modelName, run.profile().id(), run.request().budgetView(), RunStatus.QUEUED,
-                replicaId, options.runLease());
+        createOwnedRun(runId, modelName, run.request(), run.profile());
+    }
+
+    /** Records an accepted run of the service (queued), leased to this replica, before its model is analysed. */
+    public void createOwnedRun(String runId, String modelName, RunRequest request, DeviceProfile profile) {
+        store.createOwnedRun(runId, modelName, profile.id(), request.budgetView(), RunStatus.QUEUED, replicaId,
+                options.runLease());
     }
 
     /**
@@ -292,6 +303,11 @@ public final class ControllerParts implements AutoCloseable {
 
     public ControllerMetrics metrics() {
         return metrics;
+    }
+
+    /** The analyses and sensitivity tables runs of one model share. */
+    public SharedAnalyses analyses() {
+        return analyses;
     }
 
     public JobDispatcher dispatcher() {

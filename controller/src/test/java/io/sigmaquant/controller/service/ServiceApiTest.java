@@ -91,11 +91,20 @@ class ServiceApiTest {
         assertThat(why).contains("unknown device class 'toaster'").contains("x86-64-generic");
     }
 
+    /**
+     * Verifies that a size budget below the smallest model — known only once the model is analysed, which the
+     * request leaves to the run — fails the run with what is reachable.
+     */
     @Test
-    void submit_sizeBelowSmallestModel_400SaysWhatIsReachable() throws Exception {
-        String why = refused(request("x86-64-generic", 1000.0, null), Fixtures.model("resnet"),
+    void submit_sizeBelowSmallestModel_runFailsSayingWhatIsReachable() throws Exception {
+        String id = client.submit(request("x86-64-generic", 1000.0, null), Fixtures.model("resnet"),
                 RunClient.calibrationFiles(Fixtures.data()));
-        assertThat(why).contains("impossible budget: size budget 1000 bytes is below the smallest model")
+
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> service.runs().store().run(id).orElseThrow().status().finished());
+        var run = service.runs().store().run(id).orElseThrow();
+        assertThat(run.status()).isEqualTo(io.sigmaquant.controller.run.RunStatus.FAILED);
+        assertThat(run.reason()).contains("impossible budget: size budget 1000 bytes is below the smallest model")
                 .doesNotContain("--max-size");
     }
 
