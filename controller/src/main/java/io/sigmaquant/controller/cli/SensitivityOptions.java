@@ -27,8 +27,12 @@ final class SensitivityOptions {
 
     @Option(names = "--sensitivity-tolerance", paramLabel = "R",
             description = "outputs mode: stop probing a (layer, bitwidth) once the 95%% interval of its mean KL is "
-                    + "within ±R of the mean, after at least 32 images; 0 uses every image (default: 0.05)")
+                    + "within ±R of the mean (after --sensitivity-min-images); 0 uses every image (default: 0.1)")
     Double tolerance;
+
+    @Option(names = "--sensitivity-min-images", paramLabel = "N",
+            description = "outputs mode: images every probe sees before it may stop early (default: 16)")
+    Integer minImages;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "where sensitivity tables are cached (default: $SIGMAQUANT_CACHE_DIR or ~/.cache/sigmaquant)")
@@ -50,14 +54,15 @@ final class SensitivityOptions {
     }
 
     StoppingRule stoppingRule() {
-        if (tolerance == null) {
-            return StoppingRule.DEFAULT;
+        double r = tolerance != null ? tolerance : StoppingRule.DEFAULT.relativeHalfWidth();
+        int min = minImages != null ? minImages : StoppingRule.DEFAULT.minImages();
+        if (r < 0 || Double.isNaN(r)) {
+            throw new UserInputException("--sensitivity-tolerance must be 0 or positive: " + r);
         }
-        if (tolerance < 0 || tolerance.isNaN()) {
-            throw new UserInputException("--sensitivity-tolerance must be 0 or positive: " + tolerance);
+        if (min < 1) {
+            throw new UserInputException("--sensitivity-min-images must be positive: " + min);
         }
-        return tolerance == 0 ? StoppingRule.EXACT
-                : new StoppingRule(tolerance, StoppingRule.DEFAULT.minImages(), StoppingRule.DEFAULT.seed());
+        return r == 0 ? StoppingRule.EXACT : new StoppingRule(r, min, StoppingRule.DEFAULT.seed());
     }
 
     SensitivityTable table(ModelLoading loaded, DataOptions data, List<Integer> bits, int threads,
