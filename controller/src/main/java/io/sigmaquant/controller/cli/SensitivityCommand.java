@@ -2,6 +2,7 @@ package io.sigmaquant.controller.cli;
 
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.analysis.Layer;
+import io.sigmaquant.controller.progress.ProgressReporter;
 import io.sigmaquant.controller.quant.BitConfig;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
 import java.nio.file.Path;
@@ -63,7 +64,8 @@ final class SensitivityCommand implements Callable<Integer> {
         }
         ModelLoading loaded = ModelLoading.load(model);
         long start = System.nanoTime();
-        SensitivityTable t = sensitivity.table(loaded, data, sorted, threads);
+        SensitivityTable t = sensitivity.table(loaded, data, sorted, threads,
+                ProgressReporter.forCommandLine(json, System.err));
         double elapsedMs = (System.nanoTime() - start) / 1e6;
         List<LayerView> views = new ArrayList<>();
         for (int l = 0; l < t.layers().size(); l++) {

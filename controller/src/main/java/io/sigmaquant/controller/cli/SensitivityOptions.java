@@ -2,10 +2,12 @@ package io.sigmaquant.controller.cli;
 
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.data.InputBatches;
+import io.sigmaquant.controller.progress.ProgressReporter;
 import io.sigmaquant.controller.sensitivity.Sensitivity;
 import io.sigmaquant.controller.sensitivity.SensitivityCache;
 import io.sigmaquant.controller.sensitivity.SensitivityMode;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
+import io.sigmaquant.controller.sensitivity.StoppingRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,15 @@ final class SensitivityOptions {
             description = "calibration images for outputs-mode sensitivity (default: ${DEFAULT-VALUE})")
     int images;
 
+    @Option(names = "--sensitivity-tolerance", paramLabel = "R",
+            description = "outputs mode: stop probing a (layer, bitwidth) once the 95%% interval of its mean KL is "
+                    + "within ±R of the mean (after --sensitivity-min-images); 0 uses every image (default: 0.1)")
+    Double tolerance;
+
+    @Option(names = "--sensitivity-min-images", paramLabel = "N",
+            description = "outputs mode: images every probe sees before it may stop early (default: 16)")
+    Integer minImages;
+
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "where sensitivity tables are cached (default: $SIGMAQUANT_CACHE_DIR or ~/.cache/sigmaquant)")
     Path cacheDir;
@@ -39,6 +50,23 @@ final class SensitivityOptions {
     }
 
     SensitivityTable table(ModelLoading loaded, DataOptions data, List<Integer> bits, int threads) {
+        return table(loaded, data, bits, threads, ProgressReporter.NONE);
+    }
+
+    StoppingRule stoppingRule() {
+        double r = tolerance != null ? tolerance : StoppingRule.DEFAULT.relativeHalfWidth();
+        int min = minImages != null ? minImages : StoppingRule.DEFAULT.minImages();
+        if (r < 0 || Double.isNaN(r)) {
+            throw new UserInputException("--sensitivity-tolerance must be 0 or positive: " + r);
+        }
+        if (min < 1) {
+            throw new UserInputException("--sensitivity-min-images must be positive: " + min);
+        }
+        return r == 0 ? StoppingRule.EXACT : new StoppingRule(r, min, StoppingRule.DEFAULT.seed());
+    }
+
+    SensitivityTable table(ModelLoading loaded, DataOptions data, List<Integer> bits, int threads,
+                           ProgressReporter progress) {
         SensitivityMode m = mode(data.data != null);
         InputBatches calibration = null;
         if (m == SensitivityMode.OUTPUTS) {
@@ -54,7 +82,8 @@ final class SensitivityOptions {
         } catch (IOException e) {
             throw new UserInputException("cannot read " + loaded.file() + ": " + e.getMessage(), e);
         }
-        Sensitivity s = new Sensitivity(new SensitivityCache(cacheDir != null ? cacheDir : SensitivityCache.defaultDir()));
+        Sensitivity s = new Sensitivity(new SensitivityCache(cacheDir != null ? cacheDir : SensitivityCache.defaultDir()),
+                stoppingRule(), progress);
         return s.compute(bytes, loaded.analysis(), m, calibration, bits, threads);
     }
 }

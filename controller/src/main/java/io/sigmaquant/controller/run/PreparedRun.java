@@ -211,8 +211,9 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         InputBatches calibration = mode == SensitivityMode.OUTPUTS ? calibrationImages(images) : null;
         List<Integer> bits = profile.allowedBits().stream().filter(b -> b != 32).toList();
         SensitivityCache cache = new SensitivityCache(cacheDir);
-        String key = SensitivityCache.key(modelBytes, mode, calibration, bits);
+        Sensitivity sensitivity = new Sensitivity(cache);
+        String key = sensitivity.cacheKey(modelBytes, mode, calibration, bits);
         return shared.sensitivity(key, cacheDir.resolve("locks"), () -> cache.get(key),
-                () -> new Sensitivity(cache).compute(modelBytes, analysis, mode, calibration, bits, 0));
+                () -> sensitivity.compute(modelBytes, analysis, mode, calibration, bits, 0));
     }
 }

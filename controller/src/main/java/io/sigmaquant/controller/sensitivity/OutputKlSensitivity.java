@@ -127,7 +127,7 @@ final class OutputKlSensitivity {
         return analysis.folded().toBuilder().setGraph(GraphEdit.pruneUnused(g.build())).build();
     }
 
-    private static ValueInfoProto floatInput(String name, long[] shape) {
+    static ValueInfoProto floatInput(String name, long[] shape) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (long d : shape) {
             s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));

@@ -20,8 +20,11 @@ import org.slf4j.LoggerFactory;
  * bitwidths, so a table is computed once per model and reused by every later command.
  */
 public final class SensitivityCache {
-    /** Bump when the quantizer or the KL definition changes, so old tables are not reused. */
-    private static final String VERSION = "v1";
+    /**
+     * Bump when the quantizer or the KL definition changes, so old tables are not reused. v2: outputs mode
+     * runs sliced models and may stop probes early (the stopping rule is part of the key).
+     */
+    private static final String VERSION = "v2";
     private static final Logger LOG = LoggerFactory.getLogger(SensitivityCache.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,7 +45,8 @@ public final class SensitivityCache {
         return base.resolve("sigmaquant");
     }
 
-    public static String key(byte[] modelBytes, SensitivityMode mode, InputBatches calibration, List<Integer> bits) {
+    public static String key(byte[] modelBytes, SensitivityMode mode, InputBatches calibration, List<Integer> bits,
+                             String rule) {
         MessageDigest data = sha256();
         if (calibration != null) {
             for (int from = 0; from < calibration.count(); from += 256) {
@@ -54,7 +58,7 @@ public final class SensitivityCache {
             }
         }
         String model = HexFormat.of().formatHex(sha256().digest(modelBytes));
-        String rest = HexFormat.of().formatHex(data.digest((VERSION + mode + bits).getBytes())).substring(0, 16);
+        String rest = HexFormat.of().formatHex(data.digest((VERSION + mode + bits + rule).getBytes())).substring(0, 16);
         return model + "-" + mode.id() + "-" + rest;
     }
 
