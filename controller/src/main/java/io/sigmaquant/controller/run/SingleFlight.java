@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +16,7 @@ import java.util.function.Supplier;
  */
 public final class SingleFlight<K, V> {
     private final Map<K, CompletableFuture<V>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger waiting = new AtomicInteger();
 
     /**
      * @return the value {@code compute} gave, on this thread or on the one computing the same key already
@@ -27,6 +29,7 @@ public final class SingleFlight<K, V> {
             if (running == null) {
                 return lead(key, mine, compute);
             }
+            waiting.incrementAndGet();
             try {
                 return running.get();
             } catch (ExecutionException e) {
@@ -34,6 +37,8 @@ public final class SingleFlight<K, V> {
                     throw rethrow(e.getCause());
                 }
                 // its leader was interrupted: try again, likely leading this time
+            } finally {
+                waiting.decrementAndGet();
             }
         }
     }
@@ -54,6 +59,11 @@ public final class SingleFlight<K, V> {
         } finally {
             inFlight.remove(key, mine);
         }
+    }
+
+    /** Callers waiting for another's computation now (for tests and metrics). */
+    public int waiting() {
+        return waiting.get();
     }
 
     /** Keys being computed now (for tests and metrics). */

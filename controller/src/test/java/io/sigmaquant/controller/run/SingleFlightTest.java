@@ -41,6 +41,9 @@ class SingleFlightTest {
         for (int i = 0; i < 7; i++) {
             waiting.add(pool.submit(() -> flight.get("model", () -> computations.incrementAndGet() * 1000)));
         }
+        while (flight.waiting() < 7) { // all seven arrived while the first computes
+            Thread.onSpinWait();
+        }
 
         release.countDown();
 
