@@ -127,17 +127,23 @@ class ClosedLoopIT {
             CompletableFuture<Dispatcher.Measured> measured = CompletableFuture.supplyAsync(() -> {
                 try {
                     return parts.dispatcher().measure("x86-64-generic", job,
-                            // a lease of minutes: the retry must come from agent-a's Last Will, not the lease
+                            // a lease of minutes: the retry must come from the killed agent's Last Will, not the lease
                             new JobPolicy(Duration.ofMinutes(5), 3, Duration.ofSeconds(30)));
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
             });
-            Thread.sleep(2500); // agent-a (first in id order) is measuring its 6-second window
-            agents.get("agent-a").destroyForcibly();
+            // the agent the first attempt went to (picked by load, so not known beforehand) is killed while it
+            // measures its 6-second window
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !runs.dispatches().attempts("kill-job")
+                    .isEmpty());
+            String first = runs.dispatches().attempts("kill-job").get(0).agentId();
+            String other = first.equals("agent-a") ? "agent-b" : "agent-a";
+            Thread.sleep(2500);
+            agents.get(first).destroyForcibly();
 
             Dispatcher.Measured m = measured.get(3, TimeUnit.MINUTES);
-            assertThat(m.agentId()).isEqualTo("agent-b");
+            assertThat(m.agentId()).isEqualTo(other);
             assertThat(m.result().attempt()).isEqualTo(2);
             assertThat(runs.dispatches().failures("kill-job")).containsExactly(Map.entry(1, "agent-offline"));
             assertThat(m.result().latency().runs()).isGreaterThanOrEqualTo(20);
@@ -147,7 +153,7 @@ class ClosedLoopIT {
             assertThat(runs.recordMeasurement("kill-run", Map.of(), m.result())).as("once").isFalse();
             assertThat(runs.run("kill-run").orElseThrow().measurements()).isEqualTo(1);
             Awaitility.await().atMost(Duration.ofSeconds(30))
-                    .until(() -> registry.online("x86-64-generic").stream().noneMatch(a -> a.id().equals("agent-a")));
+                    .until(() -> registry.online("x86-64-generic").stream().noneMatch(a -> a.id().equals(first)));
         }
     }
 }
