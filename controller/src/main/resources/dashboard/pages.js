@@ -72,6 +72,7 @@ function runPage(id) {
     bits.setOption(SqCharts.bits(state.layers, last ? last.bits : {}, last ? "Bits per layer (iteration "
       + last.index + ")" : "Bits per layer"), true);
     calibration.setOption(SqCharts.calibration(its), true);
+    if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart"); // time to first chart
     rows.replaceChildren(...its.map(it => el("tr", {}, el("td", { class: "num" }, it.index), el("td", {}, it.kind),
       el("td", {}, it.agentId), el("td", { class: "num" }, fmt(it.predictedMs, 4)),
       el("td", { class: "num" }, fmt(it.correctedMs != null ? it.correctedMs : it.measuredMs, 4)),
