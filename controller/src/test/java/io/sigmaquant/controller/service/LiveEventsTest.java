@@ -2,6 +2,7 @@ package io.sigmaquant.controller.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -57,11 +58,33 @@ class LiveEventsTest {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> events.clients() == 1);
             assertThat(readUntil(in, ": heartbeat")).isTrue();
 
-            events.publish("run-status", Map.of("id", "r1", "status", "running"));
+            events.publish("run-status", Map.of("status", "running")); // one key: Map.of has no order
 
             assertThat(readUntil(in, "event: run-status")).isTrue();
-            assertThat(in.readLine()).isEqualTo("data: {\"id\":\"r1\",\"status\":\"running\"}");
+            assertThat(in.readLine()).isEqualTo("data: {\"status\":\"running\"}");
         }
+    }
+
+    /** Verifies that an agent's unchanged heartbeat is not sent again within the repeat period, and a change is. */
+    @Test
+    void changed_heartbeatWithoutChange_isNotRepeated_offlineIs() throws Exception {
+        try (Socket s = connect()) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> events.clients() == 1);
+
+            events.changed(agent(true, 1_000));
+            events.changed(agent(true, 3_000)); // the next heartbeat, 2 s later: nothing new
+            events.changed(agent(false, 4_000));
+
+            assertThat(readUntil(in, "event: agent")).isTrue();
+            assertThat(in.readLine()).contains("\"online\":true", "\"lastSeenMs\":1000");
+            assertThat(readUntil(in, "event: agent")).isTrue();
+            assertThat(in.readLine()).contains("\"online\":false", "\"lastSeenMs\":4000");
+        }
+    }
+
+    private static FleetRegistry.Agent agent(boolean online, long lastSeenMs) {
+        return new FleetRegistry.Agent("a-1", "x86-64-generic", online, lastSeenMs, null, "1.5", 2, false, 0);
     }
 
     /**
