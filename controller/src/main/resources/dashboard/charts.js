@@ -8,7 +8,8 @@ const SqCharts = (() => {
     legend: { top: 28 },
     grid: { top: 70, left: 60, right: 60, bottom: 40, containLabel: true }
   });
-  const measured = it => it.correctedMs != null ? it.correctedMs : it.measuredMs;
+  // report.json and benchmark.json write an unknown corrected latency as "NaN": then the median as measured
+  const measured = it => typeof it.correctedMs === "number" ? it.correctedMs : it.measuredMs;
 
   /** Predicted vs measured (drift-corrected) latency per iteration, its 95 % interval and the latency budget. */
   function convergence(run, iterations) {
@@ -60,20 +61,25 @@ const SqCharts = (() => {
     return o;
   }
 
-  /** Measured against predicted latency with the ±5 % and ±10 % bands around a perfect prediction. */
-  function calibration(iterations) {
+  /**
+   * Measured against predicted latency with the ±5 % and ±10 % bands around a perfect prediction; held-out
+   * configurations (benchmark.json's heldOut: measured after the run, never fitted on) marked apart.
+   */
+  function calibration(iterations, heldOut = []) {
     const o = base("Calibration: measured vs predicted");
     const points = iterations.map(it => [it.predictedMs, measured(it)]);
-    const top = Math.max(0.001, ...points.flat()) * 1.1;
+    const held = heldOut.map(it => [it.predictedMs, measured(it)]);
+    const top = Math.max(0.001, ...points.flat(), ...held.flat()) * 1.1;
     const ray = (k, name, type) => ({ name, type: "line", symbol: "none", silent: true,
       lineStyle: { type, width: 1, color: "#999" }, data: [[0, 0], [top, top * k]] });
     o.tooltip = { trigger: "item", formatter: p => p.seriesName + ": " + p.value.map(v => v.toFixed(4)).join(" → ") };
     o.xAxis = { type: "value", name: "predicted ms", nameLocation: "middle", nameGap: 25, min: 0 };
     o.yAxis = { type: "value", name: "measured ms", min: 0 };
-    o.legend.data = ["calibration", "loop"];
+    o.legend.data = ["calibration", "loop", "held out"];
     o.series = [
       { name: "calibration", type: "scatter", data: points.filter((p, i) => iterations[i].kind === "calibration") },
       { name: "loop", type: "scatter", data: points.filter((p, i) => iterations[i].kind !== "calibration") },
+      { name: "held out", type: "scatter", symbol: "diamond", symbolSize: 11, data: held },
       ray(1, "exact", "solid"), ray(1.05, "+5 %", "dashed"), ray(0.95, "−5 %", "dashed"),
       ray(1.1, "+10 %", "dotted"), ray(0.9, "−10 %", "dotted")
     ];

@@ -45,7 +45,7 @@ function runsPage() {
 }
 
 function runPage(id) {
-  const state = { run: null, iterations: [], layers: null, resultsReady: false };
+  const state = { run: null, iterations: [], layers: null, resultsReady: false, heldOut: [] };
   const head = el("h2"), info = el("p", { class: "muted" }), links = el("p");
   const boxes = ["convergence", "calibration", "bits"].map(name => el("div", { class: name === "bits" ? "chart wide"
     : "chart", id: "chart-" + name }));
@@ -71,7 +71,7 @@ function runPage(id) {
     const last = its[its.length - 1];
     bits.setOption(SqCharts.bits(state.layers, last ? last.bits : {}, last ? "Bits per layer (iteration "
       + last.index + ")" : "Bits per layer"), true);
-    calibration.setOption(SqCharts.calibration(its), true);
+    calibration.setOption(SqCharts.calibration(its, state.heldOut), true);
     if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart"); // time to first chart
     rows.replaceChildren(...its.map(it => el("tr", {}, el("td", { class: "num" }, it.index), el("td", {}, it.kind),
       el("td", {}, it.agentId), el("td", { class: "num" }, fmt(it.predictedMs, 4)),
@@ -96,6 +96,10 @@ function runPage(id) {
     const s = await Api.json("/api/runs/" + id);
     Object.assign(state, { run: s.run, iterations: s.iterations, resultsReady: s.resultsReady });
     await loadLayers();
+    if (s.resultsReady && !state.heldOut.length) { // the held-out benchmark, when the run asked for one
+      const b = await Api.request("/api/runs/" + id + "/benchmark");
+      if (b.ok) state.heldOut = (await b.json()).heldOut || [];
+    }
     render();
   }
 

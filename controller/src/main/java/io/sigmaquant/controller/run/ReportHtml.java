@@ -29,12 +29,15 @@ public final class ReportHtml {
      * @param report  report.json's content
      * @param budgets the run's budgets as the API shows them ({@code latency} in ms draws the budget line)
      * @param layers  the layers with σ and KL, or an empty list
+     * @param heldOut the held-out benchmark's configurations (benchmark.json's heldOut), or an empty list
      */
-    public static String render(JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers) {
+    public static String render(JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers,
+                                List<?> heldOut) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("report", report);
         data.put("budgets", budgets);
         data.put("layers", layers);
+        data.put("heldOut", heldOut);
         String json;
         try {
             json = JsonFiles.JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(data);
@@ -49,8 +52,10 @@ public final class ReportHtml {
     }
 
     /** Writes {@link #FILE} into a results folder, atomically. */
-    public static void write(Path outDir, JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers) {
-        AtomicFile.write(outDir.resolve(FILE), render(report, budgets, layers).getBytes(StandardCharsets.UTF_8));
+    public static void write(Path outDir, JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers,
+                             List<?> heldOut) {
+        AtomicFile.write(outDir.resolve(FILE), render(report, budgets, layers, heldOut)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** A script's text made safe inside a script element. */

@@ -75,11 +75,12 @@ public final class RunExecution {
                 .allocator(allocator).settings(settings(runId, run, infra)).measuredBy(infra.models(), infra.dispatcher())
                 .progress(progress).recordTo(recorder).timedBy(infra.timings()).resumeFrom(earlier).build();
         LoopReport report = loop.run(run.modelFile().getFileName().toString());
-        writeResults(outDir, report, calibrated, infra.models(), r.budgetView(), layers);
+        ObjectNode json = writeResults(outDir, report, calibrated, infra.models(), r.budgetView(), layers);
         LoopBenchmark bench = null;
         if (r.holdout() > 0 || r.compareRandom() > 0) {
             bench = LoopBenchmark.run(loop, report, r.holdout(), r.compareRandom(), r.seed());
             JsonFiles.write(outDir.resolve("benchmark.json"), bench);
+            ReportHtml.write(outDir, json, r.budgetView(), layers, bench.heldOut()); // now with the held-out points
         }
         return new Outcome(report, bench, calibrated);
     }
@@ -105,8 +106,9 @@ public final class RunExecution {
         return run.request().pairedReference() && run.profile().allowedBits().contains(32);
     }
 
-    private static void writeResults(Path outDir, LoopReport report, ActivationCalibration calibrated,
-                                     ModelStore models, Map<String, Double> budgets, List<LayerSummary> layers) {
+    /** @return report.json's content */
+    private static ObjectNode writeResults(Path outDir, LoopReport report, ActivationCalibration calibrated,
+                                           ModelStore models, Map<String, Double> budgets, List<LayerSummary> layers) {
         if (report.finalSha256() != null) {
             Path model = models.get(report.finalSha256()).orElseThrow(() -> new IllegalStateException(
                     "the final model " + report.finalSha256() + " is not in the model store"));
@@ -120,8 +122,9 @@ public final class RunExecution {
             JsonFiles.write(outDir.resolve("cost-model.json"), report.calibration());
         }
         ObjectNode json = calibrated.addTo(report, JsonFiles.JSON);
-        ReportHtml.write(outDir, json, budgets, layers);
+        ReportHtml.write(outDir, json, budgets, layers, List.of());
         // last: its presence says the run is complete
         JsonFiles.write(outDir.resolve("report.json"), json);
+        return json;
     }
 }

@@ -30,7 +30,7 @@ class ReportHtmlTest {
         List<LayerSummary> layers = List.of(new LayerSummary("a", "Conv", 100, 0.5, Map.of("8", 0.1)),
                 new LayerSummary("b", "Gemm", 10, 0.2, Map.of("4", 0.3)));
 
-        String html = ReportHtml.render(report, Map.of("latency", 1.5), layers);
+        String html = ReportHtml.render(report, Map.of("latency", 1.5), layers, List.of(Map.of("predictedMs", 1.2)));
 
         Matcher data = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>",
                 Pattern.DOTALL).matcher(html);
@@ -39,6 +39,7 @@ class ReportHtmlTest {
         assertThat(inlined.get("report")).isEqualTo(report);
         assertThat(inlined.get("budgets").get("latency").asDouble()).isEqualTo(1.5);
         assertThat(inlined.get("layers").get(0).get("sigma").asDouble()).isEqualTo(0.5);
+        assertThat(inlined.get("heldOut").get(0).get("predictedMs").asDouble()).isEqualTo(1.2);
         assertThat(html).contains("SqCharts.convergence(", "SqCharts.bits(", "SqCharts.calibration(",
                 "const SqCharts", "echarts");
         assertThat(html).doesNotContainPattern("<script[^>]* src=").doesNotContainPattern("<link[^>]* href=");
