@@ -8,7 +8,6 @@ import io.sigmaquant.controller.files.JarResources;
 import io.sigmaquant.controller.files.JsonFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +19,10 @@ import java.util.Map;
 public final class ReportHtml {
     /** File name in a run's results folder. */
     public static final String FILE = "report.html";
+    /** What the page draws, inlined as one JSON object. */
+    private record Data(JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers, List<?> heldOut) {
+    }
+
     private ReportHtml() {
     }
 
@@ -33,14 +36,10 @@ public final class ReportHtml {
      */
     public static String render(JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers,
                                 List<?> heldOut) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("report", report);
-        data.put("budgets", budgets);
-        data.put("layers", layers);
-        data.put("heldOut", heldOut);
         String json;
         try {
-            json = JsonFiles.JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(data);
+            json = JsonFiles.JSON.writer().without(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(new Data(report, budgets, layers, heldOut));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the report", e);
         }
