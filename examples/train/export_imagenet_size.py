@@ -17,15 +17,14 @@ import argparse
 import os
 
 import numpy as np
-import onnx
 import torch
 import torch.nn.functional as F
 import torchvision
 
-from train_fixtures import EXAMPLES, OPSET, SEED, read_idx, write_idx
+import train_fixtures
+from train_fixtures import EXAMPLES, SEED, read_idx, write_idx
 
 SIZE = 224
-SCALE = 1.0 / 255.0
 # ImageNet's per-channel mean/std averaged over channels: SigmaQuant's preprocessing is one scalar pair.
 MEAN = 0.449
 STD = 0.226
@@ -36,30 +35,8 @@ MODELS = {
 
 
 def export(model, name, description, path):
-    model.eval()
-    tmp = path + ".tmp"
-    torch.onnx.export(model, torch.zeros(1, 3, SIZE, SIZE), tmp, opset_version=OPSET,
-                      input_names=["input"], output_names=["logits"],
-                      dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
-                      do_constant_folding=True)
-    proto = onnx.load(tmp)
-    proto.producer_name = "sigmaquant-examples"
-    proto.doc_string = description
-    meta = {
-        "sigmaquant.preprocess.scale": repr(SCALE),
-        "sigmaquant.preprocess.mean": repr(MEAN),
-        "sigmaquant.preprocess.std": repr(STD),
-        "sigmaquant.input.layout": "NCHW",
-        "sigmaquant.dataset": "fashion-mnist upscaled to 224x224x3 (benchmark only)",
-        "sigmaquant.model": name,
-    }
-    del proto.metadata_props[:]
-    for key, value in meta.items():
-        entry = proto.metadata_props.add()
-        entry.key, entry.value = key, value
-    onnx.checker.check_model(proto)
-    onnx.save(proto, tmp)
-    os.replace(tmp, path)
+    train_fixtures.export(model, name, description, path, input_shape=(1, 3, SIZE, SIZE), mean=MEAN, std=STD,
+                          dataset="fashion-mnist upscaled to 224x224x3 (benchmark only)", labels=None)
 
 
 def images(out, count):
