@@ -4,11 +4,11 @@
 # at 64 images (examples/data's calibration images upscaled, see examples/train/export_imagenet_size.py),
 # bitwidths 2,3,4,5,6,8, a fresh cache each time. The models and images go to a temporary folder, never
 # into the repository (ResNet-18 is 45 MB).
-# Usage: bash docs/benchmarks/sensitivity-speed.sh [BEFORE_JAR]
-#   BEFORE_JAR: a controller jar of the old implementation (e.g. from `git worktree add /tmp/wt-before main`
-#   and `./mvnw -o -q -B -pl controller -am package -DskipTests` there); without it only this tree is timed.
+# Usage: bash docs/benchmarks/sensitivity-speed.sh [BEFORE]
+#   BEFORE: the `sigmaquant` launcher of a checkout of the old implementation (e.g. `git worktree add --detach
+#   /tmp/wt-before COMMIT`, then `/tmp/wt-before/sigmaquant`, which builds it); without it only this tree is timed.
 # Prints, per model and variant: wall seconds, elapsedMs of the command, the load average before it; how far
-# the default table is from the exact one (and exact from before); and, at three size budgets (40, 55, 70 % of
+# the default table is from the exact one (and exact from before); and, at three size budgets (45, 60, 75 % of
 # the 8-bit model), whether allocating with the default table picks other bits than with the exact one, judged
 # by the exact table's objective.
 set -euo pipefail
@@ -58,10 +58,11 @@ allocations() {   # allocations NAME MODEL DATA IMAGES VARIANT: allocate at thre
   local eight
   eight="$(./sigmaquant allocate "$model" --profile x86-64-generic --method uniform:8 --mode weights --json 2>/dev/null \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["predicted"]["sizeBytes"])')"
-  for share in 0.40 0.55 0.70; do
+  for share in 0.45 0.60 0.75; do
     ./sigmaquant allocate "$model" --data "$data" --mode outputs --sensitivity-images "$images" "${flags[@]}" \
       --profile x86-64-generic --max-size "$(python3 -c "print(int($eight * $share))")" --json \
-      --cache-dir "$work/cache-$name-$variant" > "$work/alloc-$name-$variant-$share.json" 2>/dev/null
+      --cache-dir "$work/cache-$name-$variant" > "$work/alloc-$name-$variant-$share.json" 2>/dev/null \
+      || echo '{}' > "$work/alloc-$name-$variant-$share.json"
   done
 }
 
@@ -72,9 +73,12 @@ work, name, variant = sys.argv[1:4]
 exact = {l["name"]: l["kl"] for l in json.load(open(f"{work}/{name}-exact.json"))["layers"]}
 def cost(bits):   # the allocation's objective (sum of D) under the exact table
     return sum(exact[layer][str(b)] for layer, b in bits.items() if b < 32)
-for share in ("0.40", "0.55", "0.70"):
+for share in ("0.45", "0.60", "0.75"):
     a = json.load(open(f"{work}/alloc-{name}-exact-{share}.json"))
     b = json.load(open(f"{work}/alloc-{name}-{variant}-{share}.json"))
+    if "bits" not in a or "bits" not in b:
+        print(f"  {name} size ≤ {share} × 8-bit: no allocation (infeasible budget)")
+        continue
     moved = sum(1 for k in a["bits"] if a["bits"][k] != b["bits"][k])
     ca, cb = cost(a["bits"]), cost(b["bits"])
     print(f"  {name} size ≤ {share} × 8-bit: {moved} of {len(a['bits'])} layers differ; exact-table objective "
@@ -82,12 +86,13 @@ for share in ("0.40", "0.55", "0.70"):
 PY
 }
 
-bench() {   # bench NAME MODEL DATA IMAGES
+bench() {   # bench NAME MODEL DATA IMAGES [one-thread]: the last also times the default with --threads 1
   local name=$1 model=$2 data=$3 images=$4 ref
   local args=(sensitivity "$model" --data "$data" --mode outputs --sensitivity-images "$images" --bits 2,3,4,5,6,8)
-  if [ -n "$before" ]; then run "$name" before java -jar "$before" "${args[@]}"; fi
+  if [ -n "$before" ]; then run "$name" before "$before" "${args[@]}"; fi
   run "$name" exact ./sigmaquant "${args[@]}" --sensitivity-tolerance 0
   run "$name" default ./sigmaquant "${args[@]}"
+  [ "${5:-}" = one-thread ] && run "$name" 1-thread ./sigmaquant "${args[@]}" --threads 1
   [ -n "$before" ] && diff_tables "$name" before exact
   diff_tables "$name" exact default
   allocations "$name" "$model" "$data" "$images" exact
@@ -96,5 +101,5 @@ bench() {   # bench NAME MODEL DATA IMAGES
 }
 
 for m in resnet mobilenetv2 vgg; do bench "$m" "examples/models/$m.onnx" examples/data 256; done
-bench resnet18@224 "$work/resnet18.onnx" "$work/data" 64
+bench resnet18@224 "$work/resnet18.onnx" "$work/data" 64 one-thread
 bench mobilenetv2@224 "$work/mobilenet_v2.onnx" "$work/data" 64

@@ -30,11 +30,6 @@ final class SensitivityOptions {
                     + "within ±R of the mean (after --sensitivity-min-images); 0 uses every image (default: 0.1)")
     Double tolerance;
 
-    @Option(names = "--sensitivity-layer-share", paramLabel = "S",
-            description = "outputs mode: a probe may also stop once the 95%% interval of its mean KL is within ±S of "
-                    + "its layer's largest KL (its lowest bitwidth's); 0 turns this off (default: 0.005)")
-    Double layerShare;
-
     @Option(names = "--sensitivity-min-images", paramLabel = "N",
             description = "outputs mode: images every probe sees before it may stop early (default: 16)")
     Integer minImages;
@@ -58,26 +53,16 @@ final class SensitivityOptions {
         return table(loaded, data, bits, threads, ProgressReporter.NONE);
     }
 
-    /**
-     * The rule the options give; {@code --sensitivity-tolerance 0} alone means every image (the exact table),
-     * as it did before the layer share existed.
-     */
     StoppingRule stoppingRule() {
-        StoppingRule d = StoppingRule.DEFAULT;
-        double r = tolerance != null ? tolerance : d.relativeHalfWidth();
-        double share = layerShare != null ? layerShare : r == 0 ? 0 : d.layerShare();
-        int min = minImages != null ? minImages : d.minImages();
+        double r = tolerance != null ? tolerance : StoppingRule.DEFAULT.relativeHalfWidth();
+        int min = minImages != null ? minImages : StoppingRule.DEFAULT.minImages();
         if (!(r >= 0)) {
             throw new UserInputException("--sensitivity-tolerance must be 0 or positive: " + r);
-        }
-        if (!(share >= 0)) {
-            throw new UserInputException("--sensitivity-layer-share must be 0 or positive: " + share);
         }
         if (min < 1) {
             throw new UserInputException("--sensitivity-min-images must be positive: " + min);
         }
-        StoppingRule rule = new StoppingRule(r, share, min, d.seed());
-        return rule.exact() ? StoppingRule.EXACT : rule;
+        return r == 0 ? StoppingRule.EXACT : new StoppingRule(r, min, StoppingRule.DEFAULT.seed());
     }
 
     SensitivityTable table(ModelLoading loaded, DataOptions data, List<Integer> bits, int threads,

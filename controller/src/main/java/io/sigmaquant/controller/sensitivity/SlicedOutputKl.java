@@ -142,8 +142,7 @@ final class SlicedOutputKl {
                     feeds.values().forEach(OnnxTensor::close);
                 }
                 int before = open.size();
-                double layerScale = estimates.stream().mapToDouble(KlEstimate::mean).max().orElse(0);
-                open.removeIf(i -> rule.satisfiedBy(estimates.get(i), layerScale));
+                open.removeIf(i -> rule.satisfiedBy(estimates.get(i)));
                 progress.advance(before - open.size());
             }
             progress.advance(open.size());

@@ -68,7 +68,7 @@ class SlicedOutputKlTest {
     void compute_sameSeed_givesTheSameTable() throws Exception {
         ModelAnalysis analysis = ModelAnalyzer.analyze(GraphCutTest.load("resnet"));
         InputBatches calibration = calibration("resnet", analysis, 128);
-        StoppingRule loose = new StoppingRule(0.5, 0, 16, 3);
+        StoppingRule loose = new StoppingRule(0.5, 16, 3);
 
         double[][] first = new SlicedOutputKl(analysis, calibration, loose).compute(BITS, 0, Progress.NONE);
         double[][] second = new SlicedOutputKl(analysis, calibration, loose).compute(BITS, 0, Progress.NONE);
@@ -92,7 +92,7 @@ class SlicedOutputKlTest {
             }
         };
 
-        double[][] loose = new SlicedOutputKl(analysis, calibration, new StoppingRule(1e6, 0, 16, 3))
+        double[][] loose = new SlicedOutputKl(analysis, calibration, new StoppingRule(1e6, 16, 3))
                 .compute(BITS, 0, counting);
         double[][] exact = new SlicedOutputKl(analysis, calibration, StoppingRule.EXACT)
                 .compute(BITS, 0, Progress.NONE);
@@ -103,7 +103,7 @@ class SlicedOutputKlTest {
 
     @Test
     void batches_seeded_isAPermutationThatTheSeedFixes() {
-        StoppingRule rule = new StoppingRule(0.05, 0, 8, 42);
+        StoppingRule rule = new StoppingRule(0.05, 8, 42);
 
         int[][] a = SlicedOutputKl.batches(50, 16, rule);
         int[][] b = SlicedOutputKl.batches(50, 16, rule);
