@@ -4,7 +4,7 @@
 # at 64 images (examples/data's calibration images upscaled, see examples/train/export_imagenet_size.py),
 # bitwidths 2,3,4,5,6,8, a fresh cache each time. The models and images go to a temporary folder, never
 # into the repository (ResNet-18 is 45 MB).
-# Usage: bash docs/benchmarks/sensitivity-speed.sh [BEFORE]
+# Usage: [ONLY="NAME ..."] bash docs/benchmarks/sensitivity-speed.sh [BEFORE]   (names as printed: resnet, ...)
 #   BEFORE: the `sigmaquant` launcher of a checkout of the old implementation (e.g. `git worktree add --detach
 #   /tmp/wt-before COMMIT`, then `/tmp/wt-before/sigmaquant`, which builds it); without it only this tree is timed.
 # Prints, per model and variant: wall seconds, elapsedMs of the command, the load average before it; how far
@@ -100,6 +100,8 @@ bench() {   # bench NAME MODEL DATA IMAGES [one-thread]: the last also times the
   compare_allocations "$name" default
 }
 
-for m in resnet mobilenetv2 vgg; do bench "$m" "examples/models/$m.onnx" examples/data 256; done
-bench resnet18@224 "$work/resnet18.onnx" "$work/data" 64 one-thread
-bench mobilenetv2@224 "$work/mobilenet_v2.onnx" "$work/data" 64
+wanted() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }   # ONLY="resnet18@224 ...": a subset
+for m in resnet mobilenetv2 vgg; do wanted "$m" && bench "$m" "examples/models/$m.onnx" examples/data 256; done
+wanted resnet18@224 && bench resnet18@224 "$work/resnet18.onnx" "$work/data" 64 one-thread
+wanted mobilenetv2@224 && bench mobilenetv2@224 "$work/mobilenet_v2.onnx" "$work/data" 64
+exit 0
