@@ -14,7 +14,8 @@
 #
 # Usage: bash docs/benchmarks/submission-latency.sh [AGENTS]   (needs mosquitto, psql/createdb, jcmd, curl and the
 #        built jars: ./mvnw -o -q -B package -DskipTests). SERVE_JAVA_OPTS (e.g. -Xmx512m) reaches the controller;
-#        ROUNDS (default "1 10 20") are the run counts submitted at once — ROUNDS= goes straight to the memory part.
+#        ROUNDS (default "1 10 20") are the run counts submitted at once — ROUNDS= goes straight to the memory part;
+#        PROBES (default 10) submissions one after the other while ITERATIONS (default 6) runs are active.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 agents="${1:-8}"
@@ -115,12 +116,12 @@ for kind in same different; do
     done
 done
 
-echo "memory: 20 runs of the ResNet fixture, 6 iterations each"
+echo "memory: 20 runs of the ResNet fixture, ${ITERATIONS:-6} iterations each"
 : >"$work/round"
 posts=()
 for i in $(seq 1 20); do
     seed=$((seed + 1))
-    submit "${models[0]}" "$seed" 6 >>"$work/round" &
+    submit "${models[0]}" "$seed" "${ITERATIONS:-6}" >>"$work/round" &
     posts+=($!)
 done
 wait "${posts[@]}"
@@ -129,11 +130,11 @@ wait "${posts[@]}"
 sampler=$!
 : >"$work/probe"
 read -r c0 s0 <<<"$(handled)"
-for i in $(seq 1 10); do
+for i in $(seq 1 "${PROBES:-10}"); do
     seed=$((seed + 1000))
     submit "${models[0]}" "$seed" 1 >>"$work/probe"
 done
-echo "10 submissions one after another while 20 runs are active: POST $(awk '{ print $1 }' "$work/probe" | percentiles)" \
+echo "${PROBES:-10} submissions one after another while 20 runs are active: POST $(awk '{ print $1 }' "$work/probe" | percentiles)" \
     "(in the handler: $(in_handler "$c0" "$s0"))"
 for id in $(awk '{ print $2 }' "$work/probe"); do curl -s -o /dev/null -X POST "$url/api/runs/$id/cancel"; done
 ids="$(awk '{ print "'"'"'" $2 "'"'"'" }' "$work/round" | paste -sd,)"

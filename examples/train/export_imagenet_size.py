@@ -2,7 +2,8 @@
 """Export ImageNet-size models and 224x224 calibration images for SigmaQuant's speed benchmarks.
 
 Needs Debian's PyTorch, torchvision and ONNX (no internet: the weights are torchvision's random
-initialisation, weights=None, seeded; timings and table differences do not need trained weights):
+initialisation, weights=None, seeded, with BatchNorm statistics measured on the calibration images; timings
+and table differences do not need trained weights):
     apt-get install python3-torch python3-torchvision python3-onnx
     /usr/bin/python3 examples/train/export_imagenet_size.py --out DIR [--images 64]
 
@@ -17,15 +18,14 @@ import argparse
 import os
 
 import numpy as np
-import onnx
 import torch
 import torch.nn.functional as F
 import torchvision
 
-from train_fixtures import EXAMPLES, OPSET, SEED, read_idx, write_idx
+import train_fixtures
+from train_fixtures import EXAMPLES, SCALE, SEED, read_idx, write_idx
 
 SIZE = 224
-SCALE = 1.0 / 255.0
 # ImageNet's per-channel mean/std averaged over channels: SigmaQuant's preprocessing is one scalar pair.
 MEAN = 0.449
 STD = 0.226
@@ -36,30 +36,8 @@ MODELS = {
 
 
 def export(model, name, description, path):
-    model.eval()
-    tmp = path + ".tmp"
-    torch.onnx.export(model, torch.zeros(1, 3, SIZE, SIZE), tmp, opset_version=OPSET,
-                      input_names=["input"], output_names=["logits"],
-                      dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
-                      do_constant_folding=True)
-    proto = onnx.load(tmp)
-    proto.producer_name = "sigmaquant-examples"
-    proto.doc_string = description
-    meta = {
-        "sigmaquant.preprocess.scale": repr(SCALE),
-        "sigmaquant.preprocess.mean": repr(MEAN),
-        "sigmaquant.preprocess.std": repr(STD),
-        "sigmaquant.input.layout": "NCHW",
-        "sigmaquant.dataset": "fashion-mnist upscaled to 224x224x3 (benchmark only)",
-        "sigmaquant.model": name,
-    }
-    del proto.metadata_props[:]
-    for key, value in meta.items():
-        entry = proto.metadata_props.add()
-        entry.key, entry.value = key, value
-    onnx.checker.check_model(proto)
-    onnx.save(proto, tmp)
-    os.replace(tmp, path)
+    train_fixtures.export(model, name, description, path, input_shape=(1, 3, SIZE, SIZE), mean=MEAN, std=STD,
+                          dataset="fashion-mnist upscaled to 224x224x3 (benchmark only)", labels=None)
 
 
 def images(out, count):
@@ -74,6 +52,7 @@ def images(out, count):
     for split in ("calib", "eval"):
         write_idx(os.path.join(data, split + "-images-idx3-ubyte"), hwc)
         write_idx(os.path.join(data, split + "-labels-idx1-ubyte"), y)
+    return hwc
 
 
 def main():
@@ -83,13 +62,37 @@ def main():
     parser.add_argument("--images", type=int, default=64)
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
+    hwc = images(args.out, args.images)
+    print(f"data: {args.images} images in {os.path.join(args.out, 'data')}", flush=True)
     for name in args.models.split(","):
         make, description = MODELS[name]
         torch.manual_seed(SEED)
-        export(make(), name, description, os.path.join(args.out, name + ".onnx"))
+        model = make()
+        recalibrate_batchnorm(model, hwc)
+        export(model, name, description + ", BatchNorm statistics from the calibration images",
+               os.path.join(args.out, name + ".onnx"))
         print(f"{name}: {os.path.join(args.out, name + '.onnx')}", flush=True)
-    images(args.out, args.images)
-    print(f"data: {args.images} images in {os.path.join(args.out, 'data')}", flush=True)
+
+
+def recalibrate_batchnorm(model, hwc):
+    """Sets every BatchNorm's running mean and variance from the images (as the model's preprocessing feeds them).
+
+    A random-init network keeps BatchNorm's initial statistics (mean 0, variance 1), so its activations shrink or
+    blow up layer by layer: MobileNetV2's output then does not depend on its input at all and every KL is 0. With
+    statistics measured on the images, each layer's activations are normalised as in a trained network (the
+    weights are still random, and so is how much per-image KLs vary: less than a trained network's).
+    """
+    x = torch.from_numpy(hwc.astype(np.float32)).permute(0, 3, 1, 2) * SCALE
+    x = (x - MEAN) / STD
+    for m in model.modules():
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+            m.reset_running_stats()
+            m.momentum = None  # a cumulative average over the batches
+    model.train()
+    with torch.no_grad():
+        for batch in torch.split(x, 16):
+            model(batch)
+    model.eval()
 
 
 if __name__ == "__main__":

@@ -221,10 +221,15 @@ def param_counts(model):
     }
 
 
-def export(model, name, description, path):
+def export(model, name, description, path, input_shape=(1, 1, 28, 28), mean=MEAN, std=STD,
+           dataset="fashion-mnist", labels=CLASSES):
+    """Exports an eval-mode model to ONNX with SigmaQuant's metadata; labels=None leaves the labels out.
+
+    The defaults are the fixtures' (Fashion-MNIST, [1,1,28,28]); export_imagenet_size.py passes its own.
+    """
     model.eval()
     tmp = path + ".tmp"
-    torch.onnx.export(model, torch.zeros(1, 1, 28, 28), tmp, opset_version=OPSET,
+    torch.onnx.export(model, torch.zeros(*input_shape), tmp, opset_version=OPSET,
                       input_names=["input"], output_names=["logits"],
                       dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
                       do_constant_folding=True)
@@ -233,13 +238,14 @@ def export(model, name, description, path):
     proto.doc_string = description
     meta = {
         "sigmaquant.preprocess.scale": repr(SCALE),
-        "sigmaquant.preprocess.mean": repr(MEAN),
-        "sigmaquant.preprocess.std": repr(STD),
+        "sigmaquant.preprocess.mean": repr(mean),
+        "sigmaquant.preprocess.std": repr(std),
         "sigmaquant.input.layout": "NCHW",
-        "sigmaquant.dataset": "fashion-mnist",
-        "sigmaquant.labels": ",".join(CLASSES),
-        "sigmaquant.model": name,
+        "sigmaquant.dataset": dataset,
     }
+    if labels is not None:
+        meta["sigmaquant.labels"] = ",".join(labels)
+    meta["sigmaquant.model"] = name
     del proto.metadata_props[:]
     for key, value in meta.items():
         entry = proto.metadata_props.add()

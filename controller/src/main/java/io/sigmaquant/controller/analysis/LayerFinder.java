@@ -23,15 +23,27 @@ final class LayerFinder {
     }
 
     static List<Candidate> find(GraphProto graph) {
+        return find(graph, true);
+    }
+
+    /**
+     * The layers {@link #find} finds, with their weights counted rather than read: σ is NaN. A layer whose weights
+     * are not FLOAT or DOUBLE (which {@link #find} refuses) is left out.
+     */
+    static List<Candidate> count(GraphProto graph) {
+        return find(graph, false);
+    }
+
+    private static List<Candidate> find(GraphProto graph, boolean read) {
         ConstantResolver constants = new ConstantResolver(graph);
         List<Candidate> found = new ArrayList<>();
         for (NodeProto n : graph.getNodeList()) {
-            candidate(n, constants).ifPresent(layer -> found.add(new Candidate(n, layer)));
+            candidate(n, constants, read).ifPresent(layer -> found.add(new Candidate(n, layer)));
         }
         return found;
     }
 
-    private static Optional<Layer> candidate(NodeProto n, ConstantResolver constants) {
+    private static Optional<Layer> candidate(NodeProto n, ConstantResolver constants, boolean read) {
         String op = n.getOpType();
         boolean supported = n.getDomain().isEmpty() && (op.equals("Conv") || op.equals("Gemm") || op.equals("MatMul"));
         if (!supported || n.getInputCount() < 2) {
@@ -65,10 +77,15 @@ final class LayerFinder {
         boolean gemmBias = op.equals("Gemm") && n.getInputCount() > 2 && !n.getInput(2).isEmpty();
         boolean convBias = op.equals("Conv") && n.getInputCount() > 2 && !n.getInput(2).isEmpty();
         Optional<TensorProto> bias = gemmBias || convBias ? constants.resolve(n.getInput(2)) : Optional.empty();
-        float[] w = Tensors.toFloats(weight.get());
+        if (!read && !Tensors.isFloat(weight.get())) {
+            return Optional.empty();
+        }
+        float[] w = read ? Tensors.toFloats(weight.get()) : null;
         return Optional.of(new Layer(n.getName(), op, weight.get().getName(), n.getInput(1),
-                bias.map(TensorProto::getName).orElse(null), shape, axis, groups, w.length,
-                bias.map(b -> Tensors.elementCount(b.getDimsList())).orElse(0L), 0, stdDev(w), new long[0], 0));
+                bias.map(TensorProto::getName).orElse(null), shape, axis, groups,
+                read ? w.length : Tensors.elementCount(weight.get().getDimsList()),
+                bias.map(b -> Tensors.elementCount(b.getDimsList())).orElse(0L), 0, read ? stdDev(w) : Double.NaN,
+                new long[0], 0));
     }
 
     static double stdDev(float[] w) {

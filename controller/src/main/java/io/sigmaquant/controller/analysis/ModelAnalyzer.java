@@ -46,6 +46,25 @@ public final class ModelAnalyzer {
     }
 
     /**
+     * The layers {@link #analyze} finds, counted from the graph as given, for checks that must answer in
+     * milliseconds: no BatchNorm arithmetic, no weight read, no ONNX Runtime. Weights, biases (those BatchNorm
+     * folding adds included) and output channels are those of the analysed layers; σ is NaN, MACs and shapes are
+     * unknown. A layer whose weights are not FLOAT or DOUBLE, which the analysis refuses, is left out.
+     */
+    public static List<Layer> countLayers(ModelProto model) {
+        Map<String, Long> foldedBiases = BatchNormFolder.foldedBiasLengths(model.getGraph());
+        List<Layer> layers = new ArrayList<>();
+        for (LayerFinder.Candidate c : LayerFinder.count(model.getGraph())) {
+            Long bias = foldedBiases.get(c.node().getOutput(0));
+            Layer l = c.partial();
+            layers.add(bias == null ? l : new Layer(l.name(), l.op(), l.weightTensor(), l.weightInput(), l.biasTensor(),
+                    l.weightShape(), l.channelAxis(), l.groups(), l.weightParams(), bias, l.macs(), l.sigma(),
+                    l.outputShape(), l.inputElements()));
+        }
+        return layers;
+    }
+
+    /**
      * MACs for one sample: every output element costs one MAC per weight of its output channel, which is
      * weights / output channels for Conv (C/g·kH·kW), Gemm and MatMul (K) alike.
      */

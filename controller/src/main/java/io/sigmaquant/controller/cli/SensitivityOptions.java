@@ -56,7 +56,7 @@ final class SensitivityOptions {
     StoppingRule stoppingRule() {
         double r = tolerance != null ? tolerance : StoppingRule.DEFAULT.relativeHalfWidth();
         int min = minImages != null ? minImages : StoppingRule.DEFAULT.minImages();
-        if (r < 0 || Double.isNaN(r)) {
+        if (!(r >= 0)) {
             throw new UserInputException("--sensitivity-tolerance must be 0 or positive: " + r);
         }
         if (min < 1) {

@@ -67,6 +67,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "runs executed at once (default: " + ControllerOptions.DEFAULT_CONCURRENT_RUNS + ")")
     Integer concurrentRuns;
 
+    @Option(names = "--compute-slots", paramLabel = "N", description = "runs computing at once (analysis, "
+            + "sensitivity, allocation); the other active runs wait for a slot or for their agents (default: one per "
+            + "core)")
+    Integer computeSlots;
+
     @Option(names = "--wait-for-agent-s", paramLabel = "S", description = "how long a job waits for an online agent of "
             + "its class (default: " + ControllerOptions.DEFAULT_WAIT_FOR_AGENT_SECONDS + ")")
     Long waitForAgentSeconds;
@@ -118,6 +123,12 @@ final class ServeCommand implements Callable<Integer> {
                 throw new UserInputException("--concurrent-runs must be at least 1: " + concurrentRuns);
             }
             options.setConcurrentRuns(concurrentRuns);
+        }
+        if (computeSlots != null) {
+            if (computeSlots < 1) {
+                throw new UserInputException("--compute-slots must be at least 1: " + computeSlots);
+            }
+            options.setComputeSlots(computeSlots);
         }
         if (sharedDir != null) {
             options.setSharedDir(sharedDir);

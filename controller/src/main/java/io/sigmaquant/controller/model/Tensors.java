@@ -13,11 +13,16 @@ public final class Tensors {
     private Tensors() {
     }
 
+    /** Whether a tensor is FLOAT or DOUBLE: what {@link #toFloats} reads. */
+    public static boolean isFloat(TensorProto t) {
+        return t.getDataType() == DataType.FLOAT_VALUE || t.getDataType() == DataType.DOUBLE_VALUE;
+    }
+
     /** The values of a FLOAT or DOUBLE tensor as floats. */
     public static float[] toFloats(TensorProto t) {
         int n = Math.toIntExact(elementCount(t.getDimsList()));
         int type = t.getDataType();
-        if (type != DataType.FLOAT_VALUE && type != DataType.DOUBLE_VALUE) {
+        if (!isFloat(t)) {
             throw new UserInputException("tensor '" + t.getName() + "' has data type "
                     + DataType.forNumber(type) + "; weights must be FLOAT or DOUBLE");
         }

@@ -2,6 +2,8 @@ package io.sigmaquant.controller.quant;
 
 import io.sigmaquant.controller.analysis.Layer;
 import io.sigmaquant.controller.analysis.ModelAnalysis;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +20,15 @@ public final class PackedSize {
         long total = 0;
         for (Layer l : analysis.layers()) {
             total += layerBytes(l, bits.get(l.name()));
+        }
+        return total;
+    }
+
+    /** The smallest packed size of the layers: each at whichever of {@code bits} packs it smallest. */
+    public static long smallest(List<Layer> layers, Collection<Integer> bits) {
+        long total = 0;
+        for (Layer l : layers) {
+            total += bits.stream().mapToLong(b -> layerBytes(l, b)).min().orElseThrow();
         }
         return total;
     }

@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.run;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Allocation;
 import io.sigmaquant.controller.allocation.InfeasibleBudgetException;
@@ -19,6 +20,7 @@ import io.sigmaquant.controller.loop.ModelUnderTest;
 import io.sigmaquant.controller.quant.ActivationCalibrator;
 import io.sigmaquant.controller.quant.ActivationRanges;
 import io.sigmaquant.controller.quant.ExportOptions;
+import io.sigmaquant.controller.quant.PackedSize;
 import io.sigmaquant.controller.quant.ActivationType;
 import io.sigmaquant.controller.sensitivity.Sensitivity;
 import io.sigmaquant.controller.sensitivity.SensitivityCache;
@@ -50,9 +52,10 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
 
     /**
      * The checks a service answers at once, before the run exists — each costs milliseconds: the request's values
-     * and budgets, the device class and its threads, outputs mode having data, and the model being ONNX of a
-     * supported opset with finite weights. What needs the model analysed or the images read ({@link #check}) is
-     * left to the run, which fails with the reason.
+     * and budgets, the device class and its threads, outputs mode having data, the model being ONNX of a
+     * supported opset with finite weights, and the size budget against the smallest model (its layers counted
+     * from the graph, not analysed). What needs the model analysed or the images read ({@link #check}) is left to
+     * the run, which fails with the reason.
      *
      * @throws UserInputException naming what is wrong
      */
@@ -61,7 +64,8 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         DeviceProfile profile = profile(r);
         RunRequestLimits.checkThreads(r, profile);
         requireDataForOutputs(r, dataDir);
-        OnnxModels.parse(readModel(modelFile), modelFile.getFileName().toString());
+        ModelProto model = OnnxModels.parse(readModel(modelFile), modelFile.getFileName().toString());
+        requireSizeReachable(r, profile, ModelAnalyzer.countLayers(model));
         return new Accepted(r, profile);
     }
 
@@ -92,7 +96,7 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         } else if (acts != null) {
             run.generatedInputs(1); // the model's input is one inputs can be generated for
         }
-        run.requireSizeReachable();
+        requireSizeReachable(r, profile, analysis.layers());
         return run;
     }
 
@@ -134,22 +138,20 @@ public record PreparedRun(RunRequest request, DeviceProfile profile, Path modelF
         return new PreparedRun(request, profile, model, modelBytes, analysis, preprocessing, activations, data, shared);
     }
 
-    /** The smallest packed model the profile's bitwidths allow, against the size budget. */
-    private void requireSizeReachable() {
+    /**
+     * The smallest packed model the profile's bitwidths allow, against the size budget: the run's size costs are
+     * {@link SizeBasis#PACKED}, so this is the allocation problem's minimum. Exact for the analysed layers and for
+     * those {@link ModelAnalyzer#countLayers} counts alike.
+     */
+    private static void requireSizeReachable(RunRequest request, DeviceProfile profile, List<Layer> layers) {
         if (request.maxSizeBytes() == null) {
             return;
         }
-        PriorCostModel prior = new PriorCostModel(profile, SizeBasis.PACKED, request.batch());
-        double smallest = prior.remainder().sizeBytes();
-        for (Layer l : analysis.layers()) {
-            smallest += profile.allowedBits().stream().mapToDouble(b -> prior.cost(l, b).sizeBytes()).min()
-                    .orElseThrow();
-        }
+        long smallest = PackedSize.smallest(layers, profile.allowedBits());
         if (smallest > request.maxSizeBytes()) {
-            double limit = smallest;
             throw new InfeasibleBudgetException(names -> "impossible budget: " + names.apply(Resource.SIZE) + " "
                     + Allocation.format(request.maxSizeBytes()) + " bytes is below the smallest model " + profile.id()
-                    + " allows, " + Allocation.format(Math.ceil(limit)) + " bytes");
+                    + " allows, " + smallest + " bytes");
         }
     }
 

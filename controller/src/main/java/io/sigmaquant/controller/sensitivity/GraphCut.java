@@ -106,6 +106,26 @@ final class GraphCut {
      * inputs are always available), running only the nodes between them.
      */
     ModelProto segmentModel(ModelProto model, Collection<String> wanted, Set<String> available) {
+        Segment segment = segment(wanted, available);
+        GraphProto.Builder g = graph.toBuilder().clearNode().addAllNode(segment.nodes()).clearInput().clearOutput()
+                .clearValueInfo();
+        segment.inputs().forEach(t -> g.addInput(graphInputs.contains(t) ? graphInput(t) : floatValue(t)));
+        wanted.forEach(t -> g.addOutput(floatValue(t)));
+        return model.toBuilder().setGraph(GraphEdit.pruneUnused(g.build())).build();
+    }
+
+    /**
+     * The available tensors that computing {@code wanted} would read: those wanted themselves, and the inputs of
+     * the nodes between the available tensors and the wanted ones. The rest of {@code available} can be dropped.
+     */
+    Set<String> needed(Collection<String> wanted, Set<String> available) {
+        Set<String> keep = new HashSet<>(segment(wanted, available).inputs());
+        keep.retainAll(available);
+        return keep;
+    }
+
+    /** The nodes that compute {@code wanted} from {@code available} (and graph inputs), and what they read. */
+    private Segment segment(Collection<String> wanted, Set<String> available) {
         Set<NodeProto> needed = new HashSet<>();
         Set<String> inputs = new LinkedHashSet<>();
         Deque<String> todo = new ArrayDeque<>(wanted);
@@ -122,12 +142,10 @@ final class GraphCut {
                 todo.addAll(p.getInputList());
             }
         }
-        List<NodeProto> nodes = graph.getNodeList().stream().filter(needed::contains).toList();
-        GraphProto.Builder g = graph.toBuilder().clearNode().addAllNode(nodes).clearInput().clearOutput()
-                .clearValueInfo();
-        inputs.forEach(t -> g.addInput(graphInputs.contains(t) ? graphInput(t) : floatValue(t)));
-        wanted.forEach(t -> g.addOutput(floatValue(t)));
-        return model.toBuilder().setGraph(GraphEdit.pruneUnused(g.build())).build();
+        return new Segment(graph.getNodeList().stream().filter(needed::contains).toList(), inputs);
+    }
+
+    private record Segment(List<NodeProto> nodes, Set<String> inputs) {
     }
 
     /** Whether the model's first output depends on the layer at all. */

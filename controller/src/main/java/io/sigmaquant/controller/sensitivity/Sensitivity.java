@@ -55,11 +55,8 @@ public final class Sensitivity {
         List<String> names = analysis.layers().stream().map(Layer::name).toList();
         if (mode == SensitivityMode.OUTPUTS) {
             double[][] kl = outputKl(analysis, calibration, bits, threads);
-            String stop = rule.exact() ? "" : String.format(java.util.Locale.ROOT,
-                    ", each probe stopped once its 95%% interval was within ±%.0f%% (at least %d images)",
-                    100 * rule.relativeHalfWidth(), rule.minImages());
             return new SensitivityTable(mode.id(), names, bits, kl,
-                    "mean KL of softmax outputs over " + calibration.count() + " calibration images" + stop);
+                    "mean KL of softmax outputs over " + calibration.count() + " calibration images" + rule.describe());
         }
         ConstantResolver constants = new ConstantResolver(analysis.folded().getGraph());
         double[][] kl = new double[names.size()][bits.size()];

@@ -17,6 +17,7 @@ import io.sigmaquant.controller.quant.WeightQuantizer;
 import io.sigmaquant.controller.runtime.OrtModels;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,6 +48,11 @@ final class SlicedOutputKl {
     private final Map<String, float[][]> cache = new HashMap<>();
     private final Map<String, long[][]> cacheShapes = new HashMap<>();
     private float[][] reference;
+    /** Entropy of the float model's output per image: the control variate of every probe's mean KL. */
+    private double[] entropy;
+    private double meanEntropy;
+    /** Nodes of the float segments run to fill the cache: each node of the network at most once. */
+    private long floatNodesRun;
 
     SlicedOutputKl(ModelAnalysis analysis, InputBatches calibration, StoppingRule rule) {
         this.analysis = analysis;
@@ -84,10 +90,12 @@ final class SlicedOutputKl {
         double[][] kl = new double[layers.size()][bits.size()];
         try (OrtSession.SessionOptions opts = OrtModels.options(threads)) {
             reference = referenceOutputs(opts);
+            entropy = Arrays.stream(reference).mapToDouble(SlicedOutputKl::entropy).toArray();
+            meanEntropy = Arrays.stream(entropy).average().orElse(0);
             for (int l = 0; l < layers.size(); l++) {
                 fillCache(cuts.get(l), opts);
+                evictBefore(l, cuts);
                 kl[l] = probeLayer(layers.get(l), cuts.get(l), bits, opts, progress);
-                evictAfter(l, cuts);
             }
         } catch (OrtException e) {
             throw new IllegalStateException("closing ONNX Runtime session options failed", e);
@@ -111,7 +119,7 @@ final class SlicedOutputKl {
                 layer.weightShape());
         try (OrtSession session = open(suffix, opts)) {
             for (int i = 0; i < bits.size(); i++) {
-                estimates.add(new KlEstimate());
+                estimates.add(new KlEstimate(calibration.count(), meanEntropy));
                 weights.add(bits.get(i) >= 32 ? null : tensor(WeightQuantizer.quantize(w, layer.weightShape(),
                         layer.channelAxis(), bits.get(i)).dequantize(), layer.weightShape()));
                 if (bits.get(i) < 32) {
@@ -125,7 +133,8 @@ final class SlicedOutputKl {
                         feeds.put(WEIGHT, weights.get(i));
                         float[][] q = OutputKlSensitivity.softmax(logits(session, feeds));
                         for (int s = 0; s < q.length; s++) {
-                            estimates.get(i).add(klRow(reference[batches[b][s]], q[s]));
+                            int image = batches[b][s];
+                            estimates.get(i).add(klRow(reference[image], q[s]), entropy[image]);
                         }
                     }
                 } finally {
@@ -173,6 +182,7 @@ final class SlicedOutputKl {
             return;
         }
         ModelProto segment = graphCut.segmentModel(analysis.folded(), missing, cache.keySet());
+        floatNodesRun += segment.getGraph().getNodeCount();
         Set<String> inputs = new HashSet<>();
         segment.getGraph().getInputList().forEach(v -> inputs.add(v.getName()));
         missing.forEach(t -> {
@@ -198,14 +208,23 @@ final class SlicedOutputKl {
         }
     }
 
-    /** Drops cached activations that no later layer's cut reads. */
-    private void evictAfter(int layer, List<List<String>> cuts) {
+    long floatNodesRun() {
+        return floatNodesRun;
+    }
+
+    /**
+     * Drops cached activations that neither this layer's cut reads nor a later cut needs, directly or on the
+     * way: a later cut is then computed from what is cached, never again from the model's input.
+     */
+    private void evictBefore(int layer, List<List<String>> cuts) {
         Set<String> later = new HashSet<>();
         for (int k = layer + 1; k < cuts.size(); k++) {
             later.addAll(cuts.get(k));
         }
-        cache.keySet().retainAll(later);
-        cacheShapes.keySet().retainAll(later);
+        Set<String> keep = graphCut.needed(later, cache.keySet());
+        keep.addAll(cuts.get(layer));
+        cache.keySet().retainAll(keep);
+        cacheShapes.keySet().retainAll(keep);
     }
 
     private Map<String, OnnxTensor> feeds(List<String> names, int batch) throws OrtException {
@@ -268,6 +287,17 @@ final class SlicedOutputKl {
             }
         }
         return total;
+    }
+
+    /** Shannon entropy of one softmax row, in nats. */
+    static double entropy(float[] p) {
+        double h = 0;
+        for (float v : p) {
+            if (v > 0) {
+                h -= v * Math.log(v);
+            }
+        }
+        return h;
     }
 
     private boolean isModelInput(String tensor) {

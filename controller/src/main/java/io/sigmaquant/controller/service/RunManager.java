@@ -176,10 +176,14 @@ public final class RunManager implements AutoCloseable {
     private void start(String id, RunRequest request, List<PastMeasurement> earlier) {
         FutureTask<Void> task = new FutureTask<>(() -> {
             try {
-                PreparedRun run = prepare(id, request);
-                if (run != null) {
-                    execute(id, run, earlier);
-                }
+                parts.computeSlots().run(() -> {
+                    PreparedRun run = prepare(id, request);
+                    if (run != null) {
+                        execute(id, run, earlier);
+                    }
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // cancelled or stopping while it waited for a slot
             } finally {
                 tasks.remove(id);
             }

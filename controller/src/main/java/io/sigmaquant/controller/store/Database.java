@@ -9,6 +9,11 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +31,7 @@ final class Database implements AutoCloseable {
     static final long RETRY_FOR_MS = 60_000;
     private static final long RETRY_PAUSE_MS = 500;
     /** Runs at once (two by default) plus the API's reads and late results. */
-    private static final int POOL_SIZE = 4;
+    static final int POOL_SIZE = 4;
 
     /** Work on one connection, in one transaction. */
     interface Work<T> {
@@ -38,6 +43,13 @@ final class Database implements AutoCloseable {
     }
 
     private final HikariDataSource pool;
+    /** Where the work runs (see {@link #onStoreThread}); the pool bounds how many at once. */
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "sigmaquant-store-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private Database(HikariDataSource pool) {
         this.pool = pool;
@@ -88,26 +100,67 @@ final class Database implements AutoCloseable {
         long until = System.currentTimeMillis() + RETRY_FOR_MS;
         boolean retried = false;
         while (true) {
-            try (Connection c = pool.getConnection()) {
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
-                    throw e;
-                }
+            try {
+                return onStoreThread(work);
             } catch (SQLException e) {
                 if (DUPLICATE_KEY.equals(e.getSQLState()) && (ifDuplicate != null || retried)) {
                     return ifDuplicate;
                 }
-                if (!connectionLost(e) || System.currentTimeMillis() > until) {
+                // an interrupted caller (a cancelled run, a stopping service) does not wait for a database that went away
+                if (!connectionLost(e) || System.currentTimeMillis() > until || Thread.currentThread().isInterrupted()) {
                     throw new IllegalStateException("store: " + what + " failed", e);
                 }
                 LOG.warn("store: {} lost the database ({}); trying again", what, e.getMessage());
                 retried = true;
                 pause();
+            }
+        }
+    }
+
+    /**
+     * One try of the work, on a store thread, waited for to its end. A run's thread is interrupted when the run is
+     * cancelled (or claimed by another replica, or the service stops), and JDBC on an interrupted thread fails:
+     * HikariCP gives up waiting for a connection (so a cancelled run waiting for one on a busy pool failed its
+     * measurement, then its end: "store: ending run … failed"), and H2 closes the database when a file write is
+     * interrupted. On a thread of its own the work never sees the interrupt; the caller keeps it for its next wait.
+     */
+    private <T> T onStoreThread(Work<T> work) throws SQLException {
+        Future<T> done = workers.submit(() -> once(work));
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return done.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) e.getCause(); // the work throws nothing else
+
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private <T> T once(Work<T> work) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
             }
         }
     }
@@ -169,6 +222,7 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        workers.shutdown();
         pool.close();
     }
 }

@@ -83,7 +83,9 @@ public final class RunStore implements AutoCloseable {
      * writes commits to its file half a second later, so a controller killed meanwhile lost the measurements it
      * had just recorded; {@code WRITE_DELAY=0} writes each commit to the file before it returns. A run's thread is
      * interrupted when the run is cancelled, and an interrupt during a write closes a plain file channel — H2 then
-     * closed the whole database; its {@code retry:} file system reopens the channel instead.
+     * closed the whole database. The store's work runs on threads of its own, which are never interrupted
+     * ({@code Database}); the {@code retry:} file system, which reopens such a channel, stays as a second guard
+     * (alone it was not enough: an interrupted commit still closed the database).
      */
     public static String embeddedUrl(java.nio.file.Path dir) {
         return "jdbc:h2:retry:" + dir.toAbsolutePath().resolve("sigmaquant") + ";WRITE_DELAY=0";

@@ -19,6 +19,8 @@ public final class ControllerOptions {
     public static final String DEFAULT_STORE_USER = "sa";
     public static final String DEFAULT_STORE_PASSWORD = "";
     public static final int DEFAULT_CONCURRENT_RUNS = 2;
+    /** Runs computing at once by default: one per core (see ComputeSlots). */
+    public static final int DEFAULT_COMPUTE_SLOTS = Runtime.getRuntime().availableProcessors();
     /** Long enough for a board to be rebooted or plugged in while its run waits. */
     public static final long DEFAULT_WAIT_FOR_AGENT_SECONDS = 600;
     /** How long the broker keeps a persistent session (and queues replies for it) while the controller is down. */
@@ -43,6 +45,7 @@ public final class ControllerOptions {
     private String storeUser = DEFAULT_STORE_USER;
     private String storePassword = DEFAULT_STORE_PASSWORD;
     private int concurrentRuns = DEFAULT_CONCURRENT_RUNS;
+    private int computeSlots = DEFAULT_COMPUTE_SLOTS;
     private Duration waitForAgent = Duration.ofSeconds(DEFAULT_WAIT_FOR_AGENT_SECONDS);
     private Path sharedDir;
     private Path modelsDir;
@@ -73,6 +76,7 @@ public final class ControllerOptions {
         storeUser = o.storeUser;
         storePassword = o.storePassword;
         concurrentRuns = o.concurrentRuns;
+        computeSlots = o.computeSlots;
         waitForAgent = o.waitForAgent;
         sharedDir = o.sharedDir;
         modelsDir = o.modelsDir;
@@ -152,6 +156,15 @@ public final class ControllerOptions {
             throw new IllegalArgumentException("concurrent runs must be at least 1: " + runs);
         }
         this.concurrentRuns = runs;
+        return this;
+    }
+
+    /** Runs that compute at once; the others active wait for a slot (or for agents, which needs none). */
+    public ControllerOptions setComputeSlots(int slots) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("compute slots must be at least 1: " + slots);
+        }
+        this.computeSlots = slots;
         return this;
     }
 
@@ -315,6 +328,10 @@ public final class ControllerOptions {
 
     public int concurrentRuns() {
         return concurrentRuns;
+    }
+
+    public int computeSlots() {
+        return computeSlots;
     }
 
     public Duration waitForAgent() {

@@ -18,6 +18,7 @@ import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.controller.metrics.AnalysisMeters;
 import io.sigmaquant.controller.metrics.ControllerMetrics;
+import io.sigmaquant.controller.run.ComputeSlots;
 import io.sigmaquant.controller.run.PreparedRun;
 import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
@@ -72,6 +73,7 @@ public final class ControllerParts implements AutoCloseable {
     private JobDispatcher dispatcher;
     private RelayListener relayListener;
     private SharedAnalyses analyses;
+    private ComputeSlots computeSlots;
     /** This controller among replicas: its MQTT client id, stable across restarts. */
     private String replicaId;
     private Vertx vertx;
@@ -124,6 +126,7 @@ public final class ControllerParts implements AutoCloseable {
         fleet = new FleetRegistry();
         metrics = new ControllerMetrics(fleet, insecure);
         analyses = new SharedAnalyses(new AnalysisMeters(metrics.registry()));
+        computeSlots = new ComputeSlots(options.computeSlots());
         MqttLogin login = MqttLogin.withPasswordFile(tls != null ? tls.sslContext() : null, options.mqttUsername(),
                 options.mqttPasswordFile());
         replicaId = clientId(data, tls);
@@ -259,7 +262,8 @@ public final class ControllerParts implements AutoCloseable {
     }
 
     private RunExecution.Infrastructure infrastructure() {
-        return new RunExecution.Infrastructure(dispatcher, models, modelBaseUrl(), options.sensitivityCache(),
+        return new RunExecution.Infrastructure(computeSlots.releasingWhileWaiting(dispatcher), models, modelBaseUrl(),
+                options.sensitivityCache(),
                 options.waitForAgent(), metrics);
     }
 
@@ -308,6 +312,11 @@ public final class ControllerParts implements AutoCloseable {
     /** The analyses and sensitivity tables runs of one model share. */
     public SharedAnalyses analyses() {
         return analyses;
+    }
+
+    /** Bounds the runs computing at once; a run's task runs in {@link ComputeSlots#run}. */
+    public ComputeSlots computeSlots() {
+        return computeSlots;
     }
 
     public JobDispatcher dispatcher() {

@@ -10,6 +10,7 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.model.OnnxModels;
 import io.sigmaquant.controller.testing.Fixtures;
 import io.sigmaquant.controller.testing.TestGraphs;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.jupiter.api.Test;
@@ -93,5 +94,48 @@ class ModelAnalyzerTest {
                 .node("Relu", "r", new String[] {"x"}, new String[] {"y"}).model(17);
         assertThatThrownBy(() -> ModelAnalyzer.analyze(m)).isInstanceOf(UserInputException.class)
                 .hasMessageContaining("axis 2");
+    }
+
+    /** What the packed size depends on: each layer's op, weights, biases and output channels. */
+    private static List<String> sizes(List<Layer> layers) {
+        return layers.stream().map(l -> l.op() + " " + l.weightParams() + "+" + l.biasParams() + " /"
+                + l.outputChannels()).toList();
+    }
+
+    /** Verifies that counting a fixture's graph finds what its analysis finds, as far as size goes. */
+    @ParameterizedTest
+    @FieldSource("MODELS")
+    void countLayers_fixture_sizesOfTheAnalysedLayers(String name) {
+        ModelProto m = OnnxModels.load(Fixtures.model(name));
+
+        assertThat(sizes(ModelAnalyzer.countLayers(m))).isEqualTo(sizes(ModelAnalyzer.analyze(m).layers()));
+    }
+
+    /**
+     * Verifies that counting gives a bias-less Conv the bias folding its BatchNorm adds, and none to a Conv whose
+     * BatchNorm does not fold (its output is read twice) — as the analysis does.
+     */
+    @Test
+    void countLayers_convsIntoBatchNorms_countTheBiasesFoldingAdds() {
+        TestGraphs g = new TestGraphs().input("x", -1, 3, 8, 8).output("y", -1, 4, 8, 8).output("r", -1, 4, 8, 8)
+                .randomInitializer("w1", 4, 3, 3, 3).randomInitializer("w2", 4, 4, 1, 1);
+        for (String s : new String[] {"1", "2"}) {
+            g.initializer("gamma" + s, new long[] {4}, new float[] {1.5f, 0.5f, -0.7f, 2f})
+                    .initializer("beta" + s, new long[] {4}, new float[] {0.1f, -0.2f, 0.3f, 0f})
+                    .initializer("mean" + s, new long[] {4}, new float[] {0.05f, -0.4f, 0.2f, 1f})
+                    .initializer("var" + s, new long[] {4}, new float[] {0.9f, 2f, 0.3f, 0.01f});
+        }
+        ModelProto m = g.node("Conv", "c1", new String[] {"x", "w1"}, new String[] {"c1"}, intsAttr("pads", 1, 1, 1, 1))
+                .node("BatchNormalization", "bn1", new String[] {"c1", "gamma1", "beta1", "mean1", "var1"},
+                        new String[] {"b1"})
+                .node("Conv", "c2", new String[] {"b1", "w2"}, new String[] {"c2"})
+                .node("BatchNormalization", "bn2", new String[] {"c2", "gamma2", "beta2", "mean2", "var2"},
+                        new String[] {"y"})
+                .node("Relu", "side", new String[] {"c2"}, new String[] {"r"}).model(17);
+
+        List<Layer> counted = ModelAnalyzer.countLayers(m);
+
+        assertThat(sizes(counted)).containsExactly("Conv 108+4 /4", "Conv 16+0 /4");
+        assertThat(sizes(counted)).isEqualTo(sizes(ModelAnalyzer.analyze(m).layers()));
     }
 }

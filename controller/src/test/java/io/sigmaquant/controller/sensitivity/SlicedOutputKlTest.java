@@ -51,6 +51,19 @@ class SlicedOutputKlTest {
         }
     }
 
+    /** The cache is filled from the previous cut, so no float node runs twice (not from the input per layer). */
+    @ParameterizedTest
+    @ValueSource(strings = {"branchy", "resnet", "vgg", "mobilenetv2"})
+    void compute_runsEachFloatNodeAtMostOnceToFillTheCache(String name) throws Exception {
+        ModelAnalysis analysis = ModelAnalyzer.analyze(GraphCutTest.load(name));
+        SlicedOutputKl sliced = new SlicedOutputKl(analysis, calibration(name, analysis, 8), StoppingRule.EXACT);
+
+        sliced.compute(List.of(4), 0, Progress.NONE);
+
+        assertThat(sliced.floatNodesRun()).isPositive()
+                .isLessThanOrEqualTo(analysis.folded().getGraph().getNodeCount());
+    }
+
     @Test
     void compute_sameSeed_givesTheSameTable() throws Exception {
         ModelAnalysis analysis = ModelAnalyzer.analyze(GraphCutTest.load("resnet"));

@@ -7,10 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.analysis.ModelAnalyzer;
 import io.sigmaquant.controller.client.RunClient;
+import io.sigmaquant.controller.model.OnnxModels;
+import io.sigmaquant.controller.quant.PackedSize;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.testing.Fixtures;
+import io.sigmaquant.controller.testing.MultipartBodies;
 import io.sigmaquant.controller.wiring.ControllerOptions;
+import io.sigmaquant.profiles.DeviceProfiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,21 +96,47 @@ class ServiceApiTest {
         assertThat(why).contains("unknown device class 'toaster'").contains("x86-64-generic");
     }
 
+    /** The smallest packed ResNet fixture x86-64-generic allows, from the full analysis (BatchNorm folded). */
+    static long smallestResnet() {
+        return PackedSize.smallest(ModelAnalyzer.analyze(OnnxModels.load(Fixtures.model("resnet"))).layers(),
+                DeviceProfiles.load("x86-64-generic").allowedBits());
+    }
+
+    static HttpResponse<String> postRun(RunRequest r, Path model) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+                .header("Content-Type", MultipartBodies.CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofByteArray(
+                        MultipartBodies.run(JSON.writeValueAsString(r), Files.readAllBytes(model)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /**
-     * Verifies that a size budget below the smallest model — known only once the model is analysed, which the
-     * request leaves to the run — fails the run with what is reachable.
+     * Verifies that a size budget one byte below the smallest model is refused by the request itself (counted from
+     * the graph, no analysis), with one line naming the smallest achievable size.
      */
     @Test
-    void submit_sizeBelowSmallestModel_runFailsSayingWhatIsReachable() throws Exception {
-        String id = client.submit(request("x86-64-generic", 1000.0, null), Fixtures.model("resnet"),
-                RunClient.calibrationFiles(Fixtures.data()));
+    void submit_sizeBelowSmallestModel_400SaysWhatIsReachable() throws Exception {
+        long smallest = smallestResnet();
+        int runsBefore = service.runs().store().runs().size();
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> service.runs().store().run(id).orElseThrow().status().finished());
-        var run = service.runs().store().run(id).orElseThrow();
-        assertThat(run.status()).isEqualTo(io.sigmaquant.controller.run.RunStatus.FAILED);
-        assertThat(run.reason()).contains("impossible budget: size budget 1000 bytes is below the smallest model")
-                .doesNotContain("--max-size");
+        HttpResponse<String> r = postRun(request("x86-64-generic", smallest - 1.0, null), Fixtures.model("resnet"));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).get("error").asText())
+                .isEqualTo("impossible budget: size budget " + (smallest - 1) + " bytes is below the smallest model "
+                        + "x86-64-generic allows, " + smallest + " bytes");
+        assertThat(service.runs().store().runs()).hasSize(runsBefore);
+        assertNothingStaged();
+    }
+
+    /** Verifies that the check at submission is exact: a size budget of exactly the smallest model is accepted. */
+    @Test
+    void submit_sizeOfTheSmallestModel_isAccepted() throws Exception {
+        HttpResponse<String> r = postRun(request("x86-64-generic", (double) smallestResnet(), null),
+                Fixtures.model("resnet"));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String id = JSON.readTree(r.body()).get("run").get("id").asText();
+        assertThat(service.runs().store().run(id)).isPresent();
     }
 
     @Test

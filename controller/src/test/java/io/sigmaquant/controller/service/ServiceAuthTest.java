@@ -8,15 +8,14 @@ import io.sigmaquant.controller.client.RunClient;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.store.ApiTokens;
 import io.sigmaquant.controller.testing.Fixtures;
+import io.sigmaquant.controller.testing.MultipartBodies;
 import io.sigmaquant.controller.wiring.ControllerOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,7 +171,7 @@ class ServiceAuthTest {
         for (int i = 0; i < codes.length; i++) {
             codes[i] = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/runs")).timeout(Duration.ofMinutes(2))
                     .header("Authorization", "Bearer " + script.token())
-                    .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                    .header("Content-Type", MultipartBodies.CONTENT_TYPE)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString())
                     .statusCode();
         }
@@ -191,17 +190,7 @@ class ServiceAuthTest {
         assertThat(send("GET", "/models/" + sha, null).statusCode()).isEqualTo(200);
     }
 
-    static final String BOUNDARY = "sigmaquant-test";
-
     static byte[] multipart(byte[] model) {
-        byte[] head = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"request\"\r\n\r\n"
-                + "{\"deviceClass\":\"x86-64-generic\",\"maxSizeBytes\":40000}\r\n--" + BOUNDARY
-                + "\r\nContent-Disposition: form-data; name=\"model\"; filename=\"m.onnx\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] body = Arrays.copyOf(head, head.length + model.length + tail.length);
-        System.arraycopy(model, 0, body, head.length, model.length);
-        System.arraycopy(tail, 0, body, head.length + model.length, tail.length);
-        return body;
+        return MultipartBodies.run("{\"deviceClass\":\"x86-64-generic\",\"maxSizeBytes\":40000}", model);
     }
 }

@@ -10,8 +10,15 @@ import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.testing.Results;
 import io.sigmaquant.protocol.message.JobResult;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The store's behaviour, run against each database it supports. */
@@ -191,6 +198,54 @@ abstract class RunStoreContract {
             assertThat(store.run("run-d").orElseThrow().status()).isEqualTo(RunStatus.NOT_CONVERGED);
             assertThat(store.cancelRun("no-such-run", "x")).isFalse();
             assertThat(store.unfinishedRuns()).extracting(RunStore.StoredRun::id).doesNotContain("run-c", "run-d");
+        }
+    }
+
+    /**
+     * Verifies that a run cancelled while its thread waits for the store (every pooled connection busy) still
+     * records what it was writing, and that its end afterwards changes nothing and fails nothing: the run stays
+     * cancelled, once, and the thread keeps its interrupt for its next wait. The thread used to fail both calls
+     * (HikariCP gives up waiting for a connection on an interrupt): "store: ending run … failed".
+     */
+    @Test
+    void cancelRun_runThreadInterruptedWhileWaitingForTheStore_recordsAndIsNotEndedAgain() throws Exception {
+        try (RunStore store = open(); Connection blocker = DriverManager.getConnection(url(), user(), "")) {
+            store.createOwnedRun("run-x", "resnet.onnx", "x86-64-generic", Map.of(), RunStatus.RUNNING, "replica-a",
+                    MINUTE);
+            store.createRun("run-busy", "resnet.onnx", "x86-64-generic", Map.of(), RunStatus.RUNNING);
+            assertThat(store.cancelRun("run-x", "cancelled by an operator")).isTrue();
+            // given: every pooled connection held by a write waiting for a row another transaction has locked
+            blocker.setAutoCommit(false);
+            try (Statement s = blocker.createStatement()) {
+                s.executeUpdate("UPDATE runs SET reason = 'held' WHERE id = 'run-busy'");
+            }
+            ExecutorService busy = Executors.newFixedThreadPool(Database.POOL_SIZE);
+            FutureTask<List<Boolean>> run = new FutureTask<>(() -> List.of(
+                    store.recordMeasurement("run-x", Map.of("/fc/Gemm", 8), result("job-x", 1)),
+                    store.failRun("run-x", "interrupted", "replica-a"), Thread.currentThread().isInterrupted()));
+            try {
+                for (int i = 0; i < Database.POOL_SIZE; i++) {
+                    busy.execute(() -> store.setStatus("run-busy", RunStatus.RUNNING, "waiting"));
+                }
+                Thread.sleep(300);
+                Thread runThread = new Thread(run);
+                runThread.start();
+                Thread.sleep(200); // it waits for a connection
+                // when: the cancel interrupts the run's thread, then the connections come free
+                runThread.interrupt();
+                Thread.sleep(100);
+                blocker.rollback();
+
+                // then: the measurement is recorded, the end refused quietly, the interrupt kept
+                assertThat(run.get(30, TimeUnit.SECONDS)).containsExactly(true, false, true);
+            } finally {
+                blocker.rollback();
+                busy.shutdown();
+            }
+            RunStore.StoredRun stored = store.run("run-x").orElseThrow();
+            assertThat(stored.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(stored.reason()).isEqualTo("cancelled by an operator");
+            assertThat(stored.measurements()).isEqualTo(1);
         }
     }
 
