@@ -135,10 +135,14 @@ public final class RunClient {
         }
     }
 
-    /** Downloads whatever results the run has into {@code dir}: model.onnx, cost-model.json, benchmark.json, report.json. */
+    /**
+     * Downloads whatever results the run has into {@code dir}: model.onnx, cost-model.json, benchmark.json,
+     * layers.json, report.html, report.json.
+     */
     public void downloadAll(String runId, Path dir) throws IOException, InterruptedException {
         for (String[] f : new String[][] {{"model", "model.onnx"}, {"cost-model", "cost-model.json"},
-                {"benchmark", "benchmark.json"}, {"report", "report.json"}}) {
+                {"benchmark", "benchmark.json"}, {"layers", "layers.json"}, {"report-html", "report.html"},
+                {"report", "report.json"}}) {
             download(runId, f[0], dir.resolve(f[1]));
         }
     }

@@ -55,8 +55,17 @@ public final class FleetRegistry {
         void lost(String agentId, AgentLoss why);
     }
 
+    /**
+     * Hears of every status an agent sends and of its becoming stale, with the agent as now known; called on the
+     * thread that noticed (MQTT's, or the sweep's), must not block.
+     */
+    public interface Observer {
+        void changed(Agent agent);
+    }
+
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Observer> observers = new CopyOnWriteArrayList<>();
     /** Why each agent last stopped taking jobs, for {@link #lossOf}. */
     private final Map<String, AgentLoss> losses = new ConcurrentHashMap<>();
     private final LongSupplier nowMs;
@@ -74,6 +83,10 @@ public final class FleetRegistry {
         listeners.add(listener);
     }
 
+    public void addObserver(Observer observer) {
+        observers.add(observer);
+    }
+
     public void update(AgentStatus s) {
         Agent[] before = new Agent[1];
         Agent after = agents.compute(s.agentId(), (id, old) -> {
@@ -84,6 +97,7 @@ public final class FleetRegistry {
             return new Agent(id, deviceClass, online, nowMs.getAsLong(), caps, s.schemaVersion(), s.heartbeatS(),
                     false, s.jobsHeld());
         });
+        observe(after);
         if (before[0] != null && before[0].takesJobs() && !after.takesJobs()) {
             notifyLost(after.id(), AgentStatus.UNAVAILABLE.equals(s.state()) ? AgentLoss.UNAVAILABLE
                     : AgentLoss.OFFLINE);
@@ -110,6 +124,7 @@ public final class FleetRegistry {
                 LOG.warn("agent {} is stale: no status for {} ms (heartbeat every {} s)", a.id(),
                         now - a.lastSeenMs(), a.heartbeatS());
                 notifyLost(a.id(), AgentLoss.STALE);
+                observe(agents.get(a.id()));
             }
         }
         return marked;
@@ -135,6 +150,16 @@ public final class FleetRegistry {
             if (a.takesJobs()) {
                 agents.replace(a.id(), a, new Agent(a.id(), a.deviceClass(), true, now, a.capabilities(),
                         a.schemaVersion(), a.heartbeatS(), false, a.jobsHeld()));
+            }
+        }
+    }
+
+    private void observe(Agent agent) {
+        for (Observer o : observers) {
+            try {
+                o.changed(agent);
+            } catch (RuntimeException e) {
+                LOG.warn("a fleet observer failed on agent {}: {}", agent.id(), e.toString());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.sigmaquant.controller.run;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sigmaquant.controller.allocation.Allocator;
 import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.controller.files.JsonFiles;
@@ -14,6 +15,7 @@ import io.sigmaquant.controller.loop.LoopSettings;
 import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.controller.artifacts.ModelStore;
 import io.sigmaquant.controller.data.InputBatches;
+import io.sigmaquant.controller.sensitivity.SensitivityTable;
 import io.sigmaquant.profiles.DeviceProfile;
 import io.sigmaquant.protocol.message.MeasurementJob;
 import java.io.IOException;
@@ -22,11 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * Runs one checked request through the closed loop — the same code for {@code optimize} in-process and for a
- * run of the service — and writes its results into a folder: {@code model.onnx}, {@code report.json},
+ * run of the service — and writes its results into a folder: {@code layers.json} (first), {@code model.onnx},
+ * {@code report.html} (the charts, self-contained), {@code report.json},
  * {@code cost-model.json} and, for the benchmarks, {@code benchmark.json}, each atomically. The report is the
  * loop's with how activations were calibrated added (see {@link ActivationCalibration}).
  */
@@ -61,17 +65,22 @@ public final class RunExecution {
         RunRequest r = run.request();
         InputBatches calibration = run.activationCalibration();
         ActivationCalibration calibrated = run.describe(calibration);
+        SensitivityTable sensitivity = run.sensitivity(infra.sensitivityCache(), SENSITIVITY_IMAGES);
+        // at once, not with the results: the dashboard shows σ and sensitivity beside the bits while the run goes
+        List<LayerSummary> layers = LayerSummary.of(run.analysis(), sensitivity);
+        JsonFiles.write(outDir.resolve(LayerSummary.FILE), layers);
         ClosedLoop loop = ClosedLoop.builder()
                 .model(run.modelUnderTest(calibration))
-                .prior(run.prior()).sensitivity(run.sensitivity(infra.sensitivityCache(), SENSITIVITY_IMAGES))
+                .prior(run.prior()).sensitivity(sensitivity)
                 .allocator(allocator).settings(settings(runId, run, infra)).measuredBy(infra.models(), infra.dispatcher())
                 .progress(progress).recordTo(recorder).timedBy(infra.timings()).resumeFrom(earlier).build();
         LoopReport report = loop.run(run.modelFile().getFileName().toString());
-        writeResults(outDir, report, calibrated, infra.models());
+        ObjectNode json = writeResults(outDir, report, calibrated, infra.models(), r.budgetView(), layers);
         LoopBenchmark bench = null;
         if (r.holdout() > 0 || r.compareRandom() > 0) {
             bench = LoopBenchmark.run(loop, report, r.holdout(), r.compareRandom(), r.seed());
             JsonFiles.write(outDir.resolve("benchmark.json"), bench);
+            ReportHtml.write(outDir, json, r.budgetView(), layers, bench.heldOut()); // now with the held-out points
         }
         return new Outcome(report, bench, calibrated);
     }
@@ -97,8 +106,9 @@ public final class RunExecution {
         return run.request().pairedReference() && run.profile().allowedBits().contains(32);
     }
 
-    private static void writeResults(Path outDir, LoopReport report, ActivationCalibration calibrated,
-                                     ModelStore models) {
+    /** @return report.json's content */
+    private static ObjectNode writeResults(Path outDir, LoopReport report, ActivationCalibration calibrated,
+                                           ModelStore models, Map<String, Double> budgets, List<LayerSummary> layers) {
         if (report.finalSha256() != null) {
             Path model = models.get(report.finalSha256()).orElseThrow(() -> new IllegalStateException(
                     "the final model " + report.finalSha256() + " is not in the model store"));
@@ -111,7 +121,10 @@ public final class RunExecution {
         if (report.calibration() != null) {
             JsonFiles.write(outDir.resolve("cost-model.json"), report.calibration());
         }
+        ObjectNode json = calibrated.addTo(report, JsonFiles.JSON);
+        ReportHtml.write(outDir, json, budgets, layers, List.of());
         // last: its presence says the run is complete
-        JsonFiles.write(outDir.resolve("report.json"), calibrated.addTo(report, JsonFiles.JSON));
+        JsonFiles.write(outDir.resolve("report.json"), json);
+        return json;
     }
 }

@@ -1,8 +1,11 @@
 package io.sigmaquant.controller.service;
 
 import io.sigmaquant.controller.UserInputException;
+import io.sigmaquant.controller.files.JarResources;
 import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.metrics.ControllerMetrics;
+import io.sigmaquant.controller.run.LayerSummary;
+import io.sigmaquant.controller.run.ReportHtml;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.RunStatus;
 import io.sigmaquant.controller.store.RunStore;
@@ -19,8 +22,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service's HTTP API (documented in {@code /openapi.yaml}): agents, runs, their results and artifacts,
- * Prometheus metrics, and a dashboard over the API at {@code /} (reading, and cancelling a run); the model store's downloads are
+ * Prometheus metrics, the event stream {@code /api/events}, and a dashboard over the API at {@code /} ({@code
+ * /dashboard/*}: runs with their charts, the fleet, a run started or cancelled); the model store's downloads are
  * mounted beside it by {@code ControllerParts}. Refused requests get a 4xx and {@code {"error": "..."}};
  * blocking work (the store, model checks) runs off the event loop.
  */
@@ -48,8 +50,8 @@ public final class HttpApi {
     private final ControllerMetrics metrics;
     private final ControllerOptions options;
     /** Read once at start-up, so that the event loop never touches the jar. */
-    private final Buffer dashboard = resource("/dashboard/index.html");
-    private final Buffer openApi = resource("/openapi.yaml");
+    private final DashboardFiles dashboard = new DashboardFiles();
+    private final Buffer openApi = Buffer.buffer(JarResources.read("openapi.yaml"));
 
     public HttpApi(Vertx vertx, RunManager runs, FleetRegistry fleet, ControllerMetrics metrics,
                    ControllerOptions options) {
@@ -70,13 +72,14 @@ public final class HttpApi {
         Handler<RoutingContext> health = ctx -> json(ctx, 200, Map.of("status", "ok"));
         router.get("/health").handler(health);
         router.get("/healthz").handler(health);
-        router.get("/").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-                .end(dashboard));
+        router.get("/").handler(dashboard);
+        router.get("/dashboard/*").handler(dashboard);
         router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml")
                 .end(openApi));
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
         router.get("/api/agents").handler(ctx -> json(ctx, 200, fleet.all()));
+        router.get("/api/events").handler(new LiveEvents(vertx).listenTo(runs.store(), fleet));
         router.get("/api/device-classes").handler(ctx -> json(ctx, 200, DeviceProfiles.BUNDLED));
         // a route of its own: Vert.x wants the body handler first on a route
         if (options.limitsSubmissions()) {
@@ -98,6 +101,8 @@ public final class HttpApi {
         router.get("/api/runs/:id/report").handler(ctx -> result(ctx, "report.json", "application/json"));
         router.get("/api/runs/:id/cost-model").handler(ctx -> result(ctx, "cost-model.json", "application/json"));
         router.get("/api/runs/:id/benchmark").handler(ctx -> result(ctx, "benchmark.json", "application/json"));
+        router.get("/api/runs/:id/report-html").handler(ctx -> result(ctx, ReportHtml.FILE, "text/html; charset=utf-8"));
+        router.get("/api/runs/:id/layers").handler(ctx -> result(ctx, LayerSummary.FILE, "application/json"));
         router.get("/api/runs/:id/model").handler(ctx -> result(ctx, "model.onnx", "application/octet-stream"));
         router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
                 + ctx.request().path() + " (see /openapi.yaml)"));
@@ -208,14 +213,6 @@ public final class HttpApi {
             return p;
         }, false).onSuccess(p -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, contentType).sendFile(p.toString()))
                 .onFailure(e -> fail(ctx, e));
-    }
-
-    private static Buffer resource(String name) {
-        try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
-            return Buffer.buffer(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException("the jar lacks " + name, e);
-        }
     }
 
     private <T> void blocking(RoutingContext ctx, int status, Callable<T> work) {

@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Runs, measurements (with per-node times), loop iterations and calibrated cost models in SQL: an embedded
@@ -33,6 +34,7 @@ public final class RunStore implements AutoCloseable {
     private final ApiTokens tokens;
     private final RunLeases leases;
     private final RelayedReplies replies;
+    private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
 
     private RunStore(Database db) {
         this.db = db;
@@ -40,6 +42,11 @@ public final class RunStore implements AutoCloseable {
         this.tokens = new ApiTokens(db);
         this.leases = new RunLeases(db);
         this.replies = new RelayedReplies(db);
+    }
+
+    /** Tells {@code listener} of every run created, status changed and iteration recorded from now on, here. */
+    public void addListener(RunListener listener) {
+        listeners.add(listener);
     }
 
     /** Which replica owns each unfinished run (the same database). */
@@ -118,6 +125,7 @@ public final class RunStore implements AutoCloseable {
             }
             return null;
         });
+        listeners.forEach(l -> l.created(id, model, deviceClass, budgets, status));
     }
 
     /**
@@ -134,13 +142,14 @@ public final class RunStore implements AutoCloseable {
 
     /** Ends a run as the loop judged it — unless it was cancelled, or is leased to another replica than this one. */
     public boolean finishRun(String id, boolean converged, String reason, String replica) {
-        return end(id, "UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED
-                + HELD_BY, RunStatus.of(converged).wire(), reason, System.currentTimeMillis(), id, CANCELLED, replica);
+        return end(id, RunStatus.of(converged), reason, "UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? "
+                + "WHERE id = ?" + NOT_CANCELLED + HELD_BY, RunStatus.of(converged).wire(), reason,
+                System.currentTimeMillis(), id, CANCELLED, replica);
     }
 
     /** Ends a run and its lease in one transaction; false when the statement changed no row. */
-    private boolean end(String id, String sql, Object... args) {
-        return db.transaction("ending run " + id, c -> {
+    private boolean end(String id, RunStatus status, String reason, String sql, Object... args) {
+        boolean ended = db.transaction("ending run " + id, c -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 Database.bind(s, args);
                 if (s.executeUpdate() != 1) {
@@ -150,6 +159,10 @@ public final class RunStore implements AutoCloseable {
             RunLeases.release(c, id);
             return true;
         });
+        if (ended) {
+            listeners.forEach(l -> l.statusChanged(id, status, reason));
+        }
+        return ended;
     }
 
     /** Records a result and its node times; returns false when that (job id, attempt) was recorded before. */
@@ -199,6 +212,12 @@ public final class RunStore implements AutoCloseable {
                 + "ci_low_ms, ci_high_ms, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, it.index(),
                 it.kind().wire(), it.predictedMs(), it.measuredMs(), jobId, attempt, finite(it.correctedMs()),
                 finite(it.ciLowMs()), finite(it.ciHighMs()), it.verdict().wire());
+        if (!listeners.isEmpty()) {
+            StoredIteration stored = new StoredIteration(it.index(), it.kind(), it.predictedMs(), it.measuredMs(), jobId,
+                    attempt, it.agentId(), it.bits(), finite(it.correctedMs()), finite(it.ciLowMs()),
+                    finite(it.ciHighMs()), it.verdict());
+            listeners.forEach(l -> l.iterationRecorded(runId, stored));
+        }
     }
 
     /** NULL for what is unknown, so that the API's JSON carries no NaN. */
@@ -238,8 +257,10 @@ public final class RunStore implements AutoCloseable {
 
     /** Sets a run's state and why; a cancelled run keeps its status. */
     public void setStatus(String id, RunStatus status, String reason) {
-        db.update("UPDATE runs SET status = ?, reason = ? WHERE id = ?" + NOT_CANCELLED, status.wire(), reason, id,
-                CANCELLED);
+        if (db.update("UPDATE runs SET status = ?, reason = ? WHERE id = ?" + NOT_CANCELLED, status.wire(), reason, id,
+                CANCELLED) == 1) {
+            listeners.forEach(l -> l.statusChanged(id, status, reason));
+        }
     }
 
     /** Ends a run that could not finish (bad input found late, no agent, an error); false for a cancelled one. */
@@ -250,8 +271,9 @@ public final class RunStore implements AutoCloseable {
 
     /** As {@link #failRun(String, String)}, unless the run is leased to another replica than this one. */
     public boolean failRun(String id, String reason, String replica) {
-        return end(id, "UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?" + NOT_CANCELLED
-                + HELD_BY, RunStatus.FAILED.wire(), reason, System.currentTimeMillis(), id, CANCELLED, replica);
+        return end(id, RunStatus.FAILED, reason, "UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ?"
+                + NOT_CANCELLED + HELD_BY, RunStatus.FAILED.wire(), reason, System.currentTimeMillis(), id, CANCELLED,
+                replica);
     }
 
     /**
@@ -261,8 +283,8 @@ public final class RunStore implements AutoCloseable {
      * @return false when the run had finished already (or does not exist)
      */
     public boolean cancelRun(String id, String reason) {
-        return end(id, "UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE id = ? AND status IN (?, ?)",
-                CANCELLED, reason, System.currentTimeMillis(), id, RunStatus.QUEUED.wire(), RunStatus.RUNNING.wire());
+        return end(id, RunStatus.CANCELLED, reason, "UPDATE runs SET status = ?, reason = ?, finished_at_ms = ? WHERE "
+                + "id = ? AND status IN (?, ?)", CANCELLED, reason, System.currentTimeMillis(), id, RunStatus.QUEUED.wire(), RunStatus.RUNNING.wire());
     }
 
     /**

@@ -234,14 +234,15 @@ class ServiceApiTest {
         JsonNode doc = new YAMLMapper().readTree(r.body());
         Set<String> documented = new HashSet<>();
         doc.get("paths").fieldNames().forEachRemaining(documented::add);
-        assertThat(documented).containsExactlyInAnyOrder("/api/agents", "/api/device-classes", "/api/runs",
-                "/api/runs/{id}", "/api/runs/{id}/attempts", "/api/runs/{id}/report", "/api/runs/{id}/model", "/api/runs/{id}/cost-model",
+        assertThat(documented).containsExactlyInAnyOrder("/api/agents", "/api/events", "/api/device-classes", "/api/runs",
+                "/api/runs/{id}", "/api/runs/{id}/attempts", "/api/runs/{id}/report", "/api/runs/{id}/report-html", "/api/runs/{id}/layers",
+                "/api/runs/{id}/model", "/api/runs/{id}/cost-model",
                 "/api/runs/{id}/benchmark", "/api/runs/{id}/cancel", "/models/{sha256}", "/metrics", "/health", "/healthz",
                 "/");
         // every documented GET answers something other than "no such endpoint"
         for (String path : documented) {
-            if (!doc.get("paths").get(path).has("get")) {
-                continue; // POST-only: /api/runs/{id}/cancel, covered by ServiceCancelTest
+            if (!doc.get("paths").get(path).has("get") || path.equals("/api/events")) {
+                continue; // POST-only: /api/runs/{id}/cancel, covered by ServiceCancelTest; the stream never ends
             }
             String concrete = path.replace("{id}", UUID.randomUUID().toString()).replace("{sha256}", "0".repeat(64));
             assertThat(get(concrete).body()).as(path).doesNotContain("no such endpoint");
@@ -249,13 +250,22 @@ class ServiceApiTest {
         assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
     }
 
-    /** Verifies that the dashboard is served and reads only endpoints the API has. */
+    /** Verifies that the dashboard and every script it names are served, and that it reads only endpoints the API has. */
     @Test
     void dashboard_servedAndUsesDocumentedEndpoints() throws Exception {
         HttpResponse<String> r = get("/");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("json\\(\"(/api/[a-z-]+)").matcher(r.body());
+        StringBuilder scripts = new StringBuilder();
+        java.util.regex.Matcher src = java.util.regex.Pattern.compile("(?:src|href)=\"(/dashboard/[a-z.-]+)\"")
+                .matcher(r.body());
+        while (src.find()) {
+            HttpResponse<String> file = get(src.group(1));
+            assertThat(file.statusCode()).as(src.group(1)).isEqualTo(200);
+            scripts.append(file.body());
+        }
+        assertThat(scripts).contains("echarts", "SqCharts");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("json\\(\"(/api/[a-z-]+)").matcher(scripts);
         Set<String> used = new HashSet<>();
         while (m.find()) {
             used.add(m.group(1));

@@ -75,6 +75,22 @@ class ServiceAuthTest {
         assertThat(send("POST", "/api/runs", null).statusCode()).isEqualTo(401);
     }
 
+    /** Verifies that the event stream is read with a viewer's token, as the rest of the API, and refused without. */
+    @Test
+    void events_viewerToken_streams_noToken401() throws Exception {
+        assertThat(send("GET", "/api/events", null).statusCode()).isEqualTo(401);
+
+        HttpResponse<java.util.stream.Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(
+                URI.create(base + "/api/events")).header("Authorization", "Bearer " + viewer.token()).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        try (java.util.stream.Stream<String> lines = stream.body()) {
+            assertThat(stream.statusCode()).isEqualTo(200);
+            assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t ->
+                    assertThat(t).startsWith("text/event-stream"));
+            assertThat(lines.findFirst()).hasValue("retry: 3000");
+        }
+    }
+
     @Test
     void openRoutes_needNoToken() throws Exception {
         assertThat(send("GET", "/health", null).statusCode()).isEqualTo(200);

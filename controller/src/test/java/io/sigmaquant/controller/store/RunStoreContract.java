@@ -107,6 +107,47 @@ abstract class RunStoreContract {
                 new JobResult.Latency(50, 3.0, 3.2, 3.5, 3.05, 0.04, 160, 2.9, 3.1, true), 8, 0.5, 0.48, 0.53));
     }
 
+    /**
+     * Verifies that a listener hears each run created, each status written (not a cancelled run's, which keeps its
+     * status) and each iteration exactly as {@link RunStore#iterations} then reads it back.
+     */
+    @Test
+    void listener_runCreatedEndedAndIteration_hearsWhatWasWritten() {
+        try (RunStore store = open()) {
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<RunStore.StoredIteration> iterations = new java.util.concurrent.CopyOnWriteArrayList<>();
+            store.addListener(new RunListener() {
+                @Override
+                public void created(String runId, String model, String deviceClass, Map<String, Double> budgets,
+                                    RunStatus status) {
+                    heard.add("created " + runId + " " + status.wire());
+                }
+
+                @Override
+                public void statusChanged(String runId, RunStatus status, String reason) {
+                    heard.add(runId + " " + status.wire());
+                }
+
+                @Override
+                public void iterationRecorded(String runId, RunStore.StoredIteration iteration) {
+                    iterations.add(iteration);
+                }
+            });
+
+            store.createRun("run-l", "resnet.onnx", "x86-64-generic", Map.of("latency", 2.0), RunStatus.QUEUED);
+            store.setStatus("run-l", RunStatus.RUNNING, null);
+            store.recordMeasurement("run-l", Map.of("/fc/Gemm", 8), result("job-l", 1));
+            store.recordIteration("run-l", new LoopIteration(1, IterationKind.CANDIDATE, Map.of("/fc/Gemm", 8),
+                    "agent-1", 1.9, 2.1, 1.95, 1.9, 2.0, Double.NaN, 1.0, true, 100, true, BudgetVerdict.MEETS, 0.1),
+                    "job-l", 1);
+            store.cancelRun("run-l", "cancelled by a test");
+            store.setStatus("run-l", RunStatus.RUNNING, null); // a cancelled run keeps its status: nothing to hear
+
+            assertThat(heard).containsExactly("created run-l queued", "run-l running", "run-l cancelled");
+            assertThat(iterations).containsExactlyElementsOf(store.iterations("run-l"));
+        }
+    }
+
     @Test
     void recordMeasurement_intervalAndReference_surviveTheStoreInColumnsAndJson() {
         try (RunStore store = open()) {

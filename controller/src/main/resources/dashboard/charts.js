@@ -1,0 +1,90 @@
+"use strict";
+// ECharts options from the API's JSON: pure functions (data in, option out), shared by the dashboard and report.html.
+const SqCharts = (() => {
+  const base = title => ({
+    animation: false,
+    title: { text: title, left: 8, top: 6, textStyle: { fontSize: 13 } },
+    tooltip: { trigger: "axis" },
+    legend: { top: 28 },
+    grid: { top: 70, left: 60, right: 60, bottom: 40, containLabel: true }
+  });
+  // report.json and benchmark.json write an unknown corrected latency as "NaN": then the median as measured
+  const measured = it => typeof it.correctedMs === "number" ? it.correctedMs : it.measuredMs;
+
+  /** Predicted vs measured (drift-corrected) latency per iteration, its 95 % interval and the latency budget. */
+  function convergence(run, iterations) {
+    const o = base("Convergence: latency per iteration");
+    const budget = run.budgets && run.budgets.latency;
+    const low = iterations.map(it => it.ciLowMs);
+    o.legend.data = ["predicted", "measured", "95 % interval"];
+    o.xAxis = { type: "category", name: "iteration", data: iterations.map(it => String(it.index)) };
+    o.yAxis = { type: "value", name: "ms", scale: true };
+    o.series = [
+      // the interval as a band: an invisible lower edge with its width stacked on it
+      { name: "interval low", type: "line", stack: "ci", symbol: "none", lineStyle: { opacity: 0 }, data: low },
+      { name: "95 % interval", type: "line", stack: "ci", symbol: "none", lineStyle: { opacity: 0 },
+        areaStyle: { color: "#5470c6", opacity: 0.2 },
+        data: iterations.map(it => it.ciLowMs == null || it.ciHighMs == null ? null : it.ciHighMs - it.ciLowMs) },
+      { name: "predicted", type: "line", data: iterations.map(it => it.predictedMs) },
+      { name: "measured", type: "line", data: iterations.map(measured),
+        markLine: budget ? { symbol: "none", data: [{ yAxis: budget, name: "budget" }],
+          label: { formatter: "budget {c} ms" }, lineStyle: { color: "#b42318" } } : undefined }
+    ];
+    if (budget) { // the budget line in sight, with the data
+      o.yAxis.min = v => Math.min(v.min, budget);
+      o.yAxis.max = v => Math.max(v.max, budget);
+    }
+    return o;
+  }
+
+  /** The bits of a configuration per layer, beside each layer's σ and its KL sensitivity at those bits. */
+  function bits(layers, chosen, title) {
+    const o = base(title);
+    const names = layers && layers.length ? layers.map(l => l.name) : Object.keys(chosen);
+    const byName = Object.fromEntries((layers || []).map(l => [l.name, l]));
+    const kl = n => {
+      const l = byName[n];
+      return l && l.kl[String(chosen[n])] !== undefined ? l.kl[String(chosen[n])] : null;
+    };
+    // labels without the leading slash and the operator's own name: "/layer1/conv1/Conv" is "layer1/conv1"
+    o.xAxis = { type: "category", data: names, axisLabel: { rotate: 30, fontSize: 10,
+      formatter: n => n.replace(/^\//, "").replace(/\/[A-Za-z]+$/, "") } };
+    o.yAxis = [{ type: "value", name: "bits", min: 0, max: 32, interval: 8 },
+      { type: "value", name: "σ", position: "right" },
+      { type: "value", name: "KL", position: "right", offset: 50 }];
+    o.grid.right = 110;
+    o.series = [{ name: "bits", type: "bar", data: names.map(n => chosen[n] == null ? null : chosen[n]) }];
+    if (layers && layers.length) {
+      o.series.push({ name: "σ", type: "line", yAxisIndex: 1, data: names.map(n => byName[n].sigma) },
+        { name: "KL at these bits", type: "line", yAxisIndex: 2, data: names.map(kl) });
+    }
+    return o;
+  }
+
+  /**
+   * Measured against predicted latency with the ±5 % and ±10 % bands around a perfect prediction; held-out
+   * configurations (benchmark.json's heldOut: measured after the run, never fitted on) marked apart.
+   */
+  function calibration(iterations, heldOut = []) {
+    const o = base("Calibration: measured vs predicted");
+    const points = iterations.map(it => [it.predictedMs, measured(it)]);
+    const held = heldOut.map(it => [it.predictedMs, measured(it)]);
+    const top = Math.max(0.001, ...points.flat(), ...held.flat()) * 1.1;
+    const ray = (k, name, type) => ({ name, type: "line", symbol: "none", silent: true,
+      lineStyle: { type, width: 1, color: "#999" }, data: [[0, 0], [top, top * k]] });
+    o.tooltip = { trigger: "item", formatter: p => p.seriesName + ": " + p.value.map(v => v.toFixed(4)).join(" → ") };
+    o.xAxis = { type: "value", name: "predicted ms", nameLocation: "middle", nameGap: 25, min: 0 };
+    o.yAxis = { type: "value", name: "measured ms", min: 0 };
+    o.legend.data = ["calibration", "loop", "held out"];
+    o.series = [
+      { name: "calibration", type: "scatter", data: points.filter((p, i) => iterations[i].kind === "calibration") },
+      { name: "loop", type: "scatter", data: points.filter((p, i) => iterations[i].kind !== "calibration") },
+      { name: "held out", type: "scatter", symbol: "diamond", symbolSize: 11, data: held },
+      ray(1, "exact", "solid"), ray(1.05, "+5 %", "dashed"), ray(0.95, "−5 %", "dashed"),
+      ray(1.1, "+10 %", "dotted"), ray(0.9, "−10 %", "dotted")
+    ];
+    return o;
+  }
+
+  return { convergence, bits, calibration };
+})();
