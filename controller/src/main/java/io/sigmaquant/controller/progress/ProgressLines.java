@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Progress as plain lines for logs and pipes: one line at each tenth of the work and one at the end, so a
- * step prints at most eleven lines however many units it has. A wait ({@link ProgressReporter#UNKNOWN_TOTAL})
+ * step prints at most eleven lines however many units it has; one stopped before its first unit prints none. A wait ({@link ProgressReporter#UNKNOWN_TOTAL})
  * prints a line when it starts, one every {@code every} while it lasts and one when it ends.
  */
 final class ProgressLines implements ProgressReporter {
@@ -72,6 +72,9 @@ final class ProgressLines implements ProgressReporter {
 
         @Override
         public synchronized void close() {
+            if (done == 0 && total > 0) {
+                return; // refused before its first unit: the error that stopped it says why, alone on its line
+            }
             print(task, startNanos, done + "/" + total + " ", done >= total ? " done" : " stopped");
         }
     }

@@ -12,6 +12,7 @@ import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.model.ConstantResolver;
 import io.sigmaquant.controller.model.GraphEdit;
 import io.sigmaquant.controller.model.Tensors;
+import io.sigmaquant.controller.progress.Progress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -44,20 +45,35 @@ public final class QdqExporter {
      */
     public static QuantizedModel export(ModelAnalysis analysis, Map<String, Integer> bits, ExportOptions options,
                                         InputBatches calibration, ActivationRanges ranges) {
+        return export(analysis, bits, options, calibration, ranges, Progress.NONE);
+    }
+
+    /**
+     * As {@link #export(ModelAnalysis, Map, ExportOptions, InputBatches, ActivationRanges)}, advancing
+     * {@code progress} by one for each layer whose weights are quantized ({@link #integerLayers} of them).
+     */
+    public static QuantizedModel export(ModelAnalysis analysis, Map<String, Integer> bits, ExportOptions options,
+                                        InputBatches calibration, ActivationRanges ranges, Progress progress) {
+        OpsetUpgrade.check(analysis.folded(), options.opset());
         GraphProto graph = analysis.folded().getGraph();
-        List<Layer> integerLayers = analysis.layers().stream()
-                .filter(l -> bits.get(l.name()) != BitConfig.FLOAT).toList();
+        List<Layer> integerLayers = integerLayers(analysis, bits);
         Map<String, ActivationType.Params> activationParams = options.quantizeActivations()
                 ? calibrate(analysis, integerLayers, options, calibration, ranges) : Map.of();
         Rewrite rewrite = new Rewrite(graph, options);
         for (Layer l : integerLayers) {
             rewrite.quantizeWeights(l, bits.get(l.name()), activationParams);
+            progress.advance(1);
         }
         activationParams.forEach(rewrite::quantizeActivation);
         ModelProto model = analysis.folded().toBuilder().setGraph(GraphEdit.pruneUnused(rewrite.build())).build();
         model = OpsetUpgrade.apply(model, options.opset());
         model = withMetadata(model, bits, options, calibration);
         return new QuantizedModel(model, bits, PackedSize.bytes(analysis, bits));
+    }
+
+    /** The layers whose weights {@code bits} quantizes: those not left in float. */
+    public static List<Layer> integerLayers(ModelAnalysis analysis, Map<String, Integer> bits) {
+        return analysis.layers().stream().filter(l -> bits.get(l.name()) != BitConfig.FLOAT).toList();
     }
 
     private static Map<String, ActivationType.Params> calibrate(ModelAnalysis analysis, List<Layer> layers,

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.controller.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,10 @@ class CliCommandsTest {
         assertThat(report.get("bits").get("/layer1/conv1/Conv").asInt()).isEqualTo(6);
         assertThat(report.get("fileBytes").asLong()).isEqualTo(Files.size(out));
         assertThat(report.get("packedBytes").asLong()).isLessThan(report.get("fileBytes").asLong());
+        // the progress is on stderr, a line per tenth of the 10 layers at most, then the end
+        List<String> progress = q.err().lines().filter(l -> l.startsWith("quantize ")).toList();
+        assertThat(progress).hasSizeBetween(1, 10);
+        assertThat(progress.get(progress.size() - 1)).matches("quantize \\S+: 10/10 \\(\\d+ s\\) done");
 
         CliRun e = CliRun.of("evaluate", out, "--data", Fixtures.data(), "--json");
         assertThat(e.exitCode()).as(e.err()).isZero();

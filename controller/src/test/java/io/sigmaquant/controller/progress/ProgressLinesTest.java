@@ -36,6 +36,15 @@ class ProgressLinesTest {
     }
 
     @Test
+    void close_beforeTheFirstUnit_printsNothing() {
+        try (Progress p = lines.start("quantize", 10)) {
+            assertThat(p).isNotNull(); // refused before any layer
+        }
+
+        assertThat(text.toString()).isEmpty();
+    }
+
+    @Test
     void close_aWaitThatEnded_saysWaitedAndDone() {
         try (Progress p = lines.start("agent of class x86", ProgressReporter.UNKNOWN_TOTAL)) {
             p.advance(1);
