@@ -4,7 +4,6 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.analysis.ModelAnalysis;
 import io.sigmaquant.controller.data.DataDirectory;
 import io.sigmaquant.controller.data.InputBatches;
-import io.sigmaquant.controller.progress.Progress;
 import io.sigmaquant.controller.progress.ProgressReporter;
 import io.sigmaquant.controller.quant.ActivationCalibrator;
 import io.sigmaquant.controller.quant.ActivationType;
@@ -86,12 +85,8 @@ final class QuantizeCommand implements Callable<Integer> {
                 : data.batches(loaded.model(), a.input(), DataDirectory.Split.CALIB,
                         ActivationCalibrator.DEFAULT_IMAGES);
         int target = opset != null ? opset : a.opset();
-        QuantizedModel q;
-        ProgressReporter reporter = ProgressReporter.forCommandLine(json, spec.commandLine().getErr());
-        try (Progress progress = reporter.start("quantize " + model.getFileName(),
-                QdqExporter.integerLayers(a, perLayer).size())) {
-            q = QdqExporter.export(a, perLayer, new ExportOptions(acts, target, threads), calibration, null, progress);
-        }
+        QuantizedModel q = QdqExporter.export(a, perLayer, new ExportOptions(acts, target, threads), calibration, null,
+                ProgressReporter.forCommandLine(json, spec.commandLine().getErr()), "quantize " + model.getFileName());
         long fileBytes = q.write(out);
         String meaning = "packed = weights at their bitwidth + one float32 scale per output channel + float32 biases";
         var w = spec.commandLine().getOut();

@@ -69,6 +69,19 @@ class CliCommandsTest {
     }
 
     @Test
+    void quantize_int8Json_reportsCalibrationThenLayersOnStderr() throws Exception {
+        CliRun q = CliRun.of("quantize", Fixtures.model("resnet"), "--uniform", 8, "--activations", "int8", "--data",
+                Fixtures.data(), "--out", tmp.resolve("q8.onnx"), "--json");
+
+        assertThat(q.exitCode()).as(q.err()).isZero();
+        assertThat(JSON.readTree(q.out()).get("activations").asText()).isIn("uint8", "int8");
+        List<String> lines = q.err().lines().toList();
+        assertThat(lines).filteredOn(l -> l.startsWith("quantize resnet.onnx calibration: ")).last().asString()
+                .matches("quantize resnet.onnx calibration: (\\d+)/\\1 \\(\\d+ s\\) done");
+        assertThat(lines.get(lines.size() - 1)).matches("quantize resnet.onnx: 10/10 \\(\\d+ s\\) done");
+    }
+
+    @Test
     void quantize_human_printsPackedAndFileSizeLabelled() {
         CliRun q = CliRun.of("quantize", Fixtures.model("resnet"), "--uniform", 4, "--out", tmp.resolve("q4.onnx"));
         assertThat(q.exitCode()).as(q.err()).isZero();
