@@ -285,5 +285,4 @@ final class OptimizeCommand implements Callable<Integer> {
                 it.meetsBudgets() ? ", meets budgets" : "", ofMax);
         err.flush();
     }
-
 }

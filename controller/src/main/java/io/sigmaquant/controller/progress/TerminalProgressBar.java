@@ -29,7 +29,9 @@ final class TerminalProgressBar implements ProgressReporter {
         return new Progress() {
             @Override
             public void advance(long steps) {
-                bar.stepBy(steps);
+                if (total != UNKNOWN_TOTAL) {
+                    bar.stepBy(steps); // a wait's bar shows only its elapsed time, not a count with no total
+                }
             }
 
             @Override
