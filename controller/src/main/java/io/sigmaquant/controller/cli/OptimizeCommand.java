@@ -5,8 +5,10 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.allocation.Budgets;
 import io.sigmaquant.controller.allocation.Resource;
 import io.sigmaquant.controller.client.RunClient;
+import io.sigmaquant.controller.loop.IterationKind;
 import io.sigmaquant.controller.loop.LoopIteration;
 import io.sigmaquant.controller.loop.LoopReport;
+import io.sigmaquant.controller.progress.ProgressReporter;
 import io.sigmaquant.controller.run.ActivationCalibration;
 import io.sigmaquant.controller.run.LoopBenchmark;
 import io.sigmaquant.controller.run.PreparedRun;
@@ -200,10 +202,11 @@ final class OptimizeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         err.printf("run %s submitted to %s%n", runId, server);
         err.flush();
+        IterationCount count = new IterationCount(request.withDefaults().maxIterations());
         JsonNode status = client.follow(runId, it -> {
-            err.printf(Locale.ROOT, "[%d] %-11s on %s: predicted %.3f ms, measured %.3f ms%n", it.get("index").asInt(),
+            err.printf(Locale.ROOT, "[%d] %-11s on %s: predicted %.3f ms, measured %.3f ms%s%n", it.get("index").asInt(),
                     it.get("kind").asText(), it.get("agentId").asText(), it.get("predictedMs").asDouble(),
-                    it.get("measuredMs").asDouble());
+                    it.get("measuredMs").asDouble(), count.next(IterationKind.fromWire(it.get("kind").asText())));
             err.flush();
         }, pollMs);
         JsonNode run = status.get("run");
@@ -236,10 +239,13 @@ final class OptimizeCommand implements Callable<Integer> {
         Files.createDirectories(out);
         String runId = UUID.randomUUID().toString();
         PrintWriter err = spec.commandLine().getErr();
+        IterationCount count = new IterationCount(request.withDefaults().maxIterations());
         try (ControllerParts parts = ControllerParts.start(inProcessOptions())) {
+            // optimize has no --json: stdout carries only the outcome, so a terminal gets bars and a pipe lines
+            parts.dispatcher().reportWaitsTo(ProgressReporter.forCommandLine(false, err));
             parts.createRun(runId, model.toString(), prepared);
             RunExecution.Outcome outcome = parts.execute(runId, prepared, budgets.allocator(), List.of(),
-                    it -> progress(err, it), out);
+                    it -> progress(err, it, count.next(it.kind())), out);
             LoopReport report = outcome.report();
             PrintWriter w = spec.commandLine().getOut();
             w.printf("%s: %s (%d measurements)%n", report.converged() ? "converged" : "NOT converged", report.reason(),
@@ -273,10 +279,10 @@ final class OptimizeCommand implements Callable<Integer> {
         return options;
     }
 
-    private static void progress(PrintWriter err, LoopIteration it) {
-        err.printf(Locale.ROOT, "[%d] %-11s on %s: predicted %.3f ms, measured %.3f ms, size %s%s%n", it.index(),
+    private static void progress(PrintWriter err, LoopIteration it, String ofMax) {
+        err.printf(Locale.ROOT, "[%d] %-11s on %s: predicted %.3f ms, measured %.3f ms, size %s%s%s%n", it.index(),
                 it.kind(), it.agentId(), it.predictedMs(), it.measuredMs(), Output.bytes(Math.round(it.sizeBytes())),
-                it.meetsBudgets() ? ", meets budgets" : "");
+                it.meetsBudgets() ? ", meets budgets" : "", ofMax);
         err.flush();
     }
 }

@@ -4,6 +4,7 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.analysis.ModelAnalysis;
 import io.sigmaquant.controller.data.DataDirectory;
 import io.sigmaquant.controller.data.InputBatches;
+import io.sigmaquant.controller.progress.ProgressReporter;
 import io.sigmaquant.controller.quant.ActivationCalibrator;
 import io.sigmaquant.controller.quant.ActivationType;
 import io.sigmaquant.controller.quant.BitConfig;
@@ -84,7 +85,8 @@ final class QuantizeCommand implements Callable<Integer> {
                 : data.batches(loaded.model(), a.input(), DataDirectory.Split.CALIB,
                         ActivationCalibrator.DEFAULT_IMAGES);
         int target = opset != null ? opset : a.opset();
-        QuantizedModel q = QdqExporter.export(a, perLayer, new ExportOptions(acts, target, threads), calibration);
+        QuantizedModel q = QdqExporter.export(a, perLayer, new ExportOptions(acts, target, threads), calibration, null,
+                ProgressReporter.forCommandLine(json, spec.commandLine().getErr()), "quantize " + model.getFileName());
         long fileBytes = q.write(out);
         String meaning = "packed = weights at their bitwidth + one float32 scale per output channel + float32 biases";
         var w = spec.commandLine().getOut();

@@ -65,7 +65,7 @@ final class SensitivityCommand implements Callable<Integer> {
         ModelLoading loaded = ModelLoading.load(model);
         long start = System.nanoTime();
         SensitivityTable t = sensitivity.table(loaded, data, sorted, threads,
-                ProgressReporter.forCommandLine(json, System.err));
+                ProgressReporter.forCommandLine(json, spec.commandLine().getErr()));
         double elapsedMs = (System.nanoTime() - start) / 1e6;
         List<LayerView> views = new ArrayList<>();
         for (int l = 0; l < t.layers().size(); l++) {

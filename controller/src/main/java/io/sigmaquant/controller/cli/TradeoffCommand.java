@@ -12,6 +12,7 @@ import io.sigmaquant.controller.data.DataDirectory;
 import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.controller.planning.AccuracyCheck;
 import io.sigmaquant.controller.planning.ProblemBuilder;
+import io.sigmaquant.controller.progress.ProgressReporter;
 import io.sigmaquant.controller.quant.ExportOptions;
 import io.sigmaquant.controller.sensitivity.SensitivityTable;
 import io.sigmaquant.profiles.DeviceProfile;
@@ -77,14 +78,16 @@ final class TradeoffCommand implements Callable<Integer> {
         DeviceProfile device = DeviceProfiles.load(profile);
         ModelLoading loaded = ModelLoading.load(model);
         List<Integer> allowed = List.copyOf(device.allowedBits());
-        SensitivityTable table = sensitivity.table(loaded, data, allowed.stream().filter(b -> b != 32).toList(), threads);
+        ProgressReporter progress = ProgressReporter.forCommandLine(json, spec.commandLine().getErr());
+        SensitivityTable table = sensitivity.table(loaded, data, allowed.stream().filter(b -> b != 32).toList(), threads,
+                progress);
         AllocationProblem open = ProblemBuilder.build(loaded.analysis(), new PriorCostModel(device, SizeBasis.PACKED),
                 table, allowed, Budgets.none());
         var eval = data.batches(loaded.model(), loaded.analysis().input(), DataDirectory.Split.EVAL, 0);
         AccuracyCheck check = new AccuracyCheck(loaded.analysis(), new ExportOptions(null, loaded.analysis().opset(),
                 threads), null, eval);
-        TradeoffBenchmark.Result result = TradeoffBenchmark.run(open, check, timeLimit);
         String name = model.getFileName().toString();
+        TradeoffBenchmark.Result result = TradeoffBenchmark.run(open, check, timeLimit, progress, "tradeoff " + name);
         if (svg != null) {
             AtomicFile.write(svg, chart(name, result.points(), check.fp32Top1()).getBytes(StandardCharsets.UTF_8));
         }

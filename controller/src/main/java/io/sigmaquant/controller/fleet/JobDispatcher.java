@@ -1,6 +1,8 @@
 package io.sigmaquant.controller.fleet;
 
 import io.sigmaquant.controller.limits.TokenBuckets;
+import io.sigmaquant.controller.progress.Progress;
+import io.sigmaquant.controller.progress.ProgressReporter;
 import io.sigmaquant.protocol.Messages;
 import io.sigmaquant.protocol.message.CancelJob;
 import io.sigmaquant.protocol.message.JobAccepted;
@@ -101,6 +103,7 @@ public final class JobDispatcher implements Dispatcher {
     /** Store look-ups for replies of attempts not known here, per agent: 20 a second after a burst of 200. */
     private final TokenBuckets lookups;
     private final DispatchListener listener;
+    private final DispatchWaits waits = new DispatchWaits();
     /** The monotonic clock the listener's durations are read on. */
     private final LongSupplier nanoTime;
 
@@ -289,6 +292,11 @@ public final class JobDispatcher implements Dispatcher {
         }
     }
 
+    /** Where each attempt's waits for an agent and for its result are reported from now on (the CLI's terminal). */
+    public void reportWaitsTo(ProgressReporter reporter) {
+        waits.reportTo(reporter);
+    }
+
     /** The job ids of the attempts waiting for a reply here: what to ask the {@link ReplyRelay} about. */
     public Set<String> waitingJobIds() {
         Set<String> ids = new HashSet<>();
@@ -304,8 +312,9 @@ public final class JobDispatcher implements Dispatcher {
         for (int attempt = 1; attempt <= policy.maxAttempts(); attempt++) {
             long queued = nanoTime.getAsLong();
             String agent;
-            try {
+            try (Progress waiting = waits.forAgent(deviceClass, job, attempt, policy.maxAttempts())) {
                 agent = agents.pick(deviceClass, job.correlationId(), failedOn, policy.waitForAgent());
+                waiting.advance(1);
             } finally {
                 listener.waitedForAgent(nanoTime.getAsLong() - queued); // a wait that found none counts too
             }
@@ -330,7 +339,11 @@ public final class JobDispatcher implements Dispatcher {
                 sent.publishedAt().set(nanoTime.getAsLong());
                 publisher.publish(agent, a);
                 listener.dispatched(agent);
-                Arrived reply = sent.reply().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+                Arrived reply;
+                try (Progress waiting = waits.forResult(agent, a, attempt, policy.maxAttempts())) {
+                    reply = sent.reply().get(lease.toMillis(), TimeUnit.MILLISECONDS);
+                    waiting.advance(1);
+                }
                 Message m = reply.message();
                 done = true;
                 if (m instanceof JobResult r) {

@@ -1,6 +1,6 @@
 package io.sigmaquant.controller.progress;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** Starts a {@link Progress} for each long step; chosen once by whoever owns the terminal (the CLI). */
 @FunctionalInterface
@@ -9,17 +9,23 @@ public interface ProgressReporter {
     ProgressReporter NONE = (task, total) -> Progress.NONE;
 
     /**
+     * The total of a wait (for an agent, for a measurement): it has no units, shows how long it has lasted, and
+     * counts as finished once {@link Progress#advance} is called before it closes.
+     */
+    long UNKNOWN_TOTAL = -1;
+
+    /**
      * @param task  what runs, in a few words ("sensitivity resnet18.onnx")
-     * @param total units of work the step will {@link Progress#advance} through
+     * @param total units of work the step will {@link Progress#advance} through, or {@link #UNKNOWN_TOTAL}
      */
     Progress start(String task, long total);
 
     /**
-     * A bar on {@code err} when the command's output goes to a terminal and is not JSON, else plain lines
-     * on {@code err}, so that piped or JSON output stays clean.
+     * A bar on the process's standard error when the command runs on a terminal and does not print JSON, else
+     * plain lines on {@code err} (the command's error stream), so that piped or JSON output stays clean.
      */
-    static ProgressReporter forCommandLine(boolean json, PrintStream err) {
+    static ProgressReporter forCommandLine(boolean json, PrintWriter err) {
         boolean terminal = System.console() != null;
-        return terminal && !json ? new TerminalProgressBar(err) : new ProgressLines(err);
+        return terminal && !json ? new TerminalProgressBar(System.err) : new ProgressLines(err);
     }
 }

@@ -7,7 +7,10 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar redrawn in place on a terminal (me.tongfei:progressbar), with elapsed time and ETA. */
+/**
+ * A progress bar redrawn in place on a terminal (me.tongfei:progressbar), with elapsed time and ETA; a wait
+ * ({@link ProgressReporter#UNKNOWN_TOTAL}) is an indeterminate bar with its elapsed time.
+ */
 final class TerminalProgressBar implements ProgressReporter {
     /** Redraws per second that a 2-core machine does not notice. */
     private static final Duration REFRESH = Duration.ofMillis(250);
@@ -26,7 +29,9 @@ final class TerminalProgressBar implements ProgressReporter {
         return new Progress() {
             @Override
             public void advance(long steps) {
-                bar.stepBy(steps);
+                if (total != UNKNOWN_TOTAL) {
+                    bar.stepBy(steps); // a wait's bar shows only its elapsed time, not a count with no total
+                }
             }
 
             @Override

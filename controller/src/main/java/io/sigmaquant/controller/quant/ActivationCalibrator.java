@@ -8,6 +8,8 @@ import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.analysis.ModelInput;
 import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.runtime.OrtModels;
+import io.sigmaquant.controller.progress.Progress;
+import io.sigmaquant.controller.progress.ProgressReporter;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +34,12 @@ public final class ActivationCalibrator {
 
     public static Map<String, Range> ranges(ModelProto model, ModelInput input, InputBatches calibration,
                                             Set<String> tensors, int threads) {
+        return ranges(model, input, calibration, tensors, threads, ProgressReporter.NONE, "calibration");
+    }
+
+    /** As {@link #ranges(ModelProto, ModelInput, InputBatches, Set, int)}, reporting the images run as {@code task}. */
+    public static Map<String, Range> ranges(ModelProto model, ModelInput input, InputBatches calibration,
+                                            Set<String> tensors, int threads, ProgressReporter reporter, String task) {
         if (tensors.isEmpty()) {
             return Map.of(); // an all-float configuration has nothing to calibrate
         }
@@ -39,8 +47,10 @@ public final class ActivationCalibrator {
         tensors.forEach(t -> acc.put(t, new float[] {0f, 0f}));
         ModelProto probe = OrtModels.exposeTensors(model, tensors);
         int batch = input.dynamicBatch() ? BATCH : (int) input.shape()[0];
+        int images = input.dynamicBatch() ? calibration.count() : calibration.count() / batch * batch;
         try (OrtSession.SessionOptions opts = OrtModels.options(threads);
-             OrtSession session = OrtModels.open(probe, opts)) {
+             OrtSession session = OrtModels.open(probe, opts);
+             Progress progress = reporter.start(task, images)) {
             for (int from = 0; from < calibration.count(); from += batch) {
                 int n = Math.min(batch, calibration.count() - from);
                 if (!input.dynamicBatch() && n < batch) {
@@ -59,6 +69,7 @@ public final class ActivationCalibrator {
                         }
                     }
                 }
+                progress.advance(n);
             }
         } catch (OrtException e) {
             throw new UserInputException("calibration run failed: " + OrtModels.firstLine(e.getMessage()), e);

@@ -24,16 +24,7 @@ final class OpsetUpgrade {
     }
 
     static ModelProto apply(ModelProto model, int target) {
-        int source = OnnxModels.defaultOpset(model);
-        if (target < OnnxModels.MIN_OPSET || target > OnnxModels.MAX_OPSET) {
-            throw new UserInputException("--opset " + target + " is out of range; supported: "
-                    + OnnxModels.MIN_OPSET + ".." + OnnxModels.MAX_OPSET);
-        }
-        if (target < source) {
-            throw new UserInputException("--opset " + target + " is below the model's opset " + source
-                    + "; lowering an opset is not supported");
-        }
-        checkOps(model.getGraph(), source, target);
+        check(model, target);
         ModelProto.Builder b = model.toBuilder().clearOpsetImport();
         for (OperatorSetIdProto id : model.getOpsetImportList()) {
             boolean isDefault = id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx");
@@ -44,6 +35,20 @@ final class OpsetUpgrade {
             b.setIrVersion(10);
         }
         return b.build();
+    }
+
+    /** Refuses a target {@link #apply} cannot reach: run before the export's work, so a refusal comes at once. */
+    static void check(ModelProto model, int target) {
+        int source = OnnxModels.defaultOpset(model);
+        if (target < OnnxModels.MIN_OPSET || target > OnnxModels.MAX_OPSET) {
+            throw new UserInputException("--opset " + target + " is out of range; supported: "
+                    + OnnxModels.MIN_OPSET + ".." + OnnxModels.MAX_OPSET);
+        }
+        if (target < source) {
+            throw new UserInputException("--opset " + target + " is below the model's opset " + source
+                    + "; lowering an opset is not supported");
+        }
+        checkOps(model.getGraph(), source, target);
     }
 
     private static void checkOps(GraphProto graph, int source, int target) {

@@ -12,6 +12,8 @@ import io.sigmaquant.controller.data.InputBatches;
 import io.sigmaquant.controller.model.ConstantResolver;
 import io.sigmaquant.controller.model.GraphEdit;
 import io.sigmaquant.controller.model.Tensors;
+import io.sigmaquant.controller.progress.Progress;
+import io.sigmaquant.controller.progress.ProgressReporter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -44,14 +46,30 @@ public final class QdqExporter {
      */
     public static QuantizedModel export(ModelAnalysis analysis, Map<String, Integer> bits, ExportOptions options,
                                         InputBatches calibration, ActivationRanges ranges) {
+        return export(analysis, bits, options, calibration, ranges, ProgressReporter.NONE, "export");
+    }
+
+    /**
+     * As {@link #export(ModelAnalysis, Map, ExportOptions, InputBatches, ActivationRanges)}, reporting the
+     * calibration images run (as "{@code task} calibration") and each layer whose weights are quantized (as
+     * {@code task}).
+     */
+    public static QuantizedModel export(ModelAnalysis analysis, Map<String, Integer> bits, ExportOptions options,
+                                        InputBatches calibration, ActivationRanges ranges, ProgressReporter reporter,
+                                        String task) {
+        OpsetUpgrade.check(analysis.folded(), options.opset());
         GraphProto graph = analysis.folded().getGraph();
         List<Layer> integerLayers = analysis.layers().stream()
                 .filter(l -> bits.get(l.name()) != BitConfig.FLOAT).toList();
         Map<String, ActivationType.Params> activationParams = options.quantizeActivations()
-                ? calibrate(analysis, integerLayers, options, calibration, ranges) : Map.of();
+                ? calibrate(analysis, integerLayers, options, calibration, ranges, reporter, task + " calibration")
+                : Map.of();
         Rewrite rewrite = new Rewrite(graph, options);
-        for (Layer l : integerLayers) {
-            rewrite.quantizeWeights(l, bits.get(l.name()), activationParams);
+        try (Progress progress = reporter.start(task, integerLayers.size())) {
+            for (Layer l : integerLayers) {
+                rewrite.quantizeWeights(l, bits.get(l.name()), activationParams);
+                progress.advance(1);
+            }
         }
         activationParams.forEach(rewrite::quantizeActivation);
         ModelProto model = analysis.folded().toBuilder().setGraph(GraphEdit.pruneUnused(rewrite.build())).build();
@@ -62,14 +80,15 @@ public final class QdqExporter {
 
     private static Map<String, ActivationType.Params> calibrate(ModelAnalysis analysis, List<Layer> layers,
                                                                 ExportOptions options, InputBatches calibration,
-                                                                ActivationRanges known) {
+                                                                ActivationRanges known, ProgressReporter reporter,
+                                                                String task) {
         if (calibration == null) {
             throw new IllegalArgumentException("integer activations need calibration data");
         }
         Set<String> tensors = ActivationSites.choose(analysis.folded().getGraph(), layers);
         Map<String, ActivationCalibrator.Range> ranges = known != null ? known.of(tensors)
                 : ActivationCalibrator.ranges(analysis.folded(), analysis.input(), calibration, tensors,
-                options.threads());
+                options.threads(), reporter, task);
         Map<String, ActivationType.Params> params = new HashMap<>();
         ranges.forEach((t, r) -> params.put(t, options.activations().params(r.min(), r.max())));
         return params;

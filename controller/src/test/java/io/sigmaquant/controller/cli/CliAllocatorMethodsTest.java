@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.controller.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +73,7 @@ class CliAllocatorMethodsTest {
 
     @Test
     void tradeoff_digits_reportsEveryMethodAndTheSizeAtEqualAccuracy() throws Exception {
+        // when stderr is not a terminal, progress is plain lines there; stdout stays one JSON document
         CliRun run = CliRun.of("tradeoff", DIGITS.resolve("digits.onnx"), "--profile", "raspberry-pi-4", "--data",
                 DIGITS, "--cache-dir", CACHE, "--json");
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -88,5 +90,9 @@ class CliAllocatorMethodsTest {
         assertThat(equal.get("sigmaquantTop1").asDouble()).isGreaterThanOrEqualTo(floor);
         assertThat(equal.get("uniformTop1").asDouble()).isGreaterThanOrEqualTo(floor);
         assertThat(equal.get("sigmaquantBytes").asDouble()).isLessThanOrEqualTo(equal.get("uniformBytes").asDouble());
+        // 6 levels × 4 methods, and the search for the size at equal accuracy
+        List<String> progress = run.err().lines().filter(l -> l.startsWith("tradeoff digits.onnx: ")).toList();
+        assertThat(progress).hasSizeBetween(2, 11);
+        assertThat(progress.get(progress.size() - 1)).matches("tradeoff digits.onnx: 25/25 \\(\\d+ s\\) done");
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.controller.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,12 +56,29 @@ class CliCommandsTest {
         assertThat(report.get("bits").get("/layer1/conv1/Conv").asInt()).isEqualTo(6);
         assertThat(report.get("fileBytes").asLong()).isEqualTo(Files.size(out));
         assertThat(report.get("packedBytes").asLong()).isLessThan(report.get("fileBytes").asLong());
+        // the progress is on stderr, a line per tenth of the 10 layers at most, then the end
+        List<String> progress = q.err().lines().filter(l -> l.startsWith("quantize ")).toList();
+        assertThat(progress).hasSizeBetween(1, 10);
+        assertThat(progress.get(progress.size() - 1)).matches("quantize \\S+: 10/10 \\(\\d+ s\\) done");
 
         CliRun e = CliRun.of("evaluate", out, "--data", Fixtures.data(), "--json");
         assertThat(e.exitCode()).as(e.err()).isZero();
         JsonNode eval = JSON.readTree(e.out());
         assertThat(eval.get("samples").asInt()).isEqualTo(2000);
         assertThat(eval.get("top1").asDouble()).isBetween(80.0, 100.0);
+    }
+
+    @Test
+    void quantize_int8Json_reportsCalibrationThenLayersOnStderr() throws Exception {
+        CliRun q = CliRun.of("quantize", Fixtures.model("resnet"), "--uniform", 8, "--activations", "int8", "--data",
+                Fixtures.data(), "--out", tmp.resolve("q8.onnx"), "--json");
+
+        assertThat(q.exitCode()).as(q.err()).isZero();
+        assertThat(JSON.readTree(q.out()).get("activations").asText()).isIn("uint8", "int8");
+        List<String> lines = q.err().lines().toList();
+        assertThat(lines).filteredOn(l -> l.startsWith("quantize resnet.onnx calibration: ")).last().asString()
+                .matches("quantize resnet.onnx calibration: (\\d+)/\\1 \\(\\d+ s\\) done");
+        assertThat(lines.get(lines.size() - 1)).matches("quantize resnet.onnx: 10/10 \\(\\d+ s\\) done");
     }
 
     @Test

@@ -69,10 +69,22 @@ class ClosedLoopIT {
                 "--tolerance", "0.3", "--max-iterations", "3", "--runs", "20", "--min-duration-ms", "300", "--threads", "1",
                 "--data", Fixtures.data(), "--cache-dir", "target/sensitivity-cache", "--out", out);
         assertThat(r.exitCode()).as(r.err()).isIn(0, 3);
+        // stderr is not a terminal here: each job's waits are plain lines there, each ending done
+        List<String> err = r.err().lines().toList();
+        assertThat(err).anyMatch(l -> l.matches("agent of x86-64-generic for job \\S+ \\(attempt 1 of \\d+\\): "
+                + "waited \\(\\d+ s\\) done"));
+        assertThat(err).anyMatch(l -> l.matches("measurement of job \\S+ on agent-[ab] \\(attempt 1 of \\d+\\): "
+                + "waited \\(\\d+ s\\) done"));
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertThat(report.get("reason").asText()).isNotBlank();
         JsonNode iterations = report.get("iterations");
         assertThat(iterations.size()).isGreaterThanOrEqualTo(4);
+        long chosen = 0;
+        for (JsonNode it : iterations) {
+            chosen += IterationKind.fromWire(it.get("kind").asText()).chosenByTheLoop() ? 1 : 0;
+        }
+        assertThat(err).filteredOn(l -> l.contains(", iteration ")).hasSize((int) chosen)
+                .allMatch(l -> l.matches(".*, iteration [1-3] of 3$"));
         for (JsonNode it : iterations) {
             double median = it.get("correctedMs").asDouble();
             assertThat(it.get("ciLowMs").asDouble()).as("interval of " + it).isLessThanOrEqualTo(median);
