@@ -86,5 +86,33 @@ const SqCharts = (() => {
     return o;
   }
 
-  return { convergence, bits, calibration };
+  /**
+   * Kernel time on the board per operator kind (profile.json), the float model beside the last iteration, as
+   * stacked horizontal bars; without a profile the title says why nothing is drawn.
+   */
+  function profile(p) {
+    const o = base("Time on the board by operator kind");
+    const sides = [["float", p && p.floatModel], ["last", p && p.candidate]].filter(([, s]) => s && s.nodes > 0)
+      .map(([who, s]) => ({ label: (who === "float" ? "float" : s.kind) + " (iteration " + s.iteration + ")", ...s }));
+    if (!sides.length) {
+      o.title.subtext = p && (p.floatModel || p.candidate) ? "the agent returned no per-node profile"
+        : "no profile yet: it comes with the run's first measurement";
+      return o;
+    }
+    const ops = [];
+    sides.forEach(s => Object.keys(s.msByOp).forEach(op => ops.includes(op) || ops.push(op)));
+    if (sides.some(s => s.simulated)) { // a simulated agent profiles layers by the runtime format of its cost model
+      o.title.subtext = "simulated agent: per-layer time from its cost model, by runtime format";
+    }
+    o.tooltip = { trigger: "axis", axisPointer: { type: "shadow" } };
+    o.legend = { top: 44, type: "scroll" };
+    o.grid.top = 80;
+    o.xAxis = { type: "value", name: "ms (one profiled run)", nameLocation: "middle", nameGap: 25 };
+    o.yAxis = { type: "category", data: sides.map(s => s.label), inverse: true };
+    o.series = ops.map(op => ({ name: op, type: "bar", stack: "time",
+      data: sides.map(s => s.msByOp[op] == null ? 0 : s.msByOp[op]) }));
+    return o;
+  }
+
+  return { convergence, bits, calibration, profile };
 })();

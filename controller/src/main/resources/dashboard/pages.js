@@ -45,16 +45,17 @@ function runsPage() {
 }
 
 function runPage(id) {
-  const state = { run: null, iterations: [], layers: null, resultsReady: false, heldOut: [] };
+  const state = { run: null, iterations: [], layers: null, resultsReady: false, heldOut: [], profile: null };
   const head = el("h2"), info = el("p", { class: "muted" }), links = el("p");
-  const boxes = ["convergence", "calibration", "bits"].map(name => el("div", { class: name === "bits" ? "chart wide"
-    : "chart", id: "chart-" + name }));
+  const boxes = ["convergence", "calibration", "bits", "profile"].map(name => el("div", { class: name === "bits"
+    ? "chart wide" : "chart", id: "chart-" + name }));
   const rows = el("tbody");
   page.append(head, info, links, el("div", { class: "charts" }, ...boxes),
     el("h2", {}, "Iterations"), el("table", {}, el("thead", {}, el("tr", {}, ...["#", "kind", "agent", "predicted ms",
       "measured ms", "95 % interval ms", "verdict"].map(h => el("th", {}, h)))), rows));
-  const [convergence, calibration, bits] = boxes.map(b => echarts.init(b));
-  const resize = () => [convergence, bits, calibration].forEach(c => c.resize());
+  const charts = boxes.map(b => echarts.init(b));
+  const [convergence, calibration, bits, profile] = charts;
+  const resize = () => charts.forEach(c => c.resize());
   window.addEventListener("resize", resize);
 
   function render() {
@@ -64,7 +65,8 @@ function runPage(id) {
     info.replaceChildren(r.model + " on " + r.deviceClass + " · budgets " + JSON.stringify(r.budgets)
       + (r.reason ? " · " + r.reason : ""));
     const files = { "report-html": "report.html", report: "report.json", model: "model.onnx",
-      "cost-model": "cost-model.json", layers: "layers.json" };
+      "cost-model": "cost-model.json", layers: "layers.json",
+      profile: "profile.json" };
     links.replaceChildren(...(state.resultsReady ? Object.keys(files) : [])
       .flatMap(f => [download("/api/runs/" + id + "/" + f, files[f]), " "]));
     convergence.setOption(SqCharts.convergence(r, its), true);
@@ -72,6 +74,7 @@ function runPage(id) {
     bits.setOption(SqCharts.bits(state.layers, last ? last.bits : {}, last ? "Bits per layer (iteration "
       + last.index + ")" : "Bits per layer"), true);
     calibration.setOption(SqCharts.calibration(its, state.heldOut), true);
+    profile.setOption(SqCharts.profile(state.profile), true);
     if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart"); // time to first chart
     rows.replaceChildren(...its.map(it => el("tr", {}, el("td", { class: "num" }, it.index), el("td", {}, it.kind),
       el("td", {}, it.agentId), el("td", { class: "num" }, fmt(it.predictedMs, 4)),
@@ -92,10 +95,15 @@ function runPage(id) {
     if (r.ok) state.layers = await r.json(); // 409 until the run has computed its sensitivity
   }
 
+  async function loadProfile() {
+    const r = await Api.request("/api/runs/" + id + "/profile");
+    if (r.ok) state.profile = await r.json(); // 409 until the run's first iteration
+  }
+
   async function load() {
     const s = await Api.json("/api/runs/" + id);
     Object.assign(state, { run: s.run, iterations: s.iterations, resultsReady: s.resultsReady });
-    await loadLayers();
+    await Promise.all([loadLayers(), loadProfile()]);
     if (s.resultsReady && !state.heldOut.length) { // the held-out benchmark, when the run asked for one
       const b = await Api.request("/api/runs/" + id + "/benchmark");
       if (b.ok) state.heldOut = (await b.json()).heldOut || [];
@@ -113,13 +121,13 @@ function runPage(id) {
           state.iterations.push(data.iteration);
           state.iterations.sort((a, b) => a.index - b.index);
         }
-        await loadLayers();
+        await Promise.all([loadLayers(), loadProfile()]);
         render();
       }
     },
     dispose: () => {
       window.removeEventListener("resize", resize);
-      [convergence, bits, calibration].forEach(c => c.dispose());
+      charts.forEach(c => c.dispose());
     }
   };
 }
