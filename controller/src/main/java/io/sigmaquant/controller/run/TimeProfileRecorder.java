@@ -39,11 +39,12 @@ final class TimeProfileRecorder implements LoopRecorder {
 
     @Override
     public void iteration(LoopIteration it, String jobId, int attempt) {
-        next.iteration(it, jobId, attempt);
+        // written before the iteration is passed on: the dashboard rereads the profile when the iteration's event comes
         if (lastResult != null && lastResult.jobId().equals(jobId) && lastResult.attempt() == attempt) {
             profile = profile.with(it.index(), it.kind(), it.bits(), lastResult);
             JsonFiles.write(file, profile);
         }
+        next.iteration(it, jobId, attempt);
     }
 
     @Override
