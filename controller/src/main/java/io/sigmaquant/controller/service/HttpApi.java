@@ -82,6 +82,10 @@ public final class HttpApi {
         router.get("/api/agents").handler(ctx -> json(ctx, 200, fleet.all()));
         router.get("/api/events").handler(new LiveEvents(vertx).listenTo(runs.store(), fleet));
         router.get("/api/device-classes").handler(ctx -> json(ctx, 200, DeviceProfiles.BUNDLED));
+        // the fleet page's: what each agent holds, and each class's calibration
+        router.get("/api/agents/attempts").handler(ctx -> blocking(ctx, 200, () -> runs.store().dispatches().outstanding()));
+        router.get("/api/device-classes/cost-models").handler(ctx -> blocking(ctx, 200,
+                () -> runs.store().costModels().latestPerClass()));
         // a route of its own: Vert.x wants the body handler first on a route
         if (options.limitsSubmissions()) {
             router.post("/api/runs").handler(new SubmissionRateLimit(options.submissionsPerMinute(),

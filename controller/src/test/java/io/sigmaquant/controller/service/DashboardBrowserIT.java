@@ -143,6 +143,18 @@ class DashboardBrowserIT {
                 // the fleet: the agent online, then offline once its process is killed (its Last Will)
                 browser.get(serve.url() + "/#/fleet");
                 wait.until(b -> state(b, "dash-1").equals("online"));
+                // the class's calibration: the cost model the run fitted, as GET .../cost-models gives it
+                JsonNode model = null;
+                for (JsonNode m : JSON.readTree(get(serve, "/api/device-classes/cost-models"))) {
+                    model = m.get("deviceClass").asText().equals(CLASS) ? m : model;
+                }
+                assertThat(model).as("the cost model of " + CLASS).isNotNull();
+                assertThat(model.get("runId").asText()).isEqualTo(id);
+                String line = wait.until(b -> shown(b, "p.cost-model[data-class='" + CLASS + "']")).getText();
+                assertThat(line).startsWith("Cost model v" + model.get("version").asInt() + " from run "
+                        + id.substring(0, 8)).contains(model.get("model").get("latencyFits").fieldNames().next() + " ");
+                assertThat(browser.findElement(By.cssSelector("tr[data-agent='dash-1'] td.measuring")).getText())
+                        .as("the run has ended: nothing is out").isEmpty();
                 agent.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
                 wait.until(b -> state(b, "dash-1").equals("offline"));
                 screenshot(browser, screenshots.resolve("dashboard-fleet.png"));
