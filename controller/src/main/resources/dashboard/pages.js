@@ -47,14 +47,14 @@ function runsPage() {
 function runPage(id) {
   const state = { run: null, iterations: [], layers: null, resultsReady: false, heldOut: [], profile: null };
   const head = el("h2"), info = el("p", { class: "muted" }), links = el("p");
-  const boxes = ["convergence", "calibration", "bits", "profile"].map(name => el("div", { class: name === "bits"
-    ? "chart wide" : "chart", id: "chart-" + name }));
+  const boxes = ["convergence", "calibration", "bits", "layer-times", "profile"].map(name => el("div", {
+    class: name === "convergence" || name === "calibration" ? "chart" : "chart wide", id: "chart-" + name }));
   const rows = el("tbody");
   page.append(head, info, links, el("div", { class: "charts" }, ...boxes),
     el("h2", {}, "Iterations"), el("table", {}, el("thead", {}, el("tr", {}, ...["#", "kind", "agent", "predicted ms",
       "measured ms", "95 % interval ms", "verdict"].map(h => el("th", {}, h)))), rows));
   const charts = boxes.map(b => echarts.init(b));
-  const [convergence, calibration, bits, profile] = charts;
+  const [convergence, calibration, bits, layerTimes, profile] = charts;
   const resize = () => charts.forEach(c => c.resize());
   window.addEventListener("resize", resize);
 
@@ -74,6 +74,7 @@ function runPage(id) {
     bits.setOption(SqCharts.bits(state.layers, last ? last.bits : {}, last ? "Bits per layer (iteration "
       + last.index + ")" : "Bits per layer"), true);
     calibration.setOption(SqCharts.calibration(its, state.heldOut), true);
+    layerTimes.setOption(SqCharts.layerTimes(state.profile, state.layers), true);
     profile.setOption(SqCharts.profile(state.profile), true);
     if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart"); // time to first chart
     rows.replaceChildren(...its.map(it => el("tr", {}, el("td", { class: "num" }, it.index), el("td", {}, it.kind),

@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.run;
 
 import io.sigmaquant.controller.calibration.CalibratedCostModel;
+import io.sigmaquant.controller.calibration.NodeAttribution;
 import io.sigmaquant.controller.files.JsonFiles;
 import io.sigmaquant.controller.fleet.Dispatcher;
 import io.sigmaquant.controller.loop.LoopIteration;
@@ -20,6 +21,9 @@ final class TimeProfileRecorder implements LoopRecorder {
     private TimeProfile profile;
     /** The result last measured: the loop records a measurement, then the iteration it makes of it. */
     private JobResult lastResult;
+    /** The last iteration's index and attribution, told just before the iteration. */
+    private int attributedIndex;
+    private NodeAttribution.Attribution attribution;
 
     TimeProfileRecorder(LoopRecorder next, Path outDir, TimeProfile earlier) {
         this.next = next;
@@ -38,10 +42,18 @@ final class TimeProfileRecorder implements LoopRecorder {
     }
 
     @Override
+    public void attributed(int index, NodeAttribution.Attribution attribution) {
+        next.attributed(index, attribution);
+        this.attributedIndex = index;
+        this.attribution = attribution;
+    }
+
+    @Override
     public void iteration(LoopIteration it, String jobId, int attempt) {
         // written before the iteration is passed on: the dashboard rereads the profile when the iteration's event comes
         if (lastResult != null && lastResult.jobId().equals(jobId) && lastResult.attempt() == attempt) {
-            profile = profile.with(it.index(), it.kind(), it.bits(), lastResult);
+            profile = profile.with(it.index(), it.kind(), it.bits(), lastResult,
+                    attributedIndex == it.index() ? attribution : null);
             JsonFiles.write(file, profile);
         }
         next.iteration(it, jobId, attempt);

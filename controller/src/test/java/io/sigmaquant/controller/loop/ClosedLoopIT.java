@@ -95,6 +95,7 @@ class ClosedLoopIT {
         JsonNode profile = new ObjectMapper().readTree(out.resolve("profile.json").toFile());
         assertThat(profile.get("floatModel").get("simulated").asBoolean()).isFalse();
         assertThat(profile.get("floatModel").get("msByOp").size()).isPositive();
+        assertThat(profile.get("floatModel").get("msByLayer").size()).as("charged to layers").isPositive();
         assertThat(profile.get("candidate").get("iteration").asInt()).isEqualTo(iterations.size());
         assertThat(profile.get("candidate").get("totalMs").asDouble()).isPositive();
         // the controller process is gone; what it measured is in the store (an H2 file in --out)

@@ -32,7 +32,7 @@ class ReportHtmlTest {
                 new LayerSummary("b", "Gemm", 10, 0.2, Map.of("4", 0.3)));
 
         TimeProfile profile = new TimeProfile(new TimeProfile.Side(1, IterationKind.CALIBRATION, true, 2, 2.0,
-                Map.of("fp32", 2.0)), null);
+                Map.of("fp32", 2.0), Map.of("a", 1.5, "b", 0.5), 0.0), null);
 
         String html = ReportHtml.render(report, Map.of("latency", 1.5), layers, List.of(Map.of("predictedMs", 1.2)),
                 profile);
@@ -48,7 +48,7 @@ class ReportHtmlTest {
         assertThat(inlined.get("profile").get("floatModel").get("msByOp").get("fp32").asDouble()).isEqualTo(2.0);
         assertThat(inlined.get("profile").get("candidate").isNull()).isTrue();
         assertThat(html).contains("SqCharts.convergence(", "SqCharts.bits(", "SqCharts.calibration(",
-                "SqCharts.profile(",
+                "SqCharts.profile(", "SqCharts.layerTimes(",
                 "const SqCharts", "echarts");
         assertThat(html).doesNotContainPattern("<script[^>]* src=").doesNotContainPattern("<link[^>]* href=");
         // every script element closes where it should: the report's own "</script>" was escaped

@@ -3,6 +3,7 @@ package io.sigmaquant.controller.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import io.sigmaquant.controller.calibration.NodeAttribution;
 import io.sigmaquant.controller.loop.IterationKind;
 import io.sigmaquant.controller.loop.PastMeasurement;
 import io.sigmaquant.protocol.Messages;
@@ -23,13 +24,27 @@ class TimeProfileTest {
                 new JobResult.NodeTime("q1", "DequantizeLinear", "CPU", 200),
                 new JobResult.NodeTime("c2", "Conv", "CPU", 500), new JobResult.NodeTime("x", null, "CPU", 100));
 
-        TimeProfile.Side side = TimeProfile.Side.of(3, IterationKind.CANDIDATE, r);
+        TimeProfile.Side side = TimeProfile.Side.of(3, IterationKind.CANDIDATE, r, null);
 
         assertThat(side.msByOp()).containsExactly(Map.entry("Conv", 2.0), Map.entry("DequantizeLinear", 0.2),
                 Map.entry("?", 0.1));
         assertThat(side.totalMs()).isEqualTo(2.3, offset(1e-9));
         assertThat(side.nodes()).isEqualTo(4);
         assertThat(side.iteration()).isEqualTo(3);
+        assertThat(side.msByLayer()).isEmpty();
+        assertThat(side.otherMs()).isNull();
+    }
+
+    /** Verifies that an attribution's per-layer and unattributed time are kept in ms. */
+    @Test
+    void sideOf_attributed_keepsTimePerLayerAndTheRest() {
+        JobResult r = result(false, new JobResult.NodeTime("c1", "Conv", "CPU", 1500));
+        NodeAttribution.Attribution a = new NodeAttribution.Attribution(Map.of("/stem/Conv", 1200.0), 300);
+
+        TimeProfile.Side side = TimeProfile.Side.of(1, IterationKind.CALIBRATION, r, a);
+
+        assertThat(side.msByLayer()).containsExactly(Map.entry("/stem/Conv", 1.2));
+        assertThat(side.otherMs()).isEqualTo(0.3, offset(1e-12));
     }
 
     /**
@@ -41,10 +56,10 @@ class TimeProfileTest {
         JobResult floatRun = result(false, new JobResult.NodeTime("a", "Conv", "CPU", 4000));
         JobResult quantized = result(false, new JobResult.NodeTime("a", "QLinearConv", "CPU", 1000));
 
-        TimeProfile p = TimeProfile.NONE.with(1, IterationKind.CALIBRATION, FLOAT, floatRun)
-                .with(2, IterationKind.CALIBRATION, FLOAT, quantized)
-                .with(3, IterationKind.CANDIDATE, MIXED, quantized)
-                .with(4, IterationKind.HELD_OUT, MIXED, floatRun);
+        TimeProfile p = TimeProfile.NONE.with(1, IterationKind.CALIBRATION, FLOAT, floatRun, null)
+                .with(2, IterationKind.CALIBRATION, FLOAT, quantized, null)
+                .with(3, IterationKind.CANDIDATE, MIXED, quantized, null)
+                .with(4, IterationKind.HELD_OUT, MIXED, floatRun, null);
 
         assertThat(p.floatModel().iteration()).isEqualTo(1);
         assertThat(p.floatModel().msByOp()).containsExactly(Map.entry("Conv", 4.0));
@@ -73,7 +88,7 @@ class TimeProfileTest {
     /** Verifies that a result without node times gives a side with no nodes rather than no side. */
     @Test
     void sideOf_noNodes_isAnEmptySide() {
-        TimeProfile.Side side = TimeProfile.Side.of(1, IterationKind.CALIBRATION, result(false));
+        TimeProfile.Side side = TimeProfile.Side.of(1, IterationKind.CALIBRATION, result(false), null);
 
         assertThat(side.nodes()).isZero();
         assertThat(side.msByOp()).isEmpty();

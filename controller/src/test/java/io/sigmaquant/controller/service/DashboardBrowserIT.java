@@ -165,8 +165,8 @@ class DashboardBrowserIT {
     }
 
     /**
-     * The profile chart holds the float model's and the last iteration's time per operator kind as the API gives
-     * them; the simulated agent's kinds are its runtime formats.
+     * The profile charts hold the float model's and the last iteration's time per operator kind and per layer as
+     * the API gives them; the simulated agent's kinds are its runtime formats.
      */
     private static void assertProfileDrawn(WebDriver browser, JsonNode profile) {
         List<JsonNode> sides = List.of(profile.get("floatModel"), profile.get("candidate"));
@@ -175,7 +175,18 @@ class DashboardBrowserIT {
                 sides.get(1).get("kind").asText() + " (iteration " + sides.get(1).get("iteration").asInt() + ")");
         assertThat(sides.get(0).get("simulated").asBoolean()).isTrue();
         assertThat(chartJson(browser, "chart-profile", "o.title[0].subtext").asText()).startsWith("simulated agent");
+        List<String> labels = strings(chartJson(browser, "chart-profile", "o.yAxis[0].data"));
+        List<String> layers = strings(axisData(browser, "chart-layer-times"));
+        assertThat(layers).endsWith("(no layer)");
         for (int i = 0; i < sides.size(); i++) {
+            // per layer: a simulated agent's nodes are the layers, so every one is charged and nothing is left over
+            JsonNode byLayer = sides.get(i).get("msByLayer");
+            List<Double> expected = new ArrayList<>();
+            layers.subList(0, layers.size() - 1).forEach(l -> expected.add(byLayer.path(l).asDouble(0)));
+            expected.add(sides.get(i).get("otherMs").asDouble());
+            assertThat(numbers(seriesData(browser, "chart-layer-times", labels.get(i)))).as(labels.get(i))
+                    .isEqualTo(expected);
+            assertThat(byLayer.size()).isEqualTo(layers.size() - 1);
             JsonNode byOp = sides.get(i).get("msByOp");
             assertThat(byOp.size()).isPositive();
             for (Iterator<String> ops = byOp.fieldNames(); ops.hasNext(); ) {
