@@ -8,6 +8,8 @@ const SqCharts = (() => {
     legend: { top: 28 },
     grid: { top: 70, left: 60, right: 60, bottom: 40, containLabel: true }
   });
+  // labels without the leading slash and the operator's own name: "/layer1/conv1/Conv" is "layer1/conv1"
+  const layerLabel = { rotate: 30, fontSize: 10, formatter: n => n.replace(/^\//, "").replace(/\/[A-Za-z]+$/, "") };
   // report.json and benchmark.json write an unknown corrected latency as "NaN": then the median as measured
   const measured = it => typeof it.correctedMs === "number" ? it.correctedMs : it.measuredMs;
 
@@ -46,9 +48,7 @@ const SqCharts = (() => {
       const l = byName[n];
       return l && l.kl[String(chosen[n])] !== undefined ? l.kl[String(chosen[n])] : null;
     };
-    // labels without the leading slash and the operator's own name: "/layer1/conv1/Conv" is "layer1/conv1"
-    o.xAxis = { type: "category", data: names, axisLabel: { rotate: 30, fontSize: 10,
-      formatter: n => n.replace(/^\//, "").replace(/\/[A-Za-z]+$/, "") } };
+    o.xAxis = { type: "category", data: names, axisLabel: layerLabel };
     o.yAxis = [{ type: "value", name: "bits", min: 0, max: 32, interval: 8 },
       { type: "value", name: "σ", position: "right" },
       { type: "value", name: "KL", position: "right", offset: 50 }];
@@ -86,5 +86,57 @@ const SqCharts = (() => {
     return o;
   }
 
-  return { convergence, bits, calibration };
+  /** profile.json's float and last-iteration sides that have data, each with its label. */
+  const profileSides = (p, hasData) => [["float", p && p.floatModel], ["last", p && p.candidate]]
+    .filter(([, s]) => s && hasData(s))
+    .map(([who, s]) => ({ label: (who === "float" ? "float" : s.kind) + " (iteration " + s.iteration + ")", ...s }));
+
+  /**
+   * Kernel time on the board per operator kind (profile.json), the float model beside the last iteration, as
+   * stacked horizontal bars; without a profile the title says why nothing is drawn.
+   */
+  function profile(p) {
+    const o = base("Time on the board by operator kind");
+    const sides = profileSides(p, s => s.nodes > 0);
+    if (!sides.length) {
+      o.title.subtext = p && (p.floatModel || p.candidate) ? "the agent returned no per-node profile"
+        : "no profile yet: it comes with the run's first measurement";
+      return o;
+    }
+    const ops = [];
+    sides.forEach(s => Object.keys(s.msByOp).forEach(op => ops.includes(op) || ops.push(op)));
+    if (sides.some(s => s.simulated)) { // a simulated agent profiles layers by the runtime format of its cost model
+      o.title.subtext = "simulated agent: per-layer time from its cost model, by runtime format";
+    }
+    o.tooltip = { trigger: "axis", axisPointer: { type: "shadow" } };
+    o.legend = { top: 44, type: "scroll" };
+    o.grid.top = 80;
+    o.xAxis = { type: "value", name: "ms (one profiled run)", nameLocation: "middle", nameGap: 25 };
+    o.yAxis = { type: "category", data: sides.map(s => s.label), inverse: true };
+    o.series = ops.map(op => ({ name: op, type: "bar", stack: "time",
+      data: sides.map(s => s.msByOp[op] == null ? 0 : s.msByOp[op]) }));
+    return o;
+  }
+
+  /**
+   * Kernel time charged to each layer (profile.json's msByLayer), the float model beside the last iteration, in
+   * the model's order, and what no layer accounts for (reorders, Q/DQ) as its own bar.
+   */
+  function layerTimes(p, layers) {
+    const o = base("Time per layer on the board");
+    const sides = profileSides(p, s => s.msByLayer && Object.keys(s.msByLayer).length > 0);
+    if (!sides.length) {
+      o.title.subtext = "no node times charged to layers yet";
+      return o;
+    }
+    const names = layers && layers.length ? layers.map(l => l.name)
+      : [...new Set(sides.flatMap(s => Object.keys(s.msByLayer)))];
+    o.xAxis = { type: "category", data: [...names, "(no layer)"], axisLabel: layerLabel };
+    o.yAxis = { type: "value", name: "ms (one profiled run)" };
+    o.series = sides.map(s => ({ name: s.label, type: "bar",
+      data: [...names.map(n => s.msByLayer[n] == null ? 0 : s.msByLayer[n]), s.otherMs == null ? 0 : s.otherMs] }));
+    return o;
+  }
+
+  return { convergence, bits, calibration, profile, layerTimes };
 })();

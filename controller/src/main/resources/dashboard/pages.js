@@ -45,16 +45,17 @@ function runsPage() {
 }
 
 function runPage(id) {
-  const state = { run: null, iterations: [], layers: null, resultsReady: false, heldOut: [] };
+  const state = { run: null, iterations: [], layers: null, resultsReady: false, heldOut: [], profile: null };
   const head = el("h2"), info = el("p", { class: "muted" }), links = el("p");
-  const boxes = ["convergence", "calibration", "bits"].map(name => el("div", { class: name === "bits" ? "chart wide"
-    : "chart", id: "chart-" + name }));
+  const boxes = ["convergence", "calibration", "bits", "layer-times", "profile"].map(name => el("div", {
+    class: name === "convergence" || name === "calibration" ? "chart" : "chart wide", id: "chart-" + name }));
   const rows = el("tbody");
   page.append(head, info, links, el("div", { class: "charts" }, ...boxes),
     el("h2", {}, "Iterations"), el("table", {}, el("thead", {}, el("tr", {}, ...["#", "kind", "agent", "predicted ms",
       "measured ms", "95 % interval ms", "verdict"].map(h => el("th", {}, h)))), rows));
-  const [convergence, calibration, bits] = boxes.map(b => echarts.init(b));
-  const resize = () => [convergence, bits, calibration].forEach(c => c.resize());
+  const charts = boxes.map(b => echarts.init(b));
+  const [convergence, calibration, bits, layerTimes, profile] = charts;
+  const resize = () => charts.forEach(c => c.resize());
   window.addEventListener("resize", resize);
 
   function render() {
@@ -64,7 +65,8 @@ function runPage(id) {
     info.replaceChildren(r.model + " on " + r.deviceClass + " · budgets " + JSON.stringify(r.budgets)
       + (r.reason ? " · " + r.reason : ""));
     const files = { "report-html": "report.html", report: "report.json", model: "model.onnx",
-      "cost-model": "cost-model.json", layers: "layers.json" };
+      "cost-model": "cost-model.json", layers: "layers.json",
+      profile: "profile.json" };
     links.replaceChildren(...(state.resultsReady ? Object.keys(files) : [])
       .flatMap(f => [download("/api/runs/" + id + "/" + f, files[f]), " "]));
     convergence.setOption(SqCharts.convergence(r, its), true);
@@ -72,6 +74,8 @@ function runPage(id) {
     bits.setOption(SqCharts.bits(state.layers, last ? last.bits : {}, last ? "Bits per layer (iteration "
       + last.index + ")" : "Bits per layer"), true);
     calibration.setOption(SqCharts.calibration(its, state.heldOut), true);
+    layerTimes.setOption(SqCharts.layerTimes(state.profile, state.layers), true);
+    profile.setOption(SqCharts.profile(state.profile), true);
     if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart"); // time to first chart
     rows.replaceChildren(...its.map(it => el("tr", {}, el("td", { class: "num" }, it.index), el("td", {}, it.kind),
       el("td", {}, it.agentId), el("td", { class: "num" }, fmt(it.predictedMs, 4)),
@@ -92,10 +96,15 @@ function runPage(id) {
     if (r.ok) state.layers = await r.json(); // 409 until the run has computed its sensitivity
   }
 
+  async function loadProfile() {
+    const r = await Api.request("/api/runs/" + id + "/profile");
+    if (r.ok) state.profile = await r.json(); // 409 until the run's first iteration
+  }
+
   async function load() {
     const s = await Api.json("/api/runs/" + id);
     Object.assign(state, { run: s.run, iterations: s.iterations, resultsReady: s.resultsReady });
-    await loadLayers();
+    await Promise.all([loadLayers(), loadProfile()]);
     if (s.resultsReady && !state.heldOut.length) { // the held-out benchmark, when the run asked for one
       const b = await Api.request("/api/runs/" + id + "/benchmark");
       if (b.ok) state.heldOut = (await b.json()).heldOut || [];
@@ -113,45 +122,76 @@ function runPage(id) {
           state.iterations.push(data.iteration);
           state.iterations.sort((a, b) => a.index - b.index);
         }
-        await loadLayers();
+        await Promise.all([loadLayers(), loadProfile()]);
         render();
       }
     },
     dispose: () => {
       window.removeEventListener("resize", resize);
-      [convergence, bits, calibration].forEach(c => c.dispose());
+      charts.forEach(c => c.dispose());
     }
   };
 }
 
+const ago = ms => Math.max(0, Math.round((Date.now() - ms) / 1000)) + " s ago";
+
+/** A class's cost model in a line: the run that fitted it and each format's held-out error. */
+function costModelLine(m) {
+  if (!m) return el("p", { class: "muted cost-model" }, "No calibrated cost model yet: a run on this class fits one.");
+  const fits = Object.entries((m.model && m.model.latencyFits) || {}).map(([format, f]) => format + " "
+    + (typeof f.heldOutMedianApe === "number" ? fmt(100 * f.heldOutMedianApe, 1) + " %" : "n/a")
+    + " (" + f.observations + " obs.)");
+  return el("p", { class: "cost-model", "data-class": m.deviceClass }, "Cost model v" + m.version + " from ",
+    m.runId ? el("a", { href: "#/run/" + m.runId }, "run " + m.runId.slice(0, 8)) : "a run not recorded",
+    ", " + ago(m.createdAtMs) + " · held-out median error per format: " + (fits.join(", ") || "no fits"));
+}
+
 function fleetPage() {
   const agents = {}, box = el("div");
+  let attempts = [], costModels = [], pending = null;
   page.append(el("h2", {}, "Fleet"), box);
   const render = () => {
-    const now = Date.now(), classes = {};
+    const classes = {};
     Object.values(agents).forEach(a => (classes[a.deviceClass || "unknown"] ||= []).push(a));
-    box.replaceChildren(...Object.keys(classes).sort().flatMap(c => [el("h3", {}, c), table(["agent", "state",
-      "last heard", "heartbeat", "simulated", "jobs held", "energy meter", "cores", "ONNX Runtime"],
+    costModels.forEach(m => classes[m.deviceClass] ||= []);
+    const held = {}; // agent → its outstanding attempts, oldest (the one it measures) first
+    attempts.forEach(t => (held[t.agentId] ||= []).push(t));
+    box.replaceChildren(...Object.keys(classes).sort().flatMap(c => [el("h3", {}, c),
+      costModelLine(costModels.find(m => m.deviceClass === c)), table(["agent", "state", "last heard", "heartbeat",
+        "simulated", "measuring", "queue", "jobs held", "energy meter", "cores", "ONNX Runtime"],
       classes[c].sort((a, b) => a.id.localeCompare(b.id)).map(a => {
         const state = !a.online ? "offline" : a.stale ? "stale" : "online", caps = a.capabilities || {};
+        const mine = held[a.id] || [], now = mine[0];
         return el("tr", { "data-agent": a.id }, el("td", {}, a.id), el("td", { class: "state " + state }, state),
-          el("td", { class: "num" }, Math.max(0, Math.round((now - a.lastSeenMs) / 1000)) + " s ago"),
+          el("td", { class: "num" }, ago(a.lastSeenMs)),
           el("td", { class: "num" }, a.heartbeatS == null ? "" : "every " + a.heartbeatS + " s"),
-          el("td", {}, caps.simulated ? "simulated" : "real"), el("td", { class: "num" }, a.jobsHeld == null ? ""
-            : a.jobsHeld), el("td", {}, caps.energyMeter || ""), el("td", { class: "num" }, caps.cores || ""),
-          el("td", {}, caps.onnxRuntimeVersion || ""));
+          el("td", {}, caps.simulated ? "simulated" : "real"),
+          el("td", { class: "measuring" }, ...(now ? [el("a", { href: "#/run/" + now.runId }, "run "
+            + now.runId.slice(0, 8)), " job " + now.jobId.slice(0, 13) + " #" + now.attempt + ", sent " + ago(now.sentAtMs)]
+            : [])),
+          el("td", { class: "num queue" }, mine.length > 1 ? mine.length - 1 : ""),
+          el("td", { class: "num" }, a.jobsHeld == null ? "" : a.jobsHeld), el("td", {}, caps.energyMeter || ""),
+          el("td", { class: "num" }, caps.cores || ""), el("td", {}, caps.onnxRuntimeVersion || ""));
       }))]));
-    if (!Object.keys(agents).length) box.append(el("p", { class: "muted" }, "No agent has connected yet."));
+    if (!Object.keys(classes).length) box.append(el("p", { class: "muted" }, "No agent has connected yet."));
   };
+  const loadWork = async () => {
+    [attempts, costModels] = await Promise.all([Api.json("/api/agents/attempts"),
+      Api.json("/api/device-classes/cost-models")]);
+    render();
+  };
+  // what agents hold changes with every job: reread at most once a second, however many events come
+  const workChanged = () => pending ||= setTimeout(() => { pending = null; loadWork(); }, 1000);
   const load = async () => {
     (await Api.json("/api/agents")).forEach(a => agents[a.id] = a);
-    render();
+    await loadWork();
   };
   load();
   const tick = setInterval(render, 1000); // "last heard" moves; nothing is fetched
   return {
-    onEvent: (type, data) => type === "open" ? load() : type === "agent" ? (agents[data.id] = data, render()) : null,
-    dispose: () => clearInterval(tick)
+    onEvent: (type, data) => type === "open" ? load() : type === "agent" ? (agents[data.id] = data, render(),
+      workChanged()) : type === "iteration" || type.startsWith("run-") ? workChanged() : null,
+    dispose: () => { clearInterval(tick); clearTimeout(pending); }
   };
 }
 

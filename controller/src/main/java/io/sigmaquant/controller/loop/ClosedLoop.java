@@ -118,6 +118,7 @@ public final class ClosedLoop {
         if (kind.learns()) {
             timings.fitted(System.nanoTime() - fitting);
         }
+        recorder.attributed(it.index(), m.attribution());
         recorder.iteration(it, m.result().jobId(), m.result().attempt());
         if (state.calibration() != null) {
             recorder.calibrated(state.calibration());

@@ -1,6 +1,7 @@
 package io.sigmaquant.controller.loop;
 
 import io.sigmaquant.controller.calibration.CalibratedCostModel;
+import io.sigmaquant.controller.calibration.NodeAttribution;
 import io.sigmaquant.controller.fleet.Dispatcher;
 import java.util.Map;
 
@@ -23,6 +24,10 @@ public interface LoopRecorder {
     void measured(Dispatcher.Measured m, Map<String, Integer> bits);
 
     void iteration(LoopIteration it, String jobId, int attempt);
+
+    /** An iteration's node times charged to the model's layers, told just before {@link #iteration}. */
+    default void attributed(int index, NodeAttribution.Attribution attribution) {
+    }
 
     void calibrated(CalibratedCostModel.Export model);
 }

@@ -13,14 +13,15 @@ import java.util.Map;
 
 /**
  * {@code report.html}: the run's report as one self-contained page — the dashboard's charts (convergence, bits per
- * layer with σ and KL, calibration) drawn by ECharts, which is inlined with the data, so that it opens offline and
+ * layer with σ and KL, calibration, time per operator kind) drawn by ECharts, which is inlined with the data, so that it opens offline and
  * from a mail attachment. About 0.7 MB, almost all of it ECharts.
  */
 public final class ReportHtml {
     /** File name in a run's results folder. */
     public static final String FILE = "report.html";
     /** What the page draws, inlined as one JSON object. */
-    private record Data(JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers, List<?> heldOut) {
+    private record Data(JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers, List<?> heldOut,
+                        TimeProfile profile) {
     }
 
     private ReportHtml() {
@@ -33,13 +34,14 @@ public final class ReportHtml {
      * @param budgets the run's budgets as the API shows them ({@code latency} in ms draws the budget line)
      * @param layers  the layers with σ and KL, or an empty list
      * @param heldOut the held-out benchmark's configurations (benchmark.json's heldOut), or an empty list
+     * @param profile time per operator kind on the board, float vs the last iteration ({@link TimeProfile#NONE})
      */
     public static String render(JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers,
-                                List<?> heldOut) {
+                                List<?> heldOut, TimeProfile profile) {
         String json;
         try {
             json = JsonFiles.JSON.writer().without(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(new Data(report, budgets, layers, heldOut));
+                    .writeValueAsString(new Data(report, budgets, layers, heldOut, profile));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the report", e);
         }
@@ -52,8 +54,8 @@ public final class ReportHtml {
 
     /** Writes {@link #FILE} into a results folder, atomically. */
     public static void write(Path outDir, JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers,
-                             List<?> heldOut) {
-        AtomicFile.write(outDir.resolve(FILE), render(report, budgets, layers, heldOut)
+                             List<?> heldOut, TimeProfile profile) {
+        AtomicFile.write(outDir.resolve(FILE), render(report, budgets, layers, heldOut, profile)
                 .getBytes(StandardCharsets.UTF_8));
     }
 

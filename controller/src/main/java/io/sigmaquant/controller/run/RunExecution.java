@@ -69,18 +69,20 @@ public final class RunExecution {
         // at once, not with the results: the dashboard shows σ and sensitivity beside the bits while the run goes
         List<LayerSummary> layers = LayerSummary.of(run.analysis(), sensitivity);
         JsonFiles.write(outDir.resolve(LayerSummary.FILE), layers);
+        TimeProfileRecorder profiled = new TimeProfileRecorder(recorder, outDir, TimeProfile.of(earlier));
         ClosedLoop loop = ClosedLoop.builder()
                 .model(run.modelUnderTest(calibration))
                 .prior(run.prior()).sensitivity(sensitivity)
                 .allocator(allocator).settings(settings(runId, run, infra)).measuredBy(infra.models(), infra.dispatcher())
-                .progress(progress).recordTo(recorder).timedBy(infra.timings()).resumeFrom(earlier).build();
+                .progress(progress).recordTo(profiled).timedBy(infra.timings()).resumeFrom(earlier).build();
         LoopReport report = loop.run(run.modelFile().getFileName().toString());
-        ObjectNode json = writeResults(outDir, report, calibrated, infra.models(), r.budgetView(), layers);
+        ObjectNode json = writeResults(outDir, report, calibrated, infra.models(), r.budgetView(), layers,
+                profiled.profile());
         LoopBenchmark bench = null;
         if (r.holdout() > 0 || r.compareRandom() > 0) {
             bench = LoopBenchmark.run(loop, report, r.holdout(), r.compareRandom(), r.seed());
             JsonFiles.write(outDir.resolve("benchmark.json"), bench);
-            ReportHtml.write(outDir, json, r.budgetView(), layers, bench.heldOut()); // now with the held-out points
+            ReportHtml.write(outDir, json, r.budgetView(), layers, bench.heldOut(), profiled.profile()); // now with the held-out points
         }
         return new Outcome(report, bench, calibrated);
     }
@@ -108,7 +110,8 @@ public final class RunExecution {
 
     /** @return report.json's content */
     private static ObjectNode writeResults(Path outDir, LoopReport report, ActivationCalibration calibrated,
-                                           ModelStore models, Map<String, Double> budgets, List<LayerSummary> layers) {
+                                           ModelStore models, Map<String, Double> budgets, List<LayerSummary> layers,
+                                           TimeProfile profile) {
         if (report.finalSha256() != null) {
             Path model = models.get(report.finalSha256()).orElseThrow(() -> new IllegalStateException(
                     "the final model " + report.finalSha256() + " is not in the model store"));
@@ -122,7 +125,7 @@ public final class RunExecution {
             JsonFiles.write(outDir.resolve("cost-model.json"), report.calibration());
         }
         ObjectNode json = calibrated.addTo(report, JsonFiles.JSON);
-        ReportHtml.write(outDir, json, budgets, layers, List.of());
+        ReportHtml.write(outDir, json, budgets, layers, List.of(), profile);
         // last: its presence says the run is complete
         JsonFiles.write(outDir.resolve("report.json"), json);
         return json;

@@ -8,6 +8,7 @@ import io.sigmaquant.controller.run.LayerSummary;
 import io.sigmaquant.controller.run.ReportHtml;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.RunStatus;
+import io.sigmaquant.controller.run.TimeProfile;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.wiring.ControllerOptions;
 import io.sigmaquant.controller.wiring.ControllerParts;
@@ -81,6 +82,10 @@ public final class HttpApi {
         router.get("/api/agents").handler(ctx -> json(ctx, 200, fleet.all()));
         router.get("/api/events").handler(new LiveEvents(vertx).listenTo(runs.store(), fleet));
         router.get("/api/device-classes").handler(ctx -> json(ctx, 200, DeviceProfiles.BUNDLED));
+        // the fleet page's: what each agent holds, and each class's calibration
+        router.get("/api/agents/attempts").handler(ctx -> blocking(ctx, 200, () -> runs.store().dispatches().outstanding()));
+        router.get("/api/device-classes/cost-models").handler(ctx -> blocking(ctx, 200,
+                () -> runs.store().costModels().latestPerClass()));
         // a route of its own: Vert.x wants the body handler first on a route
         if (options.limitsSubmissions()) {
             router.post("/api/runs").handler(new SubmissionRateLimit(options.submissionsPerMinute(),
@@ -103,6 +108,7 @@ public final class HttpApi {
         router.get("/api/runs/:id/benchmark").handler(ctx -> result(ctx, "benchmark.json", "application/json"));
         router.get("/api/runs/:id/report-html").handler(ctx -> result(ctx, ReportHtml.FILE, "text/html; charset=utf-8"));
         router.get("/api/runs/:id/layers").handler(ctx -> result(ctx, LayerSummary.FILE, "application/json"));
+        router.get("/api/runs/:id/profile").handler(ctx -> result(ctx, TimeProfile.FILE, "application/json"));
         router.get("/api/runs/:id/model").handler(ctx -> result(ctx, "model.onnx", "application/octet-stream"));
         router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
                 + ctx.request().path() + " (see /openapi.yaml)"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.controller.fleet.DispatchLog;
+import io.sigmaquant.controller.run.RunStatus;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +79,24 @@ public final class DispatchedAttempts implements DispatchLog {
         return db.query("SELECT job_id, attempt, agent_id, sent_at_ms, failure FROM dispatched_attempts "
                 + "WHERE run_id = ? ORDER BY sent_at_ms, job_id, attempt", rs -> new RunAttempt(rs.getString(1),
                 rs.getInt(2), rs.getString(3), rs.getLong(4), rs.getString(5)), runId);
+    }
+
+    /** An attempt sent to an agent and not yet answered nor given up, of a run that has not ended. */
+    public record OutstandingAttempt(String agentId, String runId, String jobId, int attempt, long sentAtMs) {
+    }
+
+    /**
+     * The attempts agents hold now as this log knows them, oldest first: an agent measures one at a time, so its
+     * oldest is the one it measures and the others wait in its queue. Attempts of ended runs are left out: a
+     * cancelled run's agents drop its jobs without an answer.
+     */
+    public List<OutstandingAttempt> outstanding() {
+        return db.query("SELECT d.agent_id, d.run_id, d.job_id, d.attempt, d.sent_at_ms FROM dispatched_attempts d "
+                + "JOIN runs r ON r.id = d.run_id WHERE d.failure IS NULL AND r.status IN (?, ?) AND NOT EXISTS "
+                + "(SELECT 1 FROM measurements m WHERE m.job_id = d.job_id AND m.attempt = d.attempt) "
+                + "ORDER BY d.sent_at_ms, d.job_id, d.attempt", rs -> new OutstandingAttempt(rs.getString(1),
+                rs.getString(2), rs.getString(3), rs.getInt(4), rs.getLong(5)), RunStatus.QUEUED.wire(),
+                RunStatus.RUNNING.wire());
     }
 
     private static LinkedHashMap<String, Integer> bits(String json) throws SQLException {

@@ -31,6 +31,7 @@ public final class RunStore implements AutoCloseable {
 
     private final Database db;
     private final DispatchedAttempts dispatches;
+    private final CostModels costModels;
     private final ApiTokens tokens;
     private final RunLeases leases;
     private final RelayedReplies replies;
@@ -39,6 +40,7 @@ public final class RunStore implements AutoCloseable {
     private RunStore(Database db) {
         this.db = db;
         this.dispatches = new DispatchedAttempts(db);
+        this.costModels = new CostModels(db);
         this.tokens = new ApiTokens(db);
         this.leases = new RunLeases(db);
         this.replies = new RelayedReplies(db);
@@ -62,6 +64,11 @@ public final class RunStore implements AutoCloseable {
     /** The attempts the dispatcher issued (the same database). */
     public DispatchedAttempts dispatches() {
         return dispatches;
+    }
+
+    /** Each device class's calibrated cost models (the same database). */
+    public CostModels costModels() {
+        return costModels;
     }
 
     /** The API's bearer tokens, hashed (the same database). */
@@ -225,34 +232,13 @@ public final class RunStore implements AutoCloseable {
         return Double.isFinite(v) ? v : null;
     }
 
-    /**
-     * Saves a new version of a device class's calibrated cost model and returns its version. Synchronized: two
-     * runs of a class refitting at once would take the same next version.
-     */
-    public synchronized int saveCostModel(String deviceClass, Object model) {
-        return db.transaction("saving a cost model of " + deviceClass, c -> {
-            int version;
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT COALESCE(MAX(version), 0) FROM cost_models WHERE device_class = ?")) {
-                Database.bind(s, deviceClass);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    version = rs.getInt(1) + 1;
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO cost_models (device_class, version, model_json, created_at_ms) VALUES (?, ?, ?, ?)")) {
-                Database.bind(s, deviceClass, version, json(model), System.currentTimeMillis());
-                s.executeUpdate();
-            }
-            return version;
-        });
+    /** Saves a new version of a device class's cost model, fitted by no recorded run; see {@link CostModels#save}. */
+    public int saveCostModel(String deviceClass, Object model) {
+        return costModels.save(deviceClass, null, model);
     }
 
     public Optional<String> latestCostModel(String deviceClass) {
-        List<String> rows = db.query("SELECT model_json FROM cost_models WHERE device_class = ? ORDER BY version DESC",
-                rs -> rs.getString(1), deviceClass);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+        return costModels.latestJson(deviceClass);
     }
 
     /** Sets a run's state and why; a cancelled run keeps its status. */

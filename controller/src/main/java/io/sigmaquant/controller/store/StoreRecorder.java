@@ -30,6 +30,6 @@ public final class StoreRecorder implements LoopRecorder {
 
     @Override
     public void calibrated(CalibratedCostModel.Export model) {
-        store.saveCostModel(deviceClass, model);
+        store.costModels().save(deviceClass, runId, model);
     }
 }

@@ -11,6 +11,7 @@ import io.sigmaquant.controller.fleet.FleetRegistry;
 import io.sigmaquant.controller.fleet.JobPolicy;
 import io.sigmaquant.controller.model.OnnxModels;
 import io.sigmaquant.controller.run.RunStatus;
+import io.sigmaquant.controller.store.CostModels;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.testing.AgentProcesses;
 import io.sigmaquant.controller.testing.Fixtures;
@@ -102,6 +103,13 @@ class ClosedLoopIT {
         }
         assertThat(new ObjectMapper().readTree(out.resolve("cost-model.json").toFile()).get("latencyFits").has("w8a8"))
                 .isTrue();
+        // time on the board from ONNX Runtime's node profile: the float calibration beside the last iteration
+        JsonNode profile = new ObjectMapper().readTree(out.resolve("profile.json").toFile());
+        assertThat(profile.get("floatModel").get("simulated").asBoolean()).isFalse();
+        assertThat(profile.get("floatModel").get("msByOp").size()).isPositive();
+        assertThat(profile.get("floatModel").get("msByLayer").size()).as("charged to layers").isPositive();
+        assertThat(profile.get("candidate").get("iteration").asInt()).isEqualTo(iterations.size());
+        assertThat(profile.get("candidate").get("totalMs").asDouble()).isPositive();
         // the controller process is gone; what it measured is in the store (an H2 file in --out)
         String runId = r.out().replaceAll("(?s).*\\(run ([0-9a-f-]+) in the store\\).*", "$1");
         try (RunStore store = RunStore.open(RunStore.embeddedUrl(out), "sa", "")) {
@@ -115,6 +123,7 @@ class ClosedLoopIT {
                 assertThat(store.confidence(it.jobId(), it.attempt()).orElseThrow().medianCiLowMs()).isNotNull();
             }
             assertThat(store.latestCostModel("x86-64-generic")).isPresent();
+            assertThat(store.costModels().latestPerClass()).extracting(CostModels.Latest::runId).containsExactly(runId);
         }
     }
 

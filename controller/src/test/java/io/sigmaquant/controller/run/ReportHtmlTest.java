@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sigmaquant.controller.loop.IterationKind;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -30,7 +31,11 @@ class ReportHtmlTest {
         List<LayerSummary> layers = List.of(new LayerSummary("a", "Conv", 100, 0.5, Map.of("8", 0.1)),
                 new LayerSummary("b", "Gemm", 10, 0.2, Map.of("4", 0.3)));
 
-        String html = ReportHtml.render(report, Map.of("latency", 1.5), layers, List.of(Map.of("predictedMs", 1.2)));
+        TimeProfile profile = new TimeProfile(new TimeProfile.Side(1, IterationKind.CALIBRATION, true, 2, 2.0,
+                Map.of("fp32", 2.0), Map.of("a", 1.5, "b", 0.5), 0.0), null);
+
+        String html = ReportHtml.render(report, Map.of("latency", 1.5), layers, List.of(Map.of("predictedMs", 1.2)),
+                profile);
 
         Matcher data = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>",
                 Pattern.DOTALL).matcher(html);
@@ -40,7 +45,10 @@ class ReportHtmlTest {
         assertThat(inlined.get("budgets").get("latency").asDouble()).isEqualTo(1.5);
         assertThat(inlined.get("layers").get(0).get("sigma").asDouble()).isEqualTo(0.5);
         assertThat(inlined.get("heldOut").get(0).get("predictedMs").asDouble()).isEqualTo(1.2);
+        assertThat(inlined.get("profile").get("floatModel").get("msByOp").get("fp32").asDouble()).isEqualTo(2.0);
+        assertThat(inlined.get("profile").get("candidate").isNull()).isTrue();
         assertThat(html).contains("SqCharts.convergence(", "SqCharts.bits(", "SqCharts.calibration(",
+                "SqCharts.profile(", "SqCharts.layerTimes(",
                 "const SqCharts", "echarts");
         assertThat(html).doesNotContainPattern("<script[^>]* src=").doesNotContainPattern("<link[^>]* href=");
         // every script element closes where it should: the report's own "</script>" was escaped

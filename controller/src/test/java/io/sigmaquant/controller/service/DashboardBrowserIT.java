@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,10 @@ class DashboardBrowserIT {
                 assertThat(numbers(seriesData(browser, "chart-bits", "bits"))).isEqualTo(bits);
                 assertThat(seriesData(browser, "chart-calibration", "calibration").size()
                         + seriesData(browser, "chart-calibration", "loop").size()).isEqualTo(predicted.size());
+                // time on the board: one bar per side, a series per operator kind, from GET .../profile
+                JsonNode profile = JSON.readTree(get(serve, "/api/runs/" + id + "/profile"));
+                wait.until(b -> chartJson(b, "chart-profile", "((o.yAxis || [])[0] || {}).data || []").size() == 2);
+                assertProfileDrawn(browser, profile);
                 screenshot(browser, screenshots.resolve("dashboard-run.png"));
                 // noted, not asserted (docs/BENCHMARKS.md): the run page loaded afresh, to its first chart
                 browser.navigate().refresh();
@@ -132,16 +137,62 @@ class DashboardBrowserIT {
                 List<Double> finalBits = new ArrayList<>();
                 strings(axisData(browser, "chart-bits")).forEach(l -> finalBits.add(reportBits.get(l).asDouble()));
                 assertThat(numbers(seriesData(browser, "chart-bits", "bits"))).isEqualTo(finalBits);
+                assertProfileDrawn(browser, profile);
                 screenshot(browser, screenshots.resolve("report-html.png"));
 
                 // the fleet: the agent online, then offline once its process is killed (its Last Will)
                 browser.get(serve.url() + "/#/fleet");
                 wait.until(b -> state(b, "dash-1").equals("online"));
+                // the class's calibration: the cost model the run fitted, as GET .../cost-models gives it
+                JsonNode model = null;
+                for (JsonNode m : JSON.readTree(get(serve, "/api/device-classes/cost-models"))) {
+                    model = m.get("deviceClass").asText().equals(CLASS) ? m : model;
+                }
+                assertThat(model).as("the cost model of " + CLASS).isNotNull();
+                assertThat(model.get("runId").asText()).isEqualTo(id);
+                String line = wait.until(b -> shown(b, "p.cost-model[data-class='" + CLASS + "']")).getText();
+                assertThat(line).startsWith("Cost model v" + model.get("version").asInt() + " from run "
+                        + id.substring(0, 8)).contains(model.get("model").get("latencyFits").fieldNames().next() + " ");
+                assertThat(browser.findElement(By.cssSelector("tr[data-agent='dash-1'] td.measuring")).getText())
+                        .as("the run has ended: nothing is out").isEmpty();
                 agent.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
                 wait.until(b -> state(b, "dash-1").equals("offline"));
                 screenshot(browser, screenshots.resolve("dashboard-fleet.png"));
             } finally {
                 browser.quit();
+            }
+        }
+    }
+
+    /**
+     * The profile charts hold the float model's and the last iteration's time per operator kind and per layer as
+     * the API gives them; the simulated agent's kinds are its runtime formats.
+     */
+    private static void assertProfileDrawn(WebDriver browser, JsonNode profile) {
+        List<JsonNode> sides = List.of(profile.get("floatModel"), profile.get("candidate"));
+        assertThat(strings(chartJson(browser, "chart-profile", "o.yAxis[0].data"))).containsExactly(
+                "float (iteration " + sides.get(0).get("iteration").asInt() + ")",
+                sides.get(1).get("kind").asText() + " (iteration " + sides.get(1).get("iteration").asInt() + ")");
+        assertThat(sides.get(0).get("simulated").asBoolean()).isTrue();
+        assertThat(chartJson(browser, "chart-profile", "o.title[0].subtext").asText()).startsWith("simulated agent");
+        List<String> labels = strings(chartJson(browser, "chart-profile", "o.yAxis[0].data"));
+        List<String> layers = strings(axisData(browser, "chart-layer-times"));
+        assertThat(layers).endsWith("(no layer)");
+        for (int i = 0; i < sides.size(); i++) {
+            // per layer: a simulated agent's nodes are the layers, so every one is charged and nothing is left over
+            JsonNode byLayer = sides.get(i).get("msByLayer");
+            List<Double> expected = new ArrayList<>();
+            layers.subList(0, layers.size() - 1).forEach(l -> expected.add(byLayer.path(l).asDouble(0)));
+            expected.add(sides.get(i).get("otherMs").asDouble());
+            assertThat(numbers(seriesData(browser, "chart-layer-times", labels.get(i)))).as(labels.get(i))
+                    .isEqualTo(expected);
+            assertThat(byLayer.size()).isEqualTo(layers.size() - 1);
+            JsonNode byOp = sides.get(i).get("msByOp");
+            assertThat(byOp.size()).isPositive();
+            for (Iterator<String> ops = byOp.fieldNames(); ops.hasNext(); ) {
+                String op = ops.next();
+                assertThat(seriesData(browser, "chart-profile", op).get(i).asDouble()).as(op)
+                        .isEqualTo(byOp.get(op).asDouble());
             }
         }
     }

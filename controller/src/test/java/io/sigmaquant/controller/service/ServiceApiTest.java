@@ -9,9 +9,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.sigmaquant.controller.UserInputException;
 import io.sigmaquant.controller.analysis.ModelAnalyzer;
 import io.sigmaquant.controller.client.RunClient;
+import io.sigmaquant.controller.fleet.DispatchLog;
 import io.sigmaquant.controller.model.OnnxModels;
 import io.sigmaquant.controller.quant.PackedSize;
 import io.sigmaquant.controller.run.RunRequest;
+import io.sigmaquant.controller.run.RunStatus;
+import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.testing.Fixtures;
 import io.sigmaquant.controller.testing.MultipartBodies;
 import io.sigmaquant.controller.wiring.ControllerOptions;
@@ -236,8 +239,8 @@ class ServiceApiTest {
         doc.get("paths").fieldNames().forEachRemaining(documented::add);
         assertThat(documented).containsExactlyInAnyOrder("/api/agents", "/api/events", "/api/device-classes", "/api/runs",
                 "/api/runs/{id}", "/api/runs/{id}/attempts", "/api/runs/{id}/report", "/api/runs/{id}/report-html", "/api/runs/{id}/layers",
-                "/api/runs/{id}/model", "/api/runs/{id}/cost-model",
-                "/api/runs/{id}/benchmark", "/api/runs/{id}/cancel", "/models/{sha256}", "/metrics", "/health", "/healthz",
+                "/api/runs/{id}/model", "/api/runs/{id}/cost-model", "/api/runs/{id}/profile", "/api/agents/attempts",
+                "/api/device-classes/cost-models", "/api/runs/{id}/benchmark", "/api/runs/{id}/cancel", "/models/{sha256}", "/metrics", "/health", "/healthz",
                 "/");
         // every documented GET answers something other than "no such endpoint"
         for (String path : documented) {
@@ -248,6 +251,31 @@ class ServiceApiTest {
             assertThat(get(concrete).body()).as(path).doesNotContain("no such endpoint");
         }
         assertThat(get("/api/nothing").statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * Verifies that the fleet page's endpoints give what the store holds: an attempt sent and not answered, and a
+     * class's latest cost model with the run that fitted it.
+     */
+    @Test
+    void fleetEndpoints_storedAttemptAndCostModel_areListed() throws Exception {
+        RunStore store = service.runs().store();
+        String run = UUID.randomUUID().toString();
+        store.createRun(run, "m.onnx", "fleet-api-class", Map.of("latency", 1.0), RunStatus.RUNNING);
+        store.dispatches().issued(new DispatchLog.IssuedAttempt("job-" + run, 1, "agent-f", run, Map.of("a", 8)));
+        store.costModels().save("fleet-api-class", run, Map.of("remainderMs", 0.5));
+
+        JsonNode attempts = JSON.readTree(get("/api/agents/attempts").body());
+        JsonNode models = JSON.readTree(get("/api/device-classes/cost-models").body());
+
+        assertThat(attempts.findValuesAsText("jobId")).contains("job-" + run);
+        JsonNode model = null;
+        for (JsonNode m : models) {
+            model = m.get("deviceClass").asText().equals("fleet-api-class") ? m : model;
+        }
+        assertThat(model).isNotNull();
+        assertThat(model.get("runId").asText()).isEqualTo(run);
+        assertThat(model.get("model").get("remainderMs").asDouble()).isEqualTo(0.5);
     }
 
     /** Verifies that the dashboard and every script it names are served, and that it reads only endpoints the API has. */

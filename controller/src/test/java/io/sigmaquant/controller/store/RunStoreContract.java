@@ -266,6 +266,50 @@ abstract class RunStoreContract {
         }
     }
 
+    /**
+     * Verifies that an attempt is outstanding until it is answered or given up, and that an ended run's attempts
+     * are not, oldest first.
+     */
+    @Test
+    void dispatches_outstanding_areTheUnansweredAttemptsOfRunsGoingOn() {
+        try (RunStore store = open()) {
+            store.createRun("run-o", "resnet.onnx", "x86-64-generic", Map.of("latency", 2.0), RunStatus.RUNNING);
+            store.createRun("run-e", "resnet.onnx", "x86-64-generic", Map.of("latency", 2.0), RunStatus.RUNNING);
+            for (String job : List.of("job-o1", "job-o2", "job-o3")) {
+                store.dispatches().issued(new DispatchLog.IssuedAttempt(job, 1, "agent-a", "run-o", Map.of("/fc/Gemm", 4)));
+            }
+            store.dispatches().issued(new DispatchLog.IssuedAttempt("job-e", 1, "agent-b", "run-e", Map.of("/fc/Gemm", 4)));
+            store.recordMeasurement("run-o", Map.of("/fc/Gemm", 4), result("job-o1", 1));
+            store.dispatches().failed("job-o2", 1, "lease-expired");
+            store.finishRun("run-e", false, "ended");
+
+            List<DispatchedAttempts.OutstandingAttempt> out = store.dispatches().outstanding();
+
+            assertThat(out).extracting(DispatchedAttempts.OutstandingAttempt::jobId).containsExactly("job-o3");
+            assertThat(out.get(0).agentId()).isEqualTo("agent-a");
+            assertThat(out.get(0).runId()).isEqualTo("run-o");
+        }
+    }
+
+    /** Verifies that each class's latest cost model is listed once, with the run that fitted it. */
+    @Test
+    void costModels_latestPerClass_isTheNewestVersionWithItsRun() {
+        try (RunStore store = open()) {
+            store.costModels().save("raspberry-pi-5", "run-a", Map.of("remainderMs", 0.1));
+            store.costModels().save("raspberry-pi-5", "run-b", Map.of("remainderMs", 0.2));
+            store.saveCostModel("x86-64-generic", Map.of("remainderMs", 0.3));
+
+            List<CostModels.Latest> latest = store.costModels().latestPerClass();
+
+            assertThat(latest).extracting(CostModels.Latest::deviceClass).containsExactly("raspberry-pi-5",
+                    "x86-64-generic");
+            assertThat(latest.get(0).version()).isEqualTo(2);
+            assertThat(latest.get(0).runId()).isEqualTo("run-b");
+            assertThat(latest.get(0).model().get("remainderMs").asDouble()).isEqualTo(0.2);
+            assertThat(latest.get(1).runId()).isNull();
+        }
+    }
+
     @Test
     void dispatches_issuedAttempt_isFoundAfterAReopen() {
         try (RunStore store = open()) {
