@@ -36,7 +36,27 @@ const SqCharts = (() => {
       o.yAxis.min = v => Math.min(v.min, budget);
       o.yAxis.max = v => Math.max(v.max, budget);
     }
+    if (iterations.some(it => typeof it.measuredEnergyMj === "number")) withEnergy(o, run, iterations);
     return o;
+  }
+
+  /**
+   * The agents' energy per inference on a second axis, with the energy budget. Measured only: the loop records
+   * no predicted energy per iteration. A simulated agent's energy is its cost model's estimate.
+   */
+  function withEnergy(o, run, iterations) {
+    const budget = run.budgets && run.budgets.energy;
+    o.title.text = "Convergence: latency and energy per iteration";
+    o.legend.data.push("measured energy");
+    o.yAxis = [o.yAxis, { type: "value", name: "mJ", scale: true, position: "right" }];
+    o.series.push({ name: "measured energy", type: "line", yAxisIndex: 1, lineStyle: { type: "dashed" },
+      data: iterations.map(it => typeof it.measuredEnergyMj === "number" ? it.measuredEnergyMj : null),
+      markLine: budget ? { symbol: "none", data: [{ yAxis: budget, name: "energy budget" }],
+        label: { formatter: "budget {c} mJ" }, lineStyle: { color: "#b42318", type: "dashed" } } : undefined });
+    if (budget) {
+      o.yAxis[1].min = v => Math.min(v.min, budget);
+      o.yAxis[1].max = v => Math.max(v.max, budget);
+    }
   }
 
   /** The bits of a configuration per layer, beside each layer's σ and its KL sensitivity at those bits. */

@@ -96,12 +96,16 @@ class DashboardBrowserIT {
 
                 List<Double> predicted = new ArrayList<>();
                 List<Double> measured = new ArrayList<>();
+                List<Double> energy = new ArrayList<>();
                 for (JsonNode it : run.get("iterations")) {
                     predicted.add(it.get("predictedMs").asDouble());
                     measured.add((it.get("correctedMs").isNull() ? it.get("measuredMs") : it.get("correctedMs")).asDouble());
+                    energy.add(it.get("measuredEnergyMj").asDouble());
                 }
                 assertThat(numbers(seriesData(browser, "chart-convergence", "predicted"))).isEqualTo(predicted);
                 assertThat(numbers(seriesData(browser, "chart-convergence", "measured"))).isEqualTo(measured);
+                // the simulated agent estimates energy from its cost model: drawn on the second axis
+                assertThat(numbers(seriesData(browser, "chart-convergence", "measured energy"))).isEqualTo(energy);
                 JsonNode last = run.get("iterations").get(run.get("iterations").size() - 1);
                 List<String> layers = strings(axisData(browser, "chart-bits"));
                 List<Double> bits = new ArrayList<>();
@@ -132,6 +136,9 @@ class DashboardBrowserIT {
                 List<Double> reported = new ArrayList<>();
                 report.get("iterations").forEach(it -> reported.add(it.get("predictedMs").asDouble()));
                 assertThat(numbers(seriesData(browser, "chart-convergence", "predicted"))).isEqualTo(reported);
+                List<Double> reportedEnergy = new ArrayList<>();
+                report.get("iterations").forEach(it -> reportedEnergy.add(it.get("measuredEnergyMj").asDouble()));
+                assertThat(numbers(seriesData(browser, "chart-convergence", "measured energy"))).isEqualTo(reportedEnergy);
                 JsonNode reportBits = report.get("finalBits") == null || report.get("finalBits").isNull()
                         ? last.get("bits") : report.get("finalBits"); // the page shows the last bits without final ones
                 List<Double> finalBits = new ArrayList<>();
