@@ -24,6 +24,7 @@ import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.SharedAnalyses;
 import io.sigmaquant.controller.run.RunStatus;
+import io.sigmaquant.controller.run.RunTradeoff;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.store.StoreRecorder;
 import io.sigmaquant.profiles.DeviceProfile;
@@ -41,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -252,12 +254,27 @@ public final class ControllerParts implements AutoCloseable {
             if (store.finishRun(runId, outcome.report().converged(), outcome.report().reason(), replicaId)) {
                 metrics.runFinished(RunStatus.of(outcome.report().converged()));
             }
+            if (RunTradeoff.hasEvalImages(run)) { // after the end is recorded, still in the run's compute slot
+                writeTradeoff(runId, run, outcome.report().finalBits(), outDir);
+            }
             return outcome;
         } catch (RuntimeException e) {
             if (store.failRun(runId, e.getMessage(), replicaId)) { // a cancelled run was counted when it was cancelled
                 metrics.runFinished(RunStatus.FAILED);
             }
             throw e;
+        }
+    }
+
+    /** The run's accuracy–size front: a failure or a stop leaves it out, the run stays as it ended. */
+    private void writeTradeoff(String runId, PreparedRun run, Map<String, Integer> chosen, Path outDir) {
+        try {
+            RunTradeoff.write(run, run.sensitivity(options.sensitivityCache(), RunExecution.SENSITIVITY_IMAGES),
+                    chosen, outDir, RunTradeoff.EXACT_TIME_LIMIT_S);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("run {}: no accuracy–size front: {}", runId, e.getMessage());
         }
     }
 
