@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -69,7 +70,9 @@ class DashboardBrowserIT {
             Process agent = agents.start(broker.url(), "dash-1", CLASS, dir, "--simulate", "--heartbeat-s", "2");
             WebDriver browser = chromium();
             try {
+                // a live page re-renders its rows: an element found just before that is stale, and found again
                 WebDriverWait wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(250));
+                wait.ignoring(StaleElementReferenceException.class);
                 browser.get(serve.url() + "/#/new");
                 wait.until(b -> !b.findElements(By.cssSelector("select[name=deviceClass] option[value='" + CLASS
                         + "']")).isEmpty() && b.findElement(By.id("live")).getText().equals("live"));
