@@ -20,6 +20,7 @@ import io.sigmaquant.controller.metrics.AnalysisMeters;
 import io.sigmaquant.controller.metrics.ControllerMetrics;
 import io.sigmaquant.controller.run.ComputeSlots;
 import io.sigmaquant.controller.run.PreparedRun;
+import io.sigmaquant.controller.run.ReportHtml;
 import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.SharedAnalyses;
@@ -269,8 +270,9 @@ public final class ControllerParts implements AutoCloseable {
     /** The run's accuracy–size front: a failure or a stop leaves it out, the run stays as it ended. */
     private void writeTradeoff(String runId, PreparedRun run, Map<String, Integer> chosen, Path outDir) {
         try {
-            RunTradeoff.write(run, run.sensitivity(options.sensitivityCache(), RunExecution.SENSITIVITY_IMAGES),
-                    chosen, outDir, RunTradeoff.EXACT_TIME_LIMIT_S);
+            RunTradeoff.Front front = RunTradeoff.write(run, run.sensitivity(options.sensitivityCache(),
+                    RunExecution.SENSITIVITY_IMAGES), chosen, outDir, RunTradeoff.EXACT_TIME_LIMIT_S);
+            ReportHtml.addTradeoff(outDir, front);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -214,6 +214,21 @@ class DashboardBrowserIT {
         assertThat(chosen.get(0).asDouble()).isEqualTo(front.get("chosen").get("bytes").asDouble() / 1024);
         assertThat(chosen.get(1).asDouble()).isEqualTo(front.get("chosen").get("top1").asDouble());
         screenshot(browser, Fixtures.repoRoot().resolve("controller/target/screenshots/dashboard-tradeoff.png"));
+
+        // report.html gets the front just after tradeoff.json: the same line per method, offline
+        long until = System.nanoTime() + WAIT.toNanos();
+        String html = get(serve, "/api/runs/" + id + "/report-html");
+        while (!html.contains("\"tradeoff\":{") && System.nanoTime() < until) {
+            Thread.sleep(500);
+            html = get(serve, "/api/runs/" + id + "/report-html");
+        }
+        Path page = Fixtures.repoRoot().resolve("controller/target/screenshots/report-tradeoff.html");
+        Files.writeString(page, html);
+        browser.get(page.toUri().toString());
+        wait.until(b -> chartJson(b, "chart-tradeoff", "(((o && o.series) || []).find(s => s.name === 'sigmaquant')"
+                + " || {data: []}).data").size() == front.get("points").size());
+        assertThat(seriesData(browser, "chart-tradeoff", "chosen").get(0).get(1).asDouble())
+                .isEqualTo(front.get("chosen").get("top1").asDouble());
     }
 
     /** tradeoff.json is written after the run's end: 404 until then. */
