@@ -40,10 +40,7 @@ class ReportHtmlTest {
         String html = ReportHtml.render(report, Map.of("latency", 1.5), layers, List.of(Map.of("predictedMs", 1.2)),
                 profile);
 
-        Matcher data = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>",
-                Pattern.DOTALL).matcher(html);
-        assertThat(data.find()).isTrue();
-        JsonNode inlined = JSON.readTree(data.group(1));
+        JsonNode inlined = inlinedData(html);
         assertThat(inlined.get("report")).isEqualTo(report);
         assertThat(inlined.get("budgets").get("latency").asDouble()).isEqualTo(1.5);
         assertThat(inlined.get("layers").get(0).get("sigma").asDouble()).isEqualTo(0.5);
@@ -68,14 +65,19 @@ class ReportHtmlTest {
         ReportHtml.addTradeoff(dir, front);
 
         String html = Files.readString(dir.resolve(ReportHtml.FILE));
-        Matcher data = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>",
-                Pattern.DOTALL).matcher(html);
-        assertThat(data.find()).isTrue();
-        JsonNode inlined = JSON.readTree(data.group(1));
+        JsonNode inlined = inlinedData(html);
         assertThat(inlined.get("report")).isEqualTo(report);
         assertThat(inlined.get("budgets").get("latency").asDouble()).isEqualTo(1.5);
         assertThat(inlined.get("tradeoff")).isEqualTo(JSON.valueToTree(front));
         assertThat(html).contains("SqCharts.tradeoff(");
         assertThat(html.split("<script", -1)).hasSameSizeAs(html.split("</script>", -1));
+    }
+
+    /** The page's data element, parsed. */
+    private static JsonNode inlinedData(String html) throws Exception {
+        Matcher data = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>",
+                Pattern.DOTALL).matcher(html);
+        assertThat(data.find()).isTrue();
+        return JSON.readTree(data.group(1));
     }
 }
