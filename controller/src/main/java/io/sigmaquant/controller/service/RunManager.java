@@ -248,6 +248,7 @@ public final class RunManager implements AutoCloseable {
             RunExecution.Outcome outcome = parts.execute(id, run, allocator, earlier, it -> { }, outDir(id));
             LOG.info("run {} {}: {}", id, outcome.report().converged() ? "converged" : "did not converge",
                     outcome.report().reason());
+            parts.writeTradeoff(id, run, outcome.report().finalBits(), outDir(id)); // its end is recorded already
         } catch (InterruptedException e) {
             // the service is stopping: the run stays "running" in the store and resumes on the next start; or the
             // run was cancelled, which the store says already

@@ -255,9 +255,6 @@ public final class ControllerParts implements AutoCloseable {
             if (store.finishRun(runId, outcome.report().converged(), outcome.report().reason(), replicaId)) {
                 metrics.runFinished(RunStatus.of(outcome.report().converged()));
             }
-            if (RunTradeoff.hasEvalImages(run)) { // after the end is recorded, still in the run's compute slot
-                writeTradeoff(runId, run, outcome.report().finalBits(), outDir);
-            }
             return outcome;
         } catch (RuntimeException e) {
             if (store.failRun(runId, e.getMessage(), replicaId)) { // a cancelled run was counted when it was cancelled
@@ -267,8 +264,15 @@ public final class ControllerParts implements AutoCloseable {
         }
     }
 
-    /** The run's accuracy–size front: a failure or a stop leaves it out, the run stays as it ended. */
-    private void writeTradeoff(String runId, PreparedRun run, Map<String, Integer> chosen, Path outDir) {
+    /**
+     * The accuracy–size front of a service run with labelled evaluation images (tradeoff.json, and in report.html),
+     * called after its end is recorded, in its compute slot; nothing for a run without them. A failure or a stop
+     * leaves it out: the run stays as it ended. {@code optimize} does not call it, so that it ends with its run.
+     */
+    public void writeTradeoff(String runId, PreparedRun run, Map<String, Integer> chosen, Path outDir) {
+        if (!RunTradeoff.hasEvalImages(run)) {
+            return;
+        }
         try {
             RunTradeoff.Front front = RunTradeoff.write(run, run.sensitivity(options.sensitivityCache(),
                     RunExecution.SENSITIVITY_IMAGES), chosen, outDir, RunTradeoff.EXACT_TIME_LIMIT_S);
