@@ -36,7 +36,27 @@ const SqCharts = (() => {
       o.yAxis.min = v => Math.min(v.min, budget);
       o.yAxis.max = v => Math.max(v.max, budget);
     }
+    if (iterations.some(it => typeof it.measuredEnergyMj === "number")) withEnergy(o, run, iterations);
     return o;
+  }
+
+  /**
+   * The agents' energy per inference on a second axis, with the energy budget. Measured only: the loop records
+   * no predicted energy per iteration. A simulated agent's energy is its cost model's estimate.
+   */
+  function withEnergy(o, run, iterations) {
+    const budget = run.budgets && run.budgets.energy;
+    o.title.text = "Convergence: latency and energy per iteration";
+    o.legend.data.push("measured energy");
+    o.yAxis = [o.yAxis, { type: "value", name: "mJ", scale: true, position: "right" }];
+    o.series.push({ name: "measured energy", type: "line", yAxisIndex: 1, lineStyle: { type: "dashed" },
+      data: iterations.map(it => typeof it.measuredEnergyMj === "number" ? it.measuredEnergyMj : null),
+      markLine: budget ? { symbol: "none", data: [{ yAxis: budget, name: "energy budget" }],
+        label: { formatter: "budget {c} mJ" }, lineStyle: { color: "#b42318", type: "dashed" } } : undefined });
+    if (budget) {
+      o.yAxis[1].min = v => Math.min(v.min, budget);
+      o.yAxis[1].max = v => Math.max(v.max, budget);
+    }
   }
 
   /** The bits of a configuration per layer, beside each layer's σ and its KL sensitivity at those bits. */
@@ -138,5 +158,31 @@ const SqCharts = (() => {
     return o;
   }
 
-  return { convergence, bits, calibration, profile, layerTimes };
+  /**
+   * tradeoff.json: top-1 against packed size per method, one point per size level, and the run's chosen bits.
+   * A method with no allocation at a level (NaN, written "NaN") leaves a gap.
+   */
+  function tradeoff(front) {
+    const o = base("Accuracy–size front");
+    if (!front) {
+      o.title.subtext = "for a run with labelled evaluation images, once it has ended";
+      return o;
+    }
+    const kib = m => typeof m.bytes === "number" && typeof m.top1 === "number" ? [m.bytes / 1024, m.top1] : null;
+    const methods = { uniform: "uniform", paper: "sigmaquant-paper", sigmaquant: "sigmaquant", exact: "exact (CP-SAT)" };
+    o.title.subtext = "top-1 of weight-quantized models on " + front.samples + " images; FP32 "
+      + front.fp32Top1.toFixed(2) + " %";
+    o.tooltip = { trigger: "item" };
+    o.xAxis = { type: "value", name: "packed size (KiB)", scale: true };
+    o.yAxis = { type: "value", name: "top-1 (%)", scale: true };
+    o.series = Object.keys(methods).map(k => ({ name: methods[k], type: "line",
+      data: front.points.map(p => kib(p[k])) }));
+    if (front.chosen) {
+      o.series.push({ name: "chosen", type: "scatter", symbolSize: 14, symbol: "diamond",
+        data: [kib(front.chosen)] });
+    }
+    return o;
+  }
+
+  return { convergence, bits, calibration, profile, layerTimes, tradeoff };
 })();

@@ -45,16 +45,18 @@ function runsPage() {
 }
 
 function runPage(id) {
-  const state = { run: null, iterations: [], layers: null, resultsReady: false, heldOut: [], profile: null };
+  const state = { run: null, iterations: [], layers: null, resultsReady: false, heldOut: [], profile: null,
+    tradeoff: null };
   const head = el("h2"), info = el("p", { class: "muted" }), links = el("p");
-  const boxes = ["convergence", "calibration", "bits", "layer-times", "profile"].map(name => el("div", {
-    class: name === "convergence" || name === "calibration" ? "chart" : "chart wide", id: "chart-" + name }));
+  const boxes = ["convergence", "calibration", "bits", "layer-times", "profile", "tradeoff"].map(name => el("div", {
+    class: ["convergence", "calibration", "tradeoff"].includes(name) ? "chart" : "chart wide", id: "chart-" + name }));
   const rows = el("tbody");
   page.append(head, info, links, el("div", { class: "charts" }, ...boxes),
     el("h2", {}, "Iterations"), el("table", {}, el("thead", {}, el("tr", {}, ...["#", "kind", "agent", "predicted ms",
       "measured ms", "95 % interval ms", "verdict"].map(h => el("th", {}, h)))), rows));
   const charts = boxes.map(b => echarts.init(b));
-  const [convergence, calibration, bits, layerTimes, profile] = charts;
+  const [convergence, calibration, bits, layerTimes, profile, tradeoff] = charts;
+  let tradeoffTries = 0, tradeoffTimer = null;
   const resize = () => charts.forEach(c => c.resize());
   window.addEventListener("resize", resize);
 
@@ -67,6 +69,7 @@ function runPage(id) {
     const files = { "report-html": "report.html", report: "report.json", model: "model.onnx",
       "cost-model": "cost-model.json", layers: "layers.json",
       profile: "profile.json" };
+    if (state.tradeoff) files.tradeoff = "tradeoff.json";
     links.replaceChildren(...(state.resultsReady ? Object.keys(files) : [])
       .flatMap(f => [download("/api/runs/" + id + "/" + f, files[f]), " "]));
     convergence.setOption(SqCharts.convergence(r, its), true);
@@ -76,6 +79,7 @@ function runPage(id) {
     calibration.setOption(SqCharts.calibration(its, state.heldOut), true);
     layerTimes.setOption(SqCharts.layerTimes(state.profile, state.layers), true);
     profile.setOption(SqCharts.profile(state.profile), true);
+    tradeoff.setOption(SqCharts.tradeoff(state.tradeoff), true);
     if (!performance.getEntriesByName("first-chart").length) performance.mark("first-chart"); // time to first chart
     rows.replaceChildren(...its.map(it => el("tr", {}, el("td", { class: "num" }, it.index), el("td", {}, it.kind),
       el("td", {}, it.agentId), el("td", { class: "num" }, fmt(it.predictedMs, 4)),
@@ -101,6 +105,22 @@ function runPage(id) {
     if (r.ok) state.profile = await r.json(); // 409 until the run's first iteration
   }
 
+  /**
+   * tradeoff.json is written after the run's end, with no event of its own: asked for again every 5 s, at most 60
+   * times (its CP-SAT levels are bounded at 5 s each), while the page is open.
+   */
+  async function loadTradeoff() {
+    if (state.tradeoff || tradeoffTimer || !state.resultsReady || tradeoffTries >= 60) return;
+    tradeoffTries++;
+    const r = await Api.request("/api/runs/" + id + "/tradeoff");
+    if (r.ok) {
+      state.tradeoff = await r.json();
+      render();
+    } else if (r.status === 404) {
+      tradeoffTimer = setTimeout(() => { tradeoffTimer = null; loadTradeoff(); }, 5000);
+    }
+  }
+
   async function load() {
     const s = await Api.json("/api/runs/" + id);
     Object.assign(state, { run: s.run, iterations: s.iterations, resultsReady: s.resultsReady });
@@ -110,6 +130,7 @@ function runPage(id) {
       if (b.ok) state.heldOut = (await b.json()).heldOut || [];
     }
     render();
+    loadTradeoff();
   }
 
   load();
@@ -127,6 +148,8 @@ function runPage(id) {
       }
     },
     dispose: () => {
+      clearTimeout(tradeoffTimer);
+      tradeoffTries = Infinity;
       window.removeEventListener("resize", resize);
       charts.forEach(c => c.dispose());
     }

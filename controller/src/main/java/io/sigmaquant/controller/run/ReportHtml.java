@@ -3,17 +3,23 @@ package io.sigmaquant.controller.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sigmaquant.controller.files.AtomicFile;
 import io.sigmaquant.controller.files.JarResources;
 import io.sigmaquant.controller.files.JsonFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code report.html}: the run's report as one self-contained page — the dashboard's charts (convergence, bits per
- * layer with σ and KL, calibration, time per operator kind) drawn by ECharts, which is inlined with the data, so that it opens offline and
+ * layer with σ and KL, calibration, time per operator kind, the accuracy–size front once added) drawn by ECharts, which is inlined with the data, so that it opens offline and
  * from a mail attachment. About 0.7 MB, almost all of it ECharts.
  */
 public final class ReportHtml {
@@ -23,6 +29,9 @@ public final class ReportHtml {
     private record Data(JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers, List<?> heldOut,
                         TimeProfile profile) {
     }
+
+    private static final Pattern DATA = Pattern.compile(
+            "<script type=\"application/json\" id=\"report-data\">(.*?)</script>", Pattern.DOTALL);
 
     private ReportHtml() {
     }
@@ -38,10 +47,13 @@ public final class ReportHtml {
      */
     public static String render(JsonNode report, Map<String, Double> budgets, List<LayerSummary> layers,
                                 List<?> heldOut, TimeProfile profile) {
+        return render(JsonFiles.JSON.valueToTree(new Data(report, budgets, layers, heldOut, profile)));
+    }
+
+    private static String render(JsonNode data) {
         String json;
         try {
-            json = JsonFiles.JSON.writer().without(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(new Data(report, budgets, layers, heldOut, profile));
+            json = JsonFiles.JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(data);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the report", e);
         }
@@ -57,6 +69,26 @@ public final class ReportHtml {
                              List<?> heldOut, TimeProfile profile) {
         AtomicFile.write(outDir.resolve(FILE), render(report, budgets, layers, heldOut, profile)
                 .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Adds the run's accuracy–size front (tradeoff.json, written after the run's end) to the page already in
+     * {@code outDir}: its inlined data read back, the front added, the page written again atomically.
+     */
+    public static void addTradeoff(Path outDir, Object front) {
+        Path page = outDir.resolve(FILE);
+        try {
+            Matcher m = DATA.matcher(Files.readString(page));
+            if (!m.find()) {
+                throw new IllegalStateException(page + " holds no report data");
+            }
+            // "<\/" as written is "\/" to JSON: the same string
+            ObjectNode data = (ObjectNode) JsonFiles.JSON.readTree(m.group(1));
+            data.set("tradeoff", JsonFiles.JSON.valueToTree(front));
+            AtomicFile.write(page, render(data).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot add the front to " + page, e);
+        }
     }
 
     /** A script's text made safe inside a script element. */

@@ -8,6 +8,7 @@ import io.sigmaquant.controller.run.LayerSummary;
 import io.sigmaquant.controller.run.ReportHtml;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.RunStatus;
+import io.sigmaquant.controller.run.RunTradeoff;
 import io.sigmaquant.controller.run.TimeProfile;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.wiring.ControllerOptions;
@@ -109,6 +110,7 @@ public final class HttpApi {
         router.get("/api/runs/:id/report-html").handler(ctx -> result(ctx, ReportHtml.FILE, "text/html; charset=utf-8"));
         router.get("/api/runs/:id/layers").handler(ctx -> result(ctx, LayerSummary.FILE, "application/json"));
         router.get("/api/runs/:id/profile").handler(ctx -> result(ctx, TimeProfile.FILE, "application/json"));
+        router.get("/api/runs/:id/tradeoff").handler(ctx -> result(ctx, RunTradeoff.FILE, "application/json"));
         router.get("/api/runs/:id/model").handler(ctx -> result(ctx, "model.onnx", "application/octet-stream"));
         router.route().last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
                 + ctx.request().path() + " (see /openapi.yaml)"));

@@ -44,9 +44,13 @@ import org.slf4j.LoggerFactory;
 public final class RunManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
     private static final Pattern RUN_ID = Pattern.compile("[0-9a-f-]{36}");
-    /** The calibration-split file names a run may upload. */
+    /**
+     * The data file names a run may upload: the calibration split, and optionally labelled evaluation images, on
+     * which the run's accuracy–size front is measured once it has ended (tradeoff.json).
+     */
     public static final List<String> CALIBRATION_FILES = List.of("calib-images-idx3-ubyte", "calib-labels-idx1-ubyte",
-            "calib-images-idx3-ubyte.gz", "calib-labels-idx1-ubyte.gz");
+            "calib-images-idx3-ubyte.gz", "calib-labels-idx1-ubyte.gz", "eval-images-idx3-ubyte",
+            "eval-labels-idx1-ubyte", "eval-images-idx3-ubyte.gz", "eval-labels-idx1-ubyte.gz");
 
     private final ControllerParts parts;
     private final Path runsDir;
@@ -244,6 +248,7 @@ public final class RunManager implements AutoCloseable {
             RunExecution.Outcome outcome = parts.execute(id, run, allocator, earlier, it -> { }, outDir(id));
             LOG.info("run {} {}: {}", id, outcome.report().converged() ? "converged" : "did not converge",
                     outcome.report().reason());
+            parts.writeTradeoff(id, run, outcome.report().finalBits(), outDir(id)); // its end is recorded already
         } catch (InterruptedException e) {
             // the service is stopping: the run stays "running" in the store and resumes on the next start; or the
             // run was cancelled, which the store says already

@@ -222,7 +222,7 @@ public final class RunStore implements AutoCloseable {
         if (!listeners.isEmpty()) {
             StoredIteration stored = new StoredIteration(it.index(), it.kind(), it.predictedMs(), it.measuredMs(), jobId,
                     attempt, it.agentId(), it.bits(), finite(it.correctedMs()), finite(it.ciLowMs()),
-                    finite(it.ciHighMs()), it.verdict());
+                    finite(it.ciHighMs()), it.verdict(), finite(it.measuredEnergyMj()));
             listeners.forEach(l -> l.iterationRecorded(runId, stored));
         }
     }
@@ -337,20 +337,23 @@ public final class RunStore implements AutoCloseable {
      *
      * @param correctedMs the drift-corrected latency (null for iterations recorded before it was kept)
      * @param verdict     the budget verdict (null likewise)
+     * @param measuredEnergyMj the agent's energy per inference (measured or estimated, as its meter says; null when
+     *                    not a number)
      */
     public record StoredIteration(int index, IterationKind kind, double predictedMs, double measuredMs, String jobId,
                                   int attempt, String agentId, Map<String, Integer> bits, Double correctedMs,
-                                  Double ciLowMs, Double ciHighMs, BudgetVerdict verdict) {
+                                  Double ciLowMs, Double ciHighMs, BudgetVerdict verdict, Double measuredEnergyMj) {
     }
 
     public List<StoredIteration> iterations(String runId) {
         return db.query("SELECT i.idx, i.kind, i.predicted_ms, i.measured_ms, i.job_id, i.attempt, m.agent_id, m.bits_json, "
-                + "i.corrected_ms, i.ci_low_ms, i.ci_high_ms, i.verdict "
+                + "i.corrected_ms, i.ci_low_ms, i.ci_high_ms, i.verdict, m.energy_mj "
                 + "FROM iterations i JOIN measurements m ON m.job_id = i.job_id AND m.attempt = i.attempt "
                 + "WHERE i.run_id = ? ORDER BY i.idx", rs -> new StoredIteration(rs.getInt(1), IterationKind.fromWire(rs.getString(2)),
                 rs.getDouble(3), rs.getDouble(4), rs.getString(5), rs.getInt(6), rs.getString(7), bits(rs.getString(8)),
                 rs.getObject(9, Double.class), rs.getObject(10, Double.class), rs.getObject(11, Double.class),
-                rs.getString(12) == null ? null : BudgetVerdict.fromWire(rs.getString(12))), runId);
+                rs.getString(12) == null ? null : BudgetVerdict.fromWire(rs.getString(12)), finite(rs.getDouble(13))),
+                runId);
     }
 
     /** The run's iterations with their full results, in order, for resuming it after a restart. */

@@ -20,10 +20,12 @@ import io.sigmaquant.controller.metrics.AnalysisMeters;
 import io.sigmaquant.controller.metrics.ControllerMetrics;
 import io.sigmaquant.controller.run.ComputeSlots;
 import io.sigmaquant.controller.run.PreparedRun;
+import io.sigmaquant.controller.run.ReportHtml;
 import io.sigmaquant.controller.run.RunExecution;
 import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.run.SharedAnalyses;
 import io.sigmaquant.controller.run.RunStatus;
+import io.sigmaquant.controller.run.RunTradeoff;
 import io.sigmaquant.controller.store.RunStore;
 import io.sigmaquant.controller.store.StoreRecorder;
 import io.sigmaquant.profiles.DeviceProfile;
@@ -41,6 +43,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -258,6 +261,26 @@ public final class ControllerParts implements AutoCloseable {
                 metrics.runFinished(RunStatus.FAILED);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The accuracy–size front of a service run with labelled evaluation images (tradeoff.json, and in report.html),
+     * called after its end is recorded, in its compute slot; nothing for a run without them. A failure or a stop
+     * leaves it out: the run stays as it ended. {@code optimize} does not call it, so that it ends with its run.
+     */
+    public void writeTradeoff(String runId, PreparedRun run, Map<String, Integer> chosen, Path outDir) {
+        if (!RunTradeoff.hasEvalImages(run)) {
+            return;
+        }
+        try {
+            RunTradeoff.Front front = RunTradeoff.write(run, run.sensitivity(options.sensitivityCache(),
+                    RunExecution.SENSITIVITY_IMAGES), chosen, outDir, RunTradeoff.EXACT_TIME_LIMIT_S);
+            ReportHtml.addTradeoff(outDir, front);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("run {}: no accuracy–size front: {}", runId, e.getMessage());
         }
     }
 

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.controller.loop.IterationKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** report.html: one file that opens offline, holding report.json's data and the charts that draw it. */
 class ReportHtmlTest {
@@ -37,10 +40,7 @@ class ReportHtmlTest {
         String html = ReportHtml.render(report, Map.of("latency", 1.5), layers, List.of(Map.of("predictedMs", 1.2)),
                 profile);
 
-        Matcher data = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>",
-                Pattern.DOTALL).matcher(html);
-        assertThat(data.find()).isTrue();
-        JsonNode inlined = JSON.readTree(data.group(1));
+        JsonNode inlined = inlinedData(html);
         assertThat(inlined.get("report")).isEqualTo(report);
         assertThat(inlined.get("budgets").get("latency").asDouble()).isEqualTo(1.5);
         assertThat(inlined.get("layers").get(0).get("sigma").asDouble()).isEqualTo(0.5);
@@ -53,5 +53,31 @@ class ReportHtmlTest {
         assertThat(html).doesNotContainPattern("<script[^>]* src=").doesNotContainPattern("<link[^>]* href=");
         // every script element closes where it should: the report's own "</script>" was escaped
         assertThat(html.split("<script", -1)).hasSameSizeAs(html.split("</script>", -1));
+    }
+
+    /** Verifies that the front added after the run's end joins the page's data, which it keeps unchanged. */
+    @Test
+    void addTradeoff_writtenPage_keepsItsDataAndAddsTheFront(@TempDir Path dir) throws Exception {
+        JsonNode report = JSON.readTree(REPORT);
+        ReportHtml.write(dir, report, Map.of("latency", 1.5), List.of(), List.of(), TimeProfile.NONE);
+        Map<String, Object> front = Map.of("fp32Top1", 90.0, "points", List.of(), "chosen", Map.of("bytes", 10.0));
+
+        ReportHtml.addTradeoff(dir, front);
+
+        String html = Files.readString(dir.resolve(ReportHtml.FILE));
+        JsonNode inlined = inlinedData(html);
+        assertThat(inlined.get("report")).isEqualTo(report);
+        assertThat(inlined.get("budgets").get("latency").asDouble()).isEqualTo(1.5);
+        assertThat(inlined.get("tradeoff")).isEqualTo(JSON.valueToTree(front));
+        assertThat(html).contains("SqCharts.tradeoff(");
+        assertThat(html.split("<script", -1)).hasSameSizeAs(html.split("</script>", -1));
+    }
+
+    /** The page's data element, parsed. */
+    private static JsonNode inlinedData(String html) throws Exception {
+        Matcher data = Pattern.compile("<script type=\"application/json\" id=\"report-data\">(.*?)</script>",
+                Pattern.DOTALL).matcher(html);
+        assertThat(data.find()).isTrue();
+        return JSON.readTree(data.group(1));
     }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.agent.testing.TestBroker;
+import io.sigmaquant.controller.client.RunClient;
+import io.sigmaquant.controller.data.DataDirectory;
+import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.testing.AgentProcesses;
 import io.sigmaquant.controller.testing.Fixtures;
 import io.sigmaquant.controller.testing.ServeProcess;
@@ -20,7 +23,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -69,7 +75,9 @@ class DashboardBrowserIT {
             Process agent = agents.start(broker.url(), "dash-1", CLASS, dir, "--simulate", "--heartbeat-s", "2");
             WebDriver browser = chromium();
             try {
+                // a live page re-renders its rows: an element found just before that is stale, and found again
                 WebDriverWait wait = new WebDriverWait(browser, WAIT, Duration.ofMillis(250));
+                wait.ignoring(StaleElementReferenceException.class);
                 browser.get(serve.url() + "/#/new");
                 wait.until(b -> !b.findElements(By.cssSelector("select[name=deviceClass] option[value='" + CLASS
                         + "']")).isEmpty() && b.findElement(By.id("live")).getText().equals("live"));
@@ -96,12 +104,16 @@ class DashboardBrowserIT {
 
                 List<Double> predicted = new ArrayList<>();
                 List<Double> measured = new ArrayList<>();
+                List<Double> energy = new ArrayList<>();
                 for (JsonNode it : run.get("iterations")) {
                     predicted.add(it.get("predictedMs").asDouble());
                     measured.add((it.get("correctedMs").isNull() ? it.get("measuredMs") : it.get("correctedMs")).asDouble());
+                    energy.add(it.get("measuredEnergyMj").asDouble());
                 }
                 assertThat(numbers(seriesData(browser, "chart-convergence", "predicted"))).isEqualTo(predicted);
                 assertThat(numbers(seriesData(browser, "chart-convergence", "measured"))).isEqualTo(measured);
+                // the simulated agent estimates energy from its cost model: drawn on the second axis
+                assertThat(numbers(seriesData(browser, "chart-convergence", "measured energy"))).isEqualTo(energy);
                 JsonNode last = run.get("iterations").get(run.get("iterations").size() - 1);
                 List<String> layers = strings(axisData(browser, "chart-bits"));
                 List<Double> bits = new ArrayList<>();
@@ -132,6 +144,9 @@ class DashboardBrowserIT {
                 List<Double> reported = new ArrayList<>();
                 report.get("iterations").forEach(it -> reported.add(it.get("predictedMs").asDouble()));
                 assertThat(numbers(seriesData(browser, "chart-convergence", "predicted"))).isEqualTo(reported);
+                List<Double> reportedEnergy = new ArrayList<>();
+                report.get("iterations").forEach(it -> reportedEnergy.add(it.get("measuredEnergyMj").asDouble()));
+                assertThat(numbers(seriesData(browser, "chart-convergence", "measured energy"))).isEqualTo(reportedEnergy);
                 JsonNode reportBits = report.get("finalBits") == null || report.get("finalBits").isNull()
                         ? last.get("bits") : report.get("finalBits"); // the page shows the last bits without final ones
                 List<Double> finalBits = new ArrayList<>();
@@ -155,6 +170,8 @@ class DashboardBrowserIT {
                         + id.substring(0, 8)).contains(model.get("model").get("latencyFits").fieldNames().next() + " ");
                 assertThat(browser.findElement(By.cssSelector("tr[data-agent='dash-1'] td.measuring")).getText())
                         .as("the run has ended: nothing is out").isEmpty();
+                assertTradeoffDrawn(browser, wait, serve);
+                browser.get(serve.url() + "/#/fleet");
                 agent.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
                 wait.until(b -> state(b, "dash-1").equals("offline"));
                 screenshot(browser, screenshots.resolve("dashboard-fleet.png"));
@@ -162,6 +179,71 @@ class DashboardBrowserIT {
                 browser.quit();
             }
         }
+    }
+
+    /**
+     * A run with labelled evaluation images: once it has ended, its accuracy–size front is drawn on its page as
+     * GET .../tradeoff gives it, a line per method and the chosen bits.
+     */
+    private static void assertTradeoffDrawn(WebDriver browser, WebDriverWait wait, ServeProcess serve) throws Exception {
+        Map<String, Path> data = new LinkedHashMap<>(RunClient.calibrationFiles(Fixtures.data()));
+        DataDirectory.SplitFiles eval = DataDirectory.files(Fixtures.data(), DataDirectory.Split.EVAL);
+        data.put(eval.images().getFileName().toString(), eval.images());
+        data.put(eval.labels().getFileName().toString(), eval.labels());
+        String id = new RunClient(serve.url()).submit(RunRequest.builder(CLASS).maxSizeBytes(40_960.0)
+                .maxIterations(3).build(), Fixtures.model("resnet"), data);
+        waitForEnd(serve, id);
+        JsonNode front = waitForTradeoff(serve, id);
+        browser.get(serve.url() + "/#/run/" + id);
+        // the chart has no option until the page's first render: guarded, as the page may be that new
+        wait.until(b -> chartJson(b, "chart-tradeoff", "(((o && o.series) || []).find(s => s.name === 'sigmaquant')"
+                + " || {data: []}).data").size() == front.get("points").size());
+        Map<String, String> series = Map.of("uniform", "uniform", "paper", "sigmaquant-paper",
+                "sigmaquant", "sigmaquant", "exact", "exact (CP-SAT)");
+        for (Map.Entry<String, String> m : series.entrySet()) {
+            // a method with no allocation at a level (NaN, written "NaN") is a gap in its line
+            List<List<Double>> expected = new ArrayList<>();
+            front.get("points").forEach(p -> expected.add(p.get(m.getKey()).get("bytes").isNumber()
+                    && p.get(m.getKey()).get("top1").isNumber() ? List.of(p.get(m.getKey()).get("bytes").asDouble()
+                    / 1024, p.get(m.getKey()).get("top1").asDouble()) : List.of()));
+            List<List<Double>> drawn = new ArrayList<>();
+            seriesData(browser, "chart-tradeoff", m.getValue()).forEach(xy -> drawn.add(numbers(xy)));
+            assertThat(drawn).as(m.getValue()).isEqualTo(expected);
+        }
+        JsonNode chosen = seriesData(browser, "chart-tradeoff", "chosen").get(0);
+        assertThat(chosen.get(0).asDouble()).isEqualTo(front.get("chosen").get("bytes").asDouble() / 1024);
+        assertThat(chosen.get(1).asDouble()).isEqualTo(front.get("chosen").get("top1").asDouble());
+        screenshot(browser, Fixtures.repoRoot().resolve("controller/target/screenshots/dashboard-tradeoff.png"));
+
+        // report.html gets the front just after tradeoff.json: the same line per method, offline
+        long until = System.nanoTime() + WAIT.toNanos();
+        String html = get(serve, "/api/runs/" + id + "/report-html");
+        while (!html.contains("\"tradeoff\":{") && System.nanoTime() < until) {
+            Thread.sleep(500);
+            html = get(serve, "/api/runs/" + id + "/report-html");
+        }
+        Path page = Fixtures.repoRoot().resolve("controller/target/screenshots/report-tradeoff.html");
+        Files.writeString(page, html);
+        browser.get(page.toUri().toString());
+        wait.until(b -> chartJson(b, "chart-tradeoff", "(((o && o.series) || []).find(s => s.name === 'sigmaquant')"
+                + " || {data: []}).data").size() == front.get("points").size());
+        assertThat(seriesData(browser, "chart-tradeoff", "chosen").get(0).get(1).asDouble())
+                .isEqualTo(front.get("chosen").get("top1").asDouble());
+    }
+
+    /** tradeoff.json is written after the run's end: 404 until then. */
+    private static JsonNode waitForTradeoff(ServeProcess serve, String id) throws Exception {
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < until) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(serve.url()
+                    + "/api/runs/" + id + "/tradeoff")).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                return JSON.readTree(r.body());
+            }
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no tradeoff.json for run " + id + " within " + WAIT);
     }
 
     /**

@@ -239,7 +239,8 @@ class ServiceApiTest {
         doc.get("paths").fieldNames().forEachRemaining(documented::add);
         assertThat(documented).containsExactlyInAnyOrder("/api/agents", "/api/events", "/api/device-classes", "/api/runs",
                 "/api/runs/{id}", "/api/runs/{id}/attempts", "/api/runs/{id}/report", "/api/runs/{id}/report-html", "/api/runs/{id}/layers",
-                "/api/runs/{id}/model", "/api/runs/{id}/cost-model", "/api/runs/{id}/profile", "/api/agents/attempts",
+                "/api/runs/{id}/model", "/api/runs/{id}/cost-model", "/api/runs/{id}/profile", "/api/runs/{id}/tradeoff",
+                "/api/agents/attempts",
                 "/api/device-classes/cost-models", "/api/runs/{id}/benchmark", "/api/runs/{id}/cancel", "/models/{sha256}", "/metrics", "/health", "/healthz",
                 "/");
         // every documented GET answers something other than "no such endpoint"

@@ -87,6 +87,9 @@ abstract class RunStoreContract {
                     .containsExactly(1.95, 1.9, 2.0, BudgetVerdict.MEETS);
             assertThat(its.get(1)).extracting(RunStore.StoredIteration::ciLowMs, RunStore.StoredIteration::verdict)
                     .containsExactly(null, BudgetVerdict.MISSES);
+            // the energy is the measurement's, as its agent reported it: the convergence chart draws it
+            assertThat(its.get(0).measuredEnergyMj())
+                    .isEqualTo(result("job-4", 1).energy().millijoulesPerInference());
         }
     }
 
@@ -138,8 +141,8 @@ abstract class RunStoreContract {
             store.setStatus("run-l", RunStatus.RUNNING, null);
             store.recordMeasurement("run-l", Map.of("/fc/Gemm", 8), result("job-l", 1));
             store.recordIteration("run-l", new LoopIteration(1, IterationKind.CANDIDATE, Map.of("/fc/Gemm", 8),
-                    "agent-1", 1.9, 2.1, 1.95, 1.9, 2.0, Double.NaN, 1.0, true, 100, true, BudgetVerdict.MEETS, 0.1),
-                    "job-l", 1);
+                    "agent-1", 1.9, 2.1, 1.95, 1.9, 2.0, Double.NaN, 2.5, true, 100, true, BudgetVerdict.MEETS, 0.1),
+                    "job-l", 1); // 2.5 mJ: the energy of the measurement it refers to, as in the loop
             store.cancelRun("run-l", "cancelled by a test");
             store.setStatus("run-l", RunStatus.RUNNING, null); // a cancelled run keeps its status: nothing to hear
 
