@@ -229,6 +229,8 @@ function newRunPage() {
   const classes = el("select", { name: "deviceClass" });
   const form = el("form", { class: "run", novalidate: "" },
     row("Model (ONNX)", "model", el("input", { name: "model", type: "file", accept: ".onnx" })),
+    row("Data (optional)", "data", el("input", { name: "data", type: "file", multiple: "" }),
+      " IDX files: calib-* for the sensitivity and activation ranges, eval-* for the accuracy–size front"),
     row("Device class", "deviceClass", classes),
     row("Max latency", "maxLatencyMs", number("maxLatencyMs"), " ms"),
     row("Max size", "maxSizeBytes", number("maxSize"), " ", el("select", { name: "sizeUnit" },
@@ -265,6 +267,7 @@ function newRunPage() {
     put("maxIterations", f.maxIterations.value);
     const body = new FormData();
     if (f.model.files[0]) body.append("model", f.model.files[0], f.model.files[0].name);
+    for (const file of f.data.files) body.append("data", file, file.name);
     body.append("request", JSON.stringify(request));
     const r = await Api.request("/api/runs", { method: "POST", body });
     const answer = await r.json().catch(() => ({ error: r.status + " " + r.statusText }));

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sigmaquant.agent.testing.TestBroker;
 import io.sigmaquant.controller.client.RunClient;
 import io.sigmaquant.controller.data.DataDirectory;
-import io.sigmaquant.controller.run.RunRequest;
 import io.sigmaquant.controller.testing.AgentProcesses;
 import io.sigmaquant.controller.testing.Fixtures;
 import io.sigmaquant.controller.testing.ServeProcess;
@@ -190,8 +189,19 @@ class DashboardBrowserIT {
         DataDirectory.SplitFiles eval = DataDirectory.files(Fixtures.data(), DataDirectory.Split.EVAL);
         data.put(eval.images().getFileName().toString(), eval.images());
         data.put(eval.labels().getFileName().toString(), eval.labels());
-        String id = new RunClient(serve.url()).submit(RunRequest.builder(CLASS).maxSizeBytes(40_960.0)
-                .maxIterations(3).build(), Fixtures.model("resnet"), data);
+        // from the form, the data files chosen beside the model
+        browser.get(serve.url() + "/#/new");
+        wait.until(b -> !b.findElements(By.cssSelector("select[name=deviceClass] option[value='" + CLASS
+                + "']")).isEmpty());
+        new Select(browser.findElement(By.name("deviceClass"))).selectByValue(CLASS);
+        fill(browser, "model", Fixtures.model("resnet").toAbsolutePath().toString());
+        browser.findElement(By.name("data")).sendKeys(String.join("\n",
+                data.values().stream().map(p -> p.toAbsolutePath().toString()).toList()));
+        fill(browser, "maxSize", "40");
+        fill(browser, "maxIterations", "3");
+        browser.findElement(By.cssSelector("form.run button[type=submit]")).click();
+        wait.until(b -> b.getCurrentUrl().contains("#/run/"));
+        String id = browser.getCurrentUrl().replaceAll(".*#/run/", "");
         waitForEnd(serve, id);
         JsonNode front = waitForTradeoff(serve, id);
         browser.get(serve.url() + "/#/run/" + id);
